@@ -1,1 +1,21 @@
-export {};
+/**
+ * The wire: every message Fanout sends or receives, as zod schemas, and the one place
+ * subjects are formed. Services validate at their edges with these very schemas, and
+ * `docs/asyncapi.yaml` is generated from them.
+ */
+export * from './ids';
+export * from './errors';
+export * from './subjects';
+export * from './workflow-definition';
+export * from './synthesis';
+export * from './task-envelope';
+export * from './commands';
+export * from './events';
+export * from './channels';
+export * from './tools/catalog';
+export { type ToolContract } from './tools/define-tool';
+export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';
+export { BashExec } from './tools/shell';
+export { WebFetch, WebSearch, SearchCategory } from './tools/web';
+export { AgentRun } from './tools/agent';
+export { Noop } from './tools/noop';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { named } from './registry';
+
+/**
+ * The one error shape on the wire. `retryable` is the sender's judgement of whether the
+ * same call could succeed later (a timeout, a 503) or never will (bad input, a refusal);
+ * the engine retries only the former. `cause` keeps the chain so the root is never lost.
+ */
+export interface FanoutError {
+  /** UPPER_SNAKE code that programs branch on, e.g. `TIMEOUT`, `INVALID_INPUT`. */
+  code: string;
+  /** A sentence for people: what went wrong and, where known, where. */
+  message: string;
+  retryable: boolean;
+  cause?: FanoutError;
+  details?: Record<string, unknown>;
+}
+
+export const FanoutError: z.ZodType<FanoutError> = named(
+  'FanoutError',
+  'An error with a machine-readable code, a human message, whether a retry may help, and its cause chain.',
+  z.object({
+    code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an UPPER_SNAKE code'),
+    message: z.string(),
+    retryable: z.boolean(),
+    get cause() {
+      return FanoutError.optional();
+    },
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+
+/** Codes the services themselves raise; tools may add their own. */
+export const ErrorCode = {
+  InvalidInput: 'INVALID_INPUT',
+  InvalidMessage: 'INVALID_MESSAGE',
+  UnknownTool: 'UNKNOWN_TOOL',
+  Timeout: 'TIMEOUT',
+  HeartbeatTimeout: 'HEARTBEAT_TIMEOUT',
+  Cancelled: 'CANCELLED',
+  BusFull: 'BUS_FULL',
+  BudgetExceeded: 'BUDGET_EXCEEDED',
+  PathOutsideRoot: 'PATH_OUTSIDE_ROOT',
+  DeniedByPolicy: 'DENIED_BY_POLICY',
+  ToolFailed: 'TOOL_FAILED',
+  Internal: 'INTERNAL',
+} as const;
+
+/**
+ * Turns anything thrown into the wire shape, following `Error.cause` so the chain survives
+ * the trip across processes. Depth is bounded so a cyclic cause cannot hang the sender.
+ */
+export function toFanoutError(
+  thrown: unknown,
+  fallbackCode: string = ErrorCode.Internal,
+  depth = 0,
+): FanoutError {
+  if (isFanoutError(thrown)) return thrown;
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const tagged = error as Error & { code?: unknown; retryable?: unknown };
+  const code =
+    typeof tagged.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(tagged.code)
+      ? tagged.code
+      : fallbackCode;
+  const result: FanoutError = {
+    code,
+    message: error.message || error.name,
+    retryable: typeof tagged.retryable === 'boolean' ? tagged.retryable : false,
+  };
+  if (error.cause !== undefined && depth < 8) {
+    result.cause = toFanoutError(error.cause, ErrorCode.Internal, depth + 1);
+  }
+  return result;
+}
+
+function isFanoutError(value: unknown): value is FanoutError {
+  return FanoutError.safeParse(value).success && !(value instanceof Error);
+}

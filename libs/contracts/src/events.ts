@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { FanoutError } from './errors';
+import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
+import { named } from './registry';
+import type { EventTopic } from './subjects';
+import { OutcomeStatus, WorkflowSynthesis } from './synthesis';
+import { WorkflowDefinition } from './workflow-definition';
+
+/** Where an oversized payload was put instead of inline: a JetStream Object Store entry. */
+export const PayloadRef = named(
+  'PayloadRef',
+  'A payload too large for one message, stored in the Object Store.',
+  z.object({ bucket: z.string(), name: z.string(), size: z.number().int().nonnegative() }),
+);
+
+/** Fields every event has; the stream's sequence number orders them. */
+const base = { workflowId: WorkflowId, at: EpochMs };
+const attempt = z.number().int().min(1);
+
+/**
+ * Declares one event type, the topic it is published under, and registers it. The
+ * topic decides the subject `fanout.evt.<workflowId>.<topic>.<type>`.
+ */
+function event<T extends string, S extends z.ZodRawShape>(
+  type: T,
+  topic: EventTopic,
+  description: string,
+  shape: S,
+) {
+  const schema = named(type, description, z.object({ type: z.literal(type), ...base, ...shape }));
+  return Object.assign(schema, { topic });
+}
+
+export const WorkflowAccepted = event(
+  'WorkflowAccepted',
+  'progress',
+  'A valid workflow was accepted and will run.',
+  {
+    definition: WorkflowDefinition,
+    priority: Priority,
+    depth: z.number().int().min(0).max(3),
+    parent: z.object({ workflowId: WorkflowId, taskId: TaskId }).optional(),
+  },
+);
+export const WorkflowRejected = event(
+  'WorkflowRejected',
+  'errors',
+  'A submitted workflow was invalid; nothing ran.',
+  {
+    errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  },
+);
+export const PhaseStarted = event(
+  'PhaseStarted',
+  'progress',
+  'Every phase this one depends on has ended.',
+  {
+    phaseId: z.string(),
+  },
+);
+export const PhaseCompleted = event(
+  'PhaseCompleted',
+  'progress',
+  "A phase's barrier was reached or timed out.",
+  {
+    phaseId: z.string(),
+    status: OutcomeStatus,
+    missing: z.array(TaskId).describe('Tasks that had not succeeded when the barrier closed.'),
+  },
+);
+export const TasksExpanded = event(
+  'TasksExpanded',
+  'progress',
+  'A forEach task was fanned out over a list.',
+  {
+    taskId: TaskId,
+    count: z.number().int().nonnegative(),
+  },
+);
+export const TaskDispatched = event(
+  'TaskDispatched',
+  'progress',
+  'An attempt was put on its tool queue.',
+  {
+    taskId: TaskId,
+    attempt,
+    tool: z.string(),
+    input: z.unknown(),
+    priority: Priority,
+    deadline: EpochMs,
+  },
+);
+export const TaskStarted = event('TaskStarted', 'progress', 'A worker took the attempt.', {
+  taskId: TaskId,
+  attempt,
+  worker: z.string(),
+});
+export const TaskHeartbeat = event(
+  'TaskHeartbeat',
+  'progress',
+  'The worker holding the attempt is alive.',
+  {
+    taskId: TaskId,
+    attempt,
+    worker: z.string(),
+  },
+);
+export const TaskSucceeded = event(
+  'TaskSucceeded',
+  'results',
+  'An attempt succeeded; its result is recorded once.',
+  {
+    taskId: TaskId,
+    attempt,
+    result: z.unknown().optional(),
+    resultRef: PayloadRef.optional(),
+    durationMs: z.number().nonnegative(),
+  },
+);
+export const TaskAttemptFailed = event(
+  'TaskAttemptFailed',
+  'errors',
+  'An attempt failed; retryAt is set when another follows.',
+  {
+    taskId: TaskId,
+    attempt,
+    error: FanoutError,
+    retryAt: EpochMs.optional(),
+  },
+);
+export const TaskFailed = event(
+  'TaskFailed',
+  'errors',
+  'A task failed for good: no attempts left, or not retryable.',
+  {
+    taskId: TaskId,
+    attempts: z.number().int().nonnegative(),
+    error: FanoutError,
+  },
+);
+export const TaskCancelled = event(
+  'TaskCancelled',
+  'progress',
+  'A task was cancelled before it ended.',
+  {
+    taskId: TaskId,
+    reason: z.string(),
+  },
+);
+export const TaskSkipped = event(
+  'TaskSkipped',
+  'progress',
+  'A task never ran because something it needed did not succeed.',
+  {
+    taskId: TaskId,
+    reason: z.string(),
+  },
+);
+export const ChildWorkflowStarted = event(
+  'ChildWorkflowStarted',
+  'progress',
+  'An agent.run task spawned a child workflow.',
+  {
+    taskId: TaskId,
+    childWorkflowId: WorkflowId,
+  },
+);
+export const WorkflowCancelRequested = event(
+  'WorkflowCancelRequested',
+  'progress',
+  'Cancellation began; running tasks are being stopped.',
+  {
+    reason: z.string(),
+  },
+);
+export const WorkflowMetrics = event(
+  'WorkflowMetrics',
+  'metrics',
+  'Counts of tasks by state, for progress displays.',
+  {
+    total: z.number().int().nonnegative(),
+    pending: z.number().int().nonnegative(),
+    running: z.number().int().nonnegative(),
+    done: z.number().int().nonnegative(),
+  },
+);
+export const WorkflowCompleted = event(
+  'WorkflowCompleted',
+  'results',
+  'The workflow ended; the synthesis summarises it.',
+  {
+    status: OutcomeStatus,
+    synthesis: WorkflowSynthesis,
+  },
+);
+
+/** Every event type, each with its topic. */
+export const EVENT_TYPES = [
+  WorkflowAccepted,
+  WorkflowRejected,
+  PhaseStarted,
+  PhaseCompleted,
+  TasksExpanded,
+  TaskDispatched,
+  TaskStarted,
+  TaskHeartbeat,
+  TaskSucceeded,
+  TaskAttemptFailed,
+  TaskFailed,
+  TaskCancelled,
+  TaskSkipped,
+  ChildWorkflowStarted,
+  WorkflowCancelRequested,
+  WorkflowMetrics,
+  WorkflowCompleted,
+] as const;
+
+/** Any workflow event; `type` is the last token of its subject. */
+export const WorkflowEvent = named(
+  'WorkflowEvent',
+  'Any event of a workflow’s log.',
+  z.discriminatedUnion('type', EVENT_TYPES),
+);
+
+export type WorkflowEvent = z.infer<typeof WorkflowEvent>;
+export type WorkflowEventType = WorkflowEvent['type'];
+export type EventOf<T extends WorkflowEventType> = Extract<WorkflowEvent, { type: T }>;
+
+const TOPICS = Object.fromEntries(
+  EVENT_TYPES.map((schema) => [schema.shape.type.value, schema.topic]),
+) as Record<WorkflowEventType, EventTopic>;
+
+/** The topic an event is published under. */
+export function topicOf(type: WorkflowEventType): EventTopic {
+  return TOPICS[type];
+}

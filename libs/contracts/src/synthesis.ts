@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { FanoutError } from './errors';
+import { named } from './registry';
+import { TaskId } from './ids';
+
+/** How a task ended. Exactly one of these is recorded for every task of a finished workflow. */
+export const TaskStatus = z.enum(['succeeded', 'failed', 'cancelled', 'skipped']);
+
+/** How a workflow (or one phase) ended; `degraded` went on without some of its tasks. */
+export const OutcomeStatus = z.enum(['succeeded', 'degraded', 'failed', 'cancelled']);
+
+/**
+ * The summary a finished workflow emits: enough for a caller to decide what to do next
+ * without reading the whole event log — what ran, how it ended, how long it took, and
+ * what a `degrade` barrier went on without.
+ */
+export const WorkflowSynthesis = named(
+  'WorkflowSynthesis',
+  'Summary of a finished workflow: per task status, counts, durations, and what degraded.',
+  z.object({
+    status: OutcomeStatus,
+    durationMs: z.number().nonnegative(),
+    counts: z.object({
+      total: z.number().int().nonnegative(),
+      succeeded: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+      cancelled: z.number().int().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+    }),
+    phases: z.array(
+      z.object({
+        phaseId: z.string(),
+        status: OutcomeStatus,
+        missing: z.array(TaskId).describe('Tasks a degrade barrier went on without.'),
+      }),
+    ),
+    tasks: z.array(
+      z.object({
+        taskId: TaskId,
+        tool: z.string(),
+        status: TaskStatus,
+        attempts: z.number().int().nonnegative(),
+        durationMs: z.number().nonnegative().optional(),
+        error: FanoutError.optional(),
+      }),
+    ),
+  }),
+);
+
+export type WorkflowSynthesis = z.infer<typeof WorkflowSynthesis>;
+export type TaskStatus = z.infer<typeof TaskStatus>;
+export type OutcomeStatus = z.infer<typeof OutcomeStatus>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
+import { named } from './registry';
+
+/**
+ * W3C trace context. It travels in the message headers too; it is repeated here so that a
+ * consumer that only sees the payload (a log, a dead letter) can still join the trace.
+ */
+export const TraceContext = named(
+  'TraceContext',
+  'W3C trace context (traceparent, tracestate).',
+  z.object({ traceparent: z.string(), tracestate: z.string().optional() }),
+);
+
+/**
+ * What a worker receives on `fanout.task.<tool>.p<n>`. `attempt` fences stale results: a
+ * report for an older attempt than the engine's current one is ignored.
+ */
+export const TaskEnvelope = named(
+  'TaskEnvelope',
+  'One attempt of one task, as a worker receives it.',
+  z.object({
+    workflowId: WorkflowId,
+    taskId: TaskId,
+    attempt: z.number().int().min(1),
+    tool: z.string(),
+    input: z.unknown().describe("The tool's input, references resolved."),
+    priority: Priority,
+    dispatchedAt: EpochMs,
+    deadline: EpochMs.describe('When the attempt counts as timed out.'),
+    depth: z.number().int().min(0).max(3).default(0).describe('Nesting depth of the workflow.'),
+    trace: TraceContext.optional(),
+  }),
+);
+
+export type TraceContext = z.infer<typeof TraceContext>;
+export type TaskEnvelope = z.infer<typeof TaskEnvelope>;

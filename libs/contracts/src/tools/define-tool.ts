@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { named } from '../registry';
+
+/**
+ * A tool's wire contract: what it takes, what it returns and, for tools that stream,
+ * the shape of each partial item sent on the data pipeline before the result.
+ */
+export interface ToolContract<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+  C extends z.ZodType = z.ZodType,
+> {
+  name: string;
+  description: string;
+  input: I;
+  output: O;
+  chunk?: C;
+}
+
+/** Pascal-cases a tool name for schema ids: `code.grep` becomes `CodeGrep`. */
+function pascal(tool: string): string {
+  return tool
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Declares a tool contract and registers its schemas for the generated documents. */
+export function defineTool<I extends z.ZodType, O extends z.ZodType, C extends z.ZodType>(
+  contract: ToolContract<I, O, C>,
+): ToolContract<I, O, C> {
+  const id = pascal(contract.name);
+  named(`${id}Input`, `Input of ${contract.name}: ${contract.description}`, contract.input);
+  named(`${id}Output`, `Result of ${contract.name}.`, contract.output);
+  if (contract.chunk) named(`${id}Chunk`, `One streamed item of ${contract.name}.`, contract.chunk);
+  return contract;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineTool } from './define-tool';
+
+/** The query categories a batch may tag its searches with; each has a share of the pool. */
+export const SearchCategory = z.enum([
+  'primary-research',
+  'technical-documentation',
+  'code-examples',
+  'api-documentation',
+  'framework-specific',
+  'performance',
+  'security',
+  'community',
+]);
+
+const searchResult = z.object({
+  url: z.url(),
+  title: z.string(),
+  snippet: z.string(),
+  rank: z.number().int().positive(),
+  score: z.number().optional(),
+  provider: z.string(),
+});
+
+export const WebSearch = defineTool({
+  name: 'web.search',
+  description: 'queries a search provider and returns deduplicated, ranked results',
+  input: z.strictObject({
+    query: z.string().min(1).max(2_000),
+    provider: z.string().optional(),
+    count: z.number().int().min(1).max(100).default(10),
+    domains: z.array(z.string()).optional().describe('Keep only results from these domains.'),
+    exclude: z.array(z.string()).optional().describe('Drop results from these domains.'),
+    category: SearchCategory.optional(),
+  }),
+  output: z.object({ query: z.string(), provider: z.string(), results: z.array(searchResult) }),
+  chunk: searchResult,
+});
+
+export const WebFetch = defineTool({
+  name: 'web.fetch',
+  description:
+    'fetches a page politely (robots.txt, per-host limits, SSRF guard) and extracts its text',
+  input: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    extract: z.enum(['readable', 'text', 'html']).default('readable'),
+    maxBytes: z.number().int().positive().default(5_242_880),
+    timeoutMs: z.number().int().positive().max(300_000).default(30_000),
+  }),
+  output: z.object({
+    url: z.string().describe('The final URL after redirects.'),
+    status: z.number().int(),
+    contentType: z.string(),
+    title: z.string().optional(),
+    text: z.string(),
+    links: z.array(z.string()),
+    bytes: z.number().int().nonnegative(),
+    truncated: z.boolean(),
+  }),
+});
