@@ -11,6 +11,9 @@ export function fanoutProject(name: string, test: UserWorkspaceConfig['test'] = 
     test: {
       name,
       include: ['src/**/*.spec.ts'],
+      // Integration specs start real servers and may crash and restart them.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
       ...test,
     },
   });

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import {
+  connect,
+  credsAuthenticator,
+  nkeyAuthenticator,
+  type NatsConnection,
+  type NodeConnectionOptions,
+} from '@nats-io/transport-node';
+import type { NatsConfig } from './nats-config';
+
+/** Where connection events are written; any logger with these methods fits (pino does). */
+export interface ConnectionLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** The delay before reconnect attempt n: exponential from 250 ms to 10 s, with full jitter. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(10_000, 250 * 2 ** Math.min(attempt, 10));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Counts reconnect attempts so the delay grows, and starts over once a reconnect succeeds. */
+export class ReconnectBackoff {
+  private attempt = 0;
+  next(): number {
+    return reconnectDelay(this.attempt++);
+  }
+  reset(): void {
+    this.attempt = 0;
+  }
+}
+
+/** Turns the validated config into client options; files are read here, once. */
+export function connectionOptions(
+  config: NatsConfig,
+  backoff = new ReconnectBackoff(),
+): NodeConnectionOptions {
+  const options: NodeConnectionOptions = {
+    servers: config.servers,
+    name: config.name,
+    // A service never gives up on NATS: it keeps trying, with backoff, until it is stopped.
+    maxReconnectAttempts: -1,
+    waitOnFirstConnect: true,
+    user: config.user,
+    pass: config.pass,
+    token: config.token,
+  };
+  options.reconnectDelayHandler = () => backoff.next();
+  if (config.nkeySeed)
+    options.authenticator = nkeyAuthenticator(new TextEncoder().encode(config.nkeySeed));
+  if (config.credsFile) options.authenticator = credsAuthenticator(readFileSync(config.credsFile));
+  if (config.tls) {
+    options.tls = {
+      caFile: config.tls.caFile,
+      certFile: config.tls.certFile,
+      keyFile: config.tls.keyFile,
+    };
+  }
+  return options;
+}
+
+/**
+ * Connects to NATS and logs every change of the connection's state, so an operator can
+ * see a disconnect and the reconnect that followed in the service's own log.
+ */
+export async function connectNats(
+  config: NatsConfig,
+  logger?: ConnectionLogger,
+): Promise<NatsConnection> {
+  const backoff = new ReconnectBackoff();
+  const connection = await connect(connectionOptions(config, backoff));
+  logger?.info(`connected to NATS at ${connection.getServer()}`);
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'reconnect') backoff.reset();
+      if (!logger || status.type === 'ping' || status.type === 'update') continue;
+      const detail = 'server' in status ? ` ${String(status.server)}` : '';
+      const line = `NATS ${status.type}${detail}`;
+      if (status.type === 'reconnect') logger.info(line);
+      else logger.warn(line);
+    }
+  })();
+  return connection;
+}
