@@ -1,0 +1,203 @@
+import type { ToolContract, WorkflowDefinition } from '@fanout/contracts';
+import { findCycle } from './find-cycle';
+import { hasReference, referencesIn } from './references';
+import { dependenciesOf, parseDependency, phaseAncestors } from './task-graph';
+import { describeIssue } from './validation-error';
+
+/** A problem with its path as an array, so the caller can place it in the text. */
+export interface SemanticError {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * The checks a schema cannot express: unique ids, known tools and valid inputs,
+ * dependencies and references that point at something that runs earlier, no cycles,
+ * and a budget the document fits in.
+ */
+export function checkSemantics(
+  workflow: WorkflowDefinition,
+  tools: Readonly<Record<string, ToolContract>>,
+): SemanticError[] {
+  const errors: SemanticError[] = [];
+  const phaseIndex = new Map<string, number>();
+  workflow.phases.forEach((phase, p) => {
+    const first = phaseIndex.get(phase.id);
+    if (first !== undefined)
+      errors.push({
+        path: ['phases', p, 'id'],
+        message: `duplicate phase id "${phase.id}" (first at phases[${first}])`,
+      });
+    else phaseIndex.set(phase.id, p);
+  });
+  const tasksOf = new Map<string, Map<string, number>>();
+  workflow.phases.forEach((phase, p) => {
+    const seen = tasksOf.get(phase.id) ?? new Map<string, number>();
+    tasksOf.set(phase.id, seen);
+    phase.tasks.forEach((task, t) => {
+      if (seen.has(task.id))
+        errors.push({
+          path: ['phases', p, 'tasks', t, 'id'],
+          message: `duplicate task id "${task.id}" in phase "${phase.id}"`,
+        });
+      else seen.set(task.id, t);
+    });
+  });
+
+  // Phases: known, not themselves, no cycle.
+  workflow.phases.forEach((phase, p) => {
+    phase.dependsOn.forEach((dep, d) => {
+      const path = ['phases', p, 'dependsOn', d];
+      if (dep === phase.id) errors.push({ path, message: `phase "${phase.id}" depends on itself` });
+      else if (!phaseIndex.has(dep)) errors.push({ path, message: `unknown phase "${dep}"` });
+    });
+  });
+  const phaseCycle = findCycle(
+    workflow.phases.map((phase) => phase.id),
+    new Map(
+      workflow.phases.map((phase) => [phase.id, phase.dependsOn.filter((dep) => dep !== phase.id)]),
+    ),
+  );
+  if (phaseCycle) {
+    errors.push({
+      path: ['phases'],
+      message: `phases depend on each other in a cycle: ${phaseCycle.join(' -> ')}`,
+    });
+    return errors;
+  }
+  const ancestors = phaseAncestors(workflow);
+
+  workflow.phases.forEach((phase, p) => {
+    const taskEdges = new Map<string, string[]>();
+    phase.tasks.forEach((task, t) => {
+      const at = ['phases', p, 'tasks', t];
+      checkTool(task, tools, at, errors);
+      checkForEach(task, at, errors);
+      const refs = [...referencesIn(task.input, [...at, 'input'])];
+      if (task.forEach) refs.push(...referencesIn(task.forEach, [...at, 'forEach']));
+      for (const ref of refs) {
+        if ('error' in ref) errors.push({ path: ref.at, message: ref.error });
+        else if (ref.reference.kind === 'item' && !task.forEach) {
+          errors.push({
+            path: ref.at,
+            message: `\${{ ${ref.expression} }} is only defined in a task with forEach`,
+          });
+        } else if (ref.reference.kind === 'item' && ref.at[4] === 'forEach') {
+          errors.push({ path: ref.at, message: 'forEach cannot refer to its own item' });
+        }
+      }
+      task.dependsOn.forEach((entry, d) => {
+        const dep = parseDependency(entry, phase.id);
+        if (dep.phase === phase.id && dep.task === task.id)
+          errors.push({
+            path: [...at, 'dependsOn', d],
+            message: `task "${task.id}" depends on itself`,
+          });
+      });
+      const sameSphere: string[] = [];
+      for (const dep of dependenciesOf(phase.id, task)) {
+        const where = describe(dep.phase, dep.task);
+        if (dep.phase === phase.id && dep.task === task.id) continue; // reported above (or a self-reference)
+        if (!phaseIndex.has(dep.phase) || !tasksOf.get(dep.phase)?.has(dep.task)) {
+          errors.push({ path: [...at, 'dependsOn'], message: `${where} does not exist` });
+        } else if (dep.phase === phase.id) {
+          sameSphere.push(dep.task);
+        } else if (!ancestors.get(phase.id)?.has(dep.phase)) {
+          errors.push({
+            path: [...at, 'dependsOn'],
+            message: `${where} is in phase "${dep.phase}", which phase "${phase.id}" does not depend on`,
+          });
+        }
+      }
+      taskEdges.set(task.id, sameSphere);
+    });
+    const cycle = findCycle(
+      phase.tasks.map((task) => task.id),
+      taskEdges,
+    );
+    if (cycle)
+      errors.push({
+        path: ['phases', p, 'tasks'],
+        message: `tasks depend on each other in a cycle: ${cycle.map((id) => `${phase.id}.${id}`).join(' -> ')}`,
+      });
+  });
+
+  const staticTasks = workflow.phases.reduce((sum, phase) => sum + phase.tasks.length, 0);
+  if (staticTasks > workflow.budget.maxTasks) {
+    errors.push({
+      path: ['budget', 'maxTasks'],
+      message: `the document has ${staticTasks} tasks, over the budget of ${workflow.budget.maxTasks}`,
+    });
+  }
+  return errors;
+}
+
+function describe(phase: string, task: string): string {
+  return `task "${phase}.${task}"`;
+}
+
+type Task = WorkflowDefinition['phases'][number]['tasks'][number];
+
+/** The tool must exist and the input must fit its schema, except where a reference will fill it in. */
+function checkTool(
+  task: Task,
+  tools: Readonly<Record<string, ToolContract>>,
+  at: (string | number)[],
+  errors: SemanticError[],
+): void {
+  if (!Object.hasOwn(tools, task.tool)) {
+    errors.push({
+      path: [...at, 'tool'],
+      message: `unknown tool "${task.tool}"; known tools: ${Object.keys(tools).sort().join(', ')}`,
+    });
+    return;
+  }
+  const contract = tools[task.tool]!;
+  const result = contract.input.safeParse(task.input);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    if (filledByReference(task.input, issue.path)) continue;
+    const message = describeIssue(issue);
+    errors.push({
+      path: [
+        ...at,
+        'input',
+        ...issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+      ],
+      message,
+    });
+  }
+}
+
+/**
+ * True when the value at `path`, or a value on the way to it, is a string holding a
+ * reference: its real value is known only at run time, so the schema cannot judge it yet.
+ */
+function filledByReference(input: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let current: unknown = input;
+  for (const part of path) {
+    if (typeof current === 'string') break;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part))
+      return false;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return typeof current === 'string' && hasReference(current);
+}
+
+/** `forEach` must be exactly one reference to an earlier result. */
+function checkForEach(task: Task, at: (string | number)[], errors: SemanticError[]): void {
+  if (task.forEach === undefined) return;
+  const refs = referencesIn(task.forEach);
+  const whole = /^\$\{\{.*\}\}$/.test(task.forEach.trim());
+  if (
+    refs.length !== 1 ||
+    !whole ||
+    !('reference' in refs[0]!) ||
+    refs[0].reference.kind !== 'result'
+  ) {
+    errors.push({
+      path: [...at, 'forEach'],
+      message: 'expected exactly one reference "${{ <phase>.<task>.<path> }}" to a list',
+    });
+  }
+}
