@@ -55,6 +55,9 @@ export const CallTool = named(
 export const TaskOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('started') }),
   z.object({ kind: z.literal('heartbeat') }),
+  z
+    .object({ kind: z.literal('child'), childWorkflowId: WorkflowId })
+    .describe('An agent.run attempt started a child workflow.'),
   z.object({
     kind: z.literal('succeeded'),
     result: z.unknown(),

@@ -145,6 +145,9 @@ export const TaskCancelled = event(
   {
     taskId: TaskId,
     reason: z.string(),
+    childWorkflowId: WorkflowId.optional().describe(
+      'The child workflow of an agent.run task, to be cancelled too.',
+    ),
   },
 );
 export const TaskSkipped = event(
@@ -171,6 +174,10 @@ export const WorkflowCancelRequested = event(
   'Cancellation began; running tasks are being stopped.',
   {
     reason: z.string(),
+    endAs: z
+      .enum(['cancelled', 'failed'])
+      .default('cancelled')
+      .describe('"failed" when the stop is a failure (a phase failed, the time budget ran out).'),
   },
 );
 export const WorkflowMetrics = event(

@@ -14,6 +14,7 @@ export const AgentRun = defineTool({
         maxTasks: z.number().int().positive().optional(),
         maxDurationMs: z.number().int().positive().optional(),
         maxConcurrency: z.number().int().positive().optional(),
+        maxDepth: z.number().int().min(0).max(3).optional(),
       })
       .default({})
       .describe("Carved from the parent's remaining budget; never more than it has left."),

@@ -1,0 +1,30 @@
+import type { FanoutError, TaskOutcome, WorkflowDefinition } from '@fanout/contracts';
+
+/**
+ * What the engine is asked to decide on. Each carries `now`: the engine never reads a
+ * clock, so a decision depends on its inputs alone and replays the same way.
+ */
+export type EngineCommand =
+  | {
+      type: 'Submit';
+      workflowId: string;
+      /** The document as submitted; validated again here so no path skips validation. */
+      definition: unknown;
+      priority: number;
+      depth?: number;
+      parent?: { workflowId: string; taskId: string };
+      now: number;
+    }
+  | {
+      type: 'Report';
+      taskId: string;
+      attempt: number;
+      worker: string;
+      outcome: TaskOutcome;
+      now: number;
+    }
+  | { type: 'Cancel'; reason: string; now: number }
+  /** Time passed: timeouts, retries that are due, barriers that close. */
+  | { type: 'Tick'; now: number };
+
+export type { FanoutError, WorkflowDefinition };

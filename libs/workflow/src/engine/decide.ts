@@ -1,0 +1,234 @@
+import { ErrorCode, type FanoutError, type WorkflowEvent } from '@fanout/contracts';
+import { validateDefinition } from '../definition/validate-workflow';
+import type { EngineCommand } from './commands';
+import {
+  backoffDelay,
+  DEFAULT_ENGINE_OPTIONS,
+  retryPolicyOf,
+  type EngineOptions,
+} from './policies';
+import { isTerminal, type TaskState, type WorkflowState } from './state';
+
+/**
+ * Decides what a command means for a workflow: the events it causes directly. Pure: the
+ * state is only read, and time comes in with the command. What those events lead to in
+ * turn (a phase ends, the next starts, tasks are dispatched) is `react`'s part.
+ */
+export function decide(
+  command: EngineCommand,
+  state: WorkflowState,
+  options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
+): WorkflowEvent[] {
+  switch (command.type) {
+    case 'Submit':
+      return submit(command, state);
+    case 'Report':
+      return report(command, state);
+    case 'Cancel':
+      return state.status === 'running'
+        ? [
+            {
+              type: 'WorkflowCancelRequested',
+              workflowId: state.workflowId,
+              at: command.now,
+              reason: command.reason,
+              endAs: 'cancelled',
+            },
+          ]
+        : [];
+    case 'Tick':
+      return tick(state, command.now, options);
+  }
+}
+
+function submit(
+  command: Extract<EngineCommand, { type: 'Submit' }>,
+  state: WorkflowState,
+): WorkflowEvent[] {
+  if (state.status !== 'new') return []; // a repeated submit of the same id is a no-op
+  const base = { workflowId: command.workflowId, at: command.now };
+  const result = validateDefinition(command.definition);
+  if (!result.ok) {
+    return [
+      {
+        ...base,
+        type: 'WorkflowRejected',
+        errors: result.errors.map(({ path, message }) => ({ path, message })),
+      },
+    ];
+  }
+  const depth = command.depth ?? 0;
+  if (depth > result.workflow.budget.maxDepth) {
+    return [
+      {
+        ...base,
+        type: 'WorkflowRejected',
+        errors: [
+          {
+            path: 'budget.maxDepth',
+            message: `a workflow at depth ${depth} exceeds maxDepth ${result.workflow.budget.maxDepth}`,
+          },
+        ],
+      },
+    ];
+  }
+  return [
+    {
+      ...base,
+      type: 'WorkflowAccepted',
+      definition: result.workflow,
+      priority: command.priority,
+      depth,
+      ...(command.parent ? { parent: command.parent } : {}),
+    },
+  ];
+}
+
+function report(
+  command: Extract<EngineCommand, { type: 'Report' }>,
+  state: WorkflowState,
+): WorkflowEvent[] {
+  const task = state.tasks[command.taskId];
+  // Reports for another attempt, or for a task no longer out with a worker, are stale: a
+  // retry has replaced that attempt, or the result was recorded already. Ignore them.
+  if (!task || task.attempt !== command.attempt || !state.active[task.id] || isTerminal(task))
+    return [];
+  const base = {
+    workflowId: state.workflowId,
+    at: command.now,
+    taskId: task.id,
+    attempt: task.attempt,
+  };
+  const outcome = command.outcome;
+  switch (outcome.kind) {
+    case 'started':
+      return task.status === 'dispatched'
+        ? [{ ...base, type: 'TaskStarted', worker: command.worker }]
+        : [];
+    case 'heartbeat':
+      return [{ ...base, type: 'TaskHeartbeat', worker: command.worker }];
+    case 'child':
+      return [
+        {
+          workflowId: state.workflowId,
+          at: command.now,
+          taskId: task.id,
+          type: 'ChildWorkflowStarted',
+          childWorkflowId: outcome.childWorkflowId,
+        },
+      ];
+    case 'succeeded':
+      return [
+        { ...base, type: 'TaskSucceeded', result: outcome.result, durationMs: outcome.durationMs },
+      ];
+    case 'failed':
+      return attemptFailed(state, task, outcome.error, command.now);
+  }
+}
+
+/** An attempt failed: retry after a backoff when the error allows it and attempts remain. */
+export function attemptFailed(
+  state: WorkflowState,
+  task: TaskState,
+  error: FanoutError,
+  now: number,
+): WorkflowEvent[] {
+  const base = { workflowId: state.workflowId, at: now, taskId: task.id };
+  const policy = retryPolicyOf(state, task);
+  if (error.retryable && task.attempt < policy.attempts) {
+    const retryAt = now + backoffDelay(policy, `${state.workflowId}/${task.id}`, task.attempt);
+    return [{ ...base, type: 'TaskAttemptFailed', attempt: task.attempt, error, retryAt }];
+  }
+  return [
+    { ...base, type: 'TaskAttemptFailed', attempt: task.attempt, error },
+    { ...base, type: 'TaskFailed', attempts: task.attempt, error },
+  ];
+}
+
+/** Time passed: attempts that ran out of time or went silent, barriers that closed, the budget. */
+function tick(state: WorkflowState, now: number, options: EngineOptions): WorkflowEvent[] {
+  if (state.status !== 'running') return [];
+  if (state.deadline !== undefined && now >= state.deadline) {
+    const reason = `the workflow ran out of time (budget.maxDurationMs ${state.definition?.budget.maxDurationMs} ms)`;
+    return [
+      {
+        type: 'WorkflowCancelRequested',
+        workflowId: state.workflowId,
+        at: now,
+        reason,
+        endAs: 'failed',
+      },
+    ];
+  }
+  const events: WorkflowEvent[] = [];
+  for (const id of Object.keys(state.active)) {
+    const task = state.tasks[id]!;
+    if (task.deadline !== undefined && now >= task.deadline) {
+      events.push(
+        ...attemptFailed(
+          state,
+          task,
+          {
+            code: ErrorCode.Timeout,
+            message: `attempt ${task.attempt} of ${id} timed out`,
+            retryable: true,
+          },
+          now,
+        ),
+      );
+    } else if (
+      task.status === 'running' &&
+      task.lastSeenAt !== undefined &&
+      now - task.lastSeenAt >= options.heartbeatTimeoutMs
+    ) {
+      const message = `no heartbeat from ${task.worker ?? 'the worker'} for ${now - task.lastSeenAt} ms on attempt ${task.attempt} of ${id}`;
+      events.push(
+        ...attemptFailed(
+          state,
+          task,
+          { code: ErrorCode.HeartbeatTimeout, message, retryable: true },
+          now,
+        ),
+      );
+    }
+  }
+  const failedNow = new Set(
+    events
+      .filter((event) => event.type === 'TaskAttemptFailed')
+      .map((event) => (event as { taskId: string }).taskId),
+  );
+  for (const phaseId of state.phaseOrder) {
+    const phase = state.phases[phaseId]!;
+    if (
+      phase.status !== 'running' ||
+      phase.barrierAt === undefined ||
+      now < phase.barrierAt ||
+      phase.open === 0
+    )
+      continue;
+    const reason = `the barrier of phase ${phaseId} closed after ${phase.barrierTimeoutMs} ms`;
+    for (const id of phase.tasks) {
+      const task = state.tasks[id]!;
+      if (isTerminal(task) || task.status === 'expanded' || failedNow.has(id)) continue;
+      events.push(cancelEvent(state, task, reason, now));
+    }
+  }
+  return events;
+}
+
+/** Cancels a task, naming its child workflow so the shell can cancel that too. */
+export function cancelEvent(
+  state: WorkflowState,
+  task: TaskState,
+  reason: string,
+  now: number,
+): WorkflowEvent {
+  return {
+    type: 'TaskCancelled',
+    workflowId: state.workflowId,
+    at: now,
+    taskId: task.id,
+    reason,
+    ...(task.childWorkflowId ? { childWorkflowId: task.childWorkflowId } : {}),
+  };
+}

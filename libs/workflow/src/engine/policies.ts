@@ -1,0 +1,62 @@
+import type { RetryPolicy } from '@fanout/contracts';
+import type { TaskState, WorkflowState } from './state';
+
+/** Engine settings that are not part of a workflow document. */
+export interface EngineOptions {
+  /** A started attempt with no sign of life for this long has failed (default 15 s). */
+  heartbeatTimeoutMs: number;
+  /** Task timeout when neither the task nor the document's defaults set one (default 5 min). */
+  defaultTimeoutMs: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  heartbeatTimeoutMs: 15_000,
+  defaultTimeoutMs: 300_000,
+};
+
+const NO_RETRY: RetryPolicy = {
+  attempts: 1,
+  backoff: 'exponential',
+  initialDelayMs: 500,
+  multiplier: 2,
+  maxDelayMs: 30_000,
+  jitter: 0.2,
+};
+
+export function retryPolicyOf(state: WorkflowState, task: TaskState): RetryPolicy {
+  return task.definition.retry ?? state.definition?.defaults.retry ?? NO_RETRY;
+}
+
+export function timeoutOf(state: WorkflowState, task: TaskState, options: EngineOptions): number {
+  return (
+    task.definition.timeoutMs ?? state.definition?.defaults.timeoutMs ?? options.defaultTimeoutMs
+  );
+}
+
+export function priorityOf(state: WorkflowState, definition: { priority?: number }): number {
+  return definition.priority ?? state.definition?.defaults.priority ?? state.priority;
+}
+
+/**
+ * The wait before attempt `attempt + 1`: exponential, capped, and spread by jitter. The
+ * jitter comes from a hash of the task and attempt rather than a random number, so the
+ * engine stays a pure function and a replay decides the same delay.
+ */
+export function backoffDelay(policy: RetryPolicy, seed: string, attempt: number): number {
+  const base = Math.min(
+    policy.maxDelayMs,
+    policy.initialDelayMs * policy.multiplier ** (attempt - 1),
+  );
+  const spread = 1 - policy.jitter + 2 * policy.jitter * unitHash(`${seed}#${attempt}`);
+  return Math.min(policy.maxDelayMs, Math.round(base * spread));
+}
+
+/** FNV-1a of a string, scaled to [0, 1). */
+function unitHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x1_0000_0000;
+}

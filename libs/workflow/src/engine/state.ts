@@ -1,0 +1,163 @@
+import type {
+  FanoutError,
+  OutcomeStatus,
+  TaskDefinition,
+  WorkflowDefinition,
+  WorkflowSynthesis,
+} from '@fanout/contracts';
+
+/**
+ * Where a task is. `waiting`: its phase has not started or a dependency is unmet;
+ * `ready`: may be dispatched (or, for a forEach template, expanded); `dispatched`: on its
+ * tool's queue; `running`: a worker took it; `retrying`: an attempt failed and the next
+ * waits for `retryAt`; `expanded`: a forEach template whose copies are under way. The
+ * last four are terminal: a task reaches exactly one of them, once.
+ */
+export type TaskPhase =
+  | 'waiting'
+  | 'ready'
+  | 'dispatched'
+  | 'running'
+  | 'retrying'
+  | 'expanded'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped';
+
+export const TERMINAL: ReadonlySet<TaskPhase> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+]);
+export const ACTIVE: ReadonlySet<TaskPhase> = new Set(['dispatched', 'running']);
+
+export interface TaskState {
+  id: string;
+  phaseId: string;
+  /** The task's name in its phase (`read` for `scan/read/3`). */
+  name: string;
+  tool: string;
+  definition: TaskDefinition;
+  /** A forEach task before and after it fans out; its copies carry `template` and `index`. */
+  isTemplate: boolean;
+  template?: string;
+  index?: number;
+  item?: unknown;
+  status: TaskPhase;
+  priority: number;
+  /** Number of the current (or last) attempt; 0 before the first dispatch. */
+  attempt: number;
+  /** Ids of the tasks this one needs (explicit dependsOn and references). */
+  deps: string[];
+  /** Dependencies not yet succeeded, while `waiting`. */
+  unmet: number;
+  firstDispatchedAt?: number;
+  dispatchedAt?: number;
+  deadline?: number;
+  startedAt?: number;
+  lastSeenAt?: number;
+  retryAt?: number;
+  finishedAt?: number;
+  durationMs?: number;
+  worker?: string;
+  result?: unknown;
+  error?: FanoutError;
+  reason?: string;
+  childWorkflowId?: string;
+  /** Copies of a template still open. */
+  openChildren?: number;
+  children?: string[];
+}
+
+export type PhaseStatus = 'pending' | 'running' | OutcomeStatus;
+
+export interface PhaseState {
+  id: string;
+  status: PhaseStatus;
+  policy: 'fail' | 'degrade';
+  barrierTimeoutMs: number;
+  dependsOn: string[];
+  tasks: string[];
+  startedAt?: number;
+  barrierAt?: number;
+  /** Tasks of the phase not yet terminal (a template counts until its copies are done). */
+  open: number;
+  /** Tasks of the phase that ended without success, and of those, how many failed outright. */
+  unsuccessful: number;
+  failed: number;
+  /** Set when the workflow stops because this phase failed (policy `fail`). */
+  failing?: boolean;
+  missing: string[];
+}
+
+export type WorkflowStatus = 'new' | 'running' | 'cancelling' | OutcomeStatus;
+
+/**
+ * Everything the engine knows of one workflow, rebuilt by folding its events. Plain data
+ * (JSON-safe) so that it can be snapshotted; the queues and counters are indexes kept by
+ * `evolve` so that each decision costs what changed, not the size of the workflow.
+ */
+export interface WorkflowState {
+  workflowId: string;
+  status: WorkflowStatus;
+  /** Number of events folded in; the next event's position in the log. */
+  version: number;
+  definition?: WorkflowDefinition;
+  priority: number;
+  depth: number;
+  parent?: { workflowId: string; taskId: string };
+  acceptedAt?: number;
+  deadline?: number;
+  cancelReason?: string;
+  /** How a stop ends: a cancel by request, or a failure (a phase failed, time ran out). */
+  endAs?: 'cancelled' | 'failed';
+  phases: Record<string, PhaseState>;
+  phaseOrder: string[];
+  tasks: Record<string, TaskState>;
+  taskOrder: string[];
+  /** For each task, the tasks waiting on it. */
+  dependents: Record<string, string[]>;
+  /** Tasks ready to dispatch, by priority, oldest first; entries no longer ready are skipped. */
+  readyQueues: string[][];
+  /** Templates ready to fan out. */
+  toExpand: Record<string, true>;
+  /** Tasks that can no longer run, with the reason: something they need did not succeed. */
+  doomed: Record<string, string>;
+  /** Tasks on a queue or with a worker. */
+  active: Record<string, true>;
+  retrying: Record<string, true>;
+  /** Tasks counted against `budget.maxTasks`, child budgets included. */
+  taskCount: number;
+  reservedTasks: number;
+  synthesis?: WorkflowSynthesis;
+  completedAt?: number;
+}
+
+/** The state before any event: a workflow nobody has submitted. */
+export function initialState(workflowId = ''): WorkflowState {
+  return {
+    workflowId,
+    status: 'new',
+    version: 0,
+    priority: 2,
+    depth: 0,
+    phases: {},
+    phaseOrder: [],
+    tasks: {},
+    taskOrder: [],
+    dependents: {},
+    readyQueues: [[], [], [], [], []],
+    toExpand: {},
+    doomed: {},
+    active: {},
+    retrying: {},
+    taskCount: 0,
+    reservedTasks: 0,
+  };
+}
+
+export function isTerminal(task: TaskState): boolean {
+  return TERMINAL.has(task.status);
+}
