@@ -2,7 +2,14 @@ import { taskId as formTaskId, type EventOf, type WorkflowEvent } from '@fanout/
 import { dependenciesOf } from '../definition/task-graph';
 import { priorityOf } from './policies';
 import { forEachItems } from './results';
-import { isTerminal, type PhaseState, type TaskState, type WorkflowState } from './state';
+import {
+  isTerminal,
+  setActive,
+  setRetrying,
+  type PhaseState,
+  type TaskState,
+  type WorkflowState,
+} from './state';
 
 /**
  * Folds one event into the state. Replaying a workflow's log through `evolve` rebuilds
@@ -38,8 +45,8 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       task.startedAt = undefined;
       task.lastSeenAt = undefined;
       task.retryAt = undefined;
-      state.active[task.id] = true;
-      delete state.retrying[task.id];
+      setActive(state, task.id, true);
+      setRetrying(state, task.id, false);
       if (task.tool === 'agent.run' && event.attempt === 1)
         state.reservedTasks += childTasks(event.input);
       trimReadyQueues(state);
@@ -69,11 +76,11 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
     case 'TaskAttemptFailed': {
       const task = state.tasks[event.taskId]!;
       task.error = event.error;
-      delete state.active[task.id];
+      setActive(state, task.id, false);
       if (event.retryAt !== undefined) {
         task.status = 'retrying';
         task.retryAt = event.retryAt;
-        state.retrying[task.id] = true;
+        setRetrying(state, task.id, true);
       }
       break;
     }
@@ -246,8 +253,8 @@ function finish(
   if (isTerminal(task)) return;
   task.status = status;
   task.finishedAt = at;
-  delete state.active[task.id];
-  delete state.retrying[task.id];
+  setActive(state, task.id, false);
+  setRetrying(state, task.id, false);
   delete state.doomed[task.id];
   delete state.toExpand[task.id];
   const phase = state.phases[task.phaseId]!;

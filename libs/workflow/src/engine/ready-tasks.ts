@@ -7,10 +7,10 @@ import type { TaskState, WorkflowState } from './state';
  */
 export function readyTasks(state: WorkflowState, now: number): TaskState[] {
   if (state.status !== 'running' || !state.definition) return [];
-  const capacity = state.definition.budget.maxConcurrency - Object.keys(state.active).length;
+  const capacity = state.definition.budget.maxConcurrency - state.activeCount;
   if (capacity <= 0) return [];
   const picked: TaskState[] = [];
-  const retries = Object.keys(state.retrying)
+  const retries = (state.retryingCount === 0 ? [] : Object.keys(state.retrying))
     .map((id) => state.tasks[id]!)
     .filter((task) => (task.retryAt ?? Infinity) <= now)
     .sort((a, b) => a.priority - b.priority);

@@ -128,6 +128,9 @@ export interface WorkflowState {
   /** Tasks on a queue or with a worker. */
   active: Record<string, true>;
   retrying: Record<string, true>;
+  /** Sizes of `active` and `retrying`, kept so the scheduler never counts keys. */
+  activeCount: number;
+  retryingCount: number;
   /** Tasks counted against `budget.maxTasks`, child budgets included. */
   taskCount: number;
   reservedTasks: number;
@@ -153,6 +156,8 @@ export function initialState(workflowId = ''): WorkflowState {
     doomed: {},
     active: {},
     retrying: {},
+    activeCount: 0,
+    retryingCount: 0,
     taskCount: 0,
     reservedTasks: 0,
   };
@@ -160,4 +165,26 @@ export function initialState(workflowId = ''): WorkflowState {
 
 export function isTerminal(task: TaskState): boolean {
   return TERMINAL.has(task.status);
+}
+
+/** Puts a task in (`on`) or out of the set of tasks with a worker, keeping the count. */
+export function setActive(state: WorkflowState, id: string, on: boolean): void {
+  if (on && !state.active[id]) {
+    state.active[id] = true;
+    state.activeCount += 1;
+  } else if (!on && state.active[id]) {
+    delete state.active[id];
+    state.activeCount -= 1;
+  }
+}
+
+/** Puts a task in or out of the set of tasks waiting for a retry, keeping the count. */
+export function setRetrying(state: WorkflowState, id: string, on: boolean): void {
+  if (on && !state.retrying[id]) {
+    state.retrying[id] = true;
+    state.retryingCount += 1;
+  } else if (!on && state.retrying[id]) {
+    delete state.retrying[id];
+    state.retryingCount -= 1;
+  }
 }
