@@ -14,6 +14,7 @@ export * from './events';
 export * from './channels';
 export * from './tools/catalog';
 export { type ToolContract } from './tools/define-tool';
+export type { ToolContext, ToolFunction, ToolImplementation } from './tools/tool-function';
 export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';
 export { BashExec } from './tools/shell';
 export { WebFetch, WebSearch, SearchCategory } from './tools/web';
