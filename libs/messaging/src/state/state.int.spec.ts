@@ -1,0 +1,79 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { WorkflowEvent } from '@fanout/contracts';
+import { subjects } from '@fanout/contracts';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventStream } from '../channels/event-stream';
+import { testConnection, uniquePrefix } from '../channels/test-fixtures';
+import { ensureTopology } from '../topology/ensure-topology';
+import { LeaseStore } from './lease-store';
+import { WorkflowLog } from './workflow-log';
+import { WorkflowStore } from './workflow-store';
+
+describe('workflow state on JetStream', () => {
+  let nats: NatsServer;
+  let connection: NatsConnection;
+  beforeAll(async () => {
+    nats = await startNats();
+    connection = await testConnection(nats.url);
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await nats?.stop();
+  });
+
+  const fresh = async (name: string) => {
+    const names = subjects(uniquePrefix(name));
+    await ensureTopology(connection, { prefix: names.prefix });
+    return names;
+  };
+
+  it('gives a workflow to one owner at a time, and to another once the lease expires', async () => {
+    const names = await fresh('lease');
+    const leases = await LeaseStore.open(connection, { names, ttlMs: 1_000 });
+    const first = await leases.acquire('wf-1', 'a', 10_000);
+    expect(first).toMatchObject({ owner: 'a', expiresAt: 11_000 });
+    expect(await leases.acquire('wf-1', 'b', 10_500)).toBeUndefined();
+    const renewed = await leases.renew(first!, 10_800);
+    expect(renewed?.expiresAt).toBe(11_800);
+    expect(await leases.acquire('wf-1', 'b', 11_799)).toBeUndefined();
+    const taken = await leases.acquire('wf-1', 'b', 11_800);
+    expect(taken?.owner).toBe('b');
+    // The old owner's renewal now fails: its revision is stale.
+    expect(await leases.renew(renewed!, 11_900)).toBeUndefined();
+    expect((await leases.holder('wf-1'))?.owner).toBe('b');
+  });
+
+  it('lets only one of two racers win a free workflow', async () => {
+    const names = await fresh('race');
+    const leases = await LeaseStore.open(connection, { names });
+    const results = await Promise.all(['a', 'b', 'c'].map((owner) => leases.acquire('wf-race', owner, 1_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('appends a batch of events in order, stores a repeated append once, and reads them back', async () => {
+    const names = await fresh('log');
+    const log = new WorkflowLog(connection, names);
+    const events: WorkflowEvent[] = [
+      { type: 'PhaseStarted', workflowId: 'wf-2', at: 1, phaseId: 'a' },
+      { type: 'TaskStarted', workflowId: 'wf-2', at: 2, taskId: 'a/t', attempt: 1, worker: 'w' },
+      { type: 'PhaseStarted', workflowId: 'wf-2', at: 3, phaseId: 'b' },
+    ];
+    const last = await log.append('wf-2', 0, events);
+    expect(await log.append('wf-2', 0, events)).toBe(last); // duplicates: same sequence
+    const read = await new EventStream(connection, names).read({ workflowId: 'wf-2' });
+    expect(read.map((stored) => stored.event)).toEqual(events);
+  });
+
+  it('keeps a snapshot larger than one message and lists live workflows', async () => {
+    const names = await fresh('snap');
+    const store = await WorkflowStore.open(connection, names);
+    const big = { tasks: Array.from({ length: 20_000 }, (_, i) => ({ id: `t${i}`, status: 'succeeded', result: 'x'.repeat(50) })) };
+    await store.saveSnapshot({ workflowId: 'wf-3', status: 'running', version: 42, lastSeq: 99, updatedAt: 5 }, big);
+    await store.put({ workflowId: 'wf-4', status: 'succeeded', version: 0, lastSeq: 0, updatedAt: 5 });
+    const loaded = await store.loadSnapshot<typeof big>('wf-3');
+    expect(loaded?.record.lastSeq).toBe(99);
+    expect(loaded?.state.tasks).toHaveLength(20_000);
+    expect(await store.live()).toEqual(['wf-3']);
+  });
+});

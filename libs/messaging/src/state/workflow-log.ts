@@ -1,0 +1,48 @@
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { subjects, topicOf, type Subjects, type WorkflowEvent } from '@fanout/contracts';
+import { injectTrace } from '../tracing/propagation';
+
+/**
+ * Appends a workflow's decisions to its log. Events of one decision are published
+ * together and awaited together (one round trip for the batch, not one per event), each
+ * with the message id `<workflowId>:<position>` so that an append repeated after a
+ * timeout or a crash is stored once. The engine built these events from typed schemas;
+ * readers validate them at their edge.
+ */
+export class WorkflowLog {
+  private readonly js: JetStreamClient;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    connection: NatsConnection,
+    private readonly names: Subjects = subjects(),
+  ) {
+    this.js = jetstream(connection);
+  }
+
+  /**
+   * Appends `events`, the first at log position `from` (the state's version before them).
+   * Resolves with the stream sequence of the last one once all are stored.
+   */
+  async append(
+    workflowId: string,
+    from: number,
+    events: readonly WorkflowEvent[],
+  ): Promise<number> {
+    const headers = injectTrace();
+    const acks = events.map((event, index) =>
+      this.js.publish(
+        this.names.event(workflowId, topicOf(event.type), event.type),
+        this.encoder.encode(JSON.stringify(event)),
+        {
+          msgID: `${workflowId}:${from + index}`,
+          headers,
+        },
+      ),
+    );
+    let last = 0;
+    for (const ack of await Promise.all(acks)) last = Math.max(last, ack.seq);
+    return last;
+  }
+}
