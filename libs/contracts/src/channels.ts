@@ -89,11 +89,20 @@ export const ServiceHeartbeat = named(
 /** Global state every process hears on `fanout.ctl.broadcast`. */
 export const Broadcast = named(
   'Broadcast',
-  'A change of global state: drain, pause, resume, or new pool limits.',
+  'A change of global state: drain, pause, resume, new pool limits, or tasks to abort.',
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('drain'), service: z.string().optional() }),
     z.object({ kind: z.literal('pause') }),
     z.object({ kind: z.literal('resume') }),
+    z
+      .object({
+        kind: z.literal('cancel'),
+        workflowId: WorkflowId,
+        taskIds: z.array(TaskId).optional(),
+      })
+      .describe(
+        'Abort these tasks (all of the workflow when taskIds is absent) wherever they run.',
+      ),
     z.object({
       kind: z.literal('limits'),
       pools: z.record(z.string(), z.number().int().nonnegative()),
