@@ -39,7 +39,7 @@ export const CancelWorkflow = named(
 
 export const CallTool = named(
   'CallTool',
-  'One tool call, run as a workflow of a single task "call/<tool>".',
+  'One tool call, run as a workflow of a single task "call/<tool, dots as dashes>" (e.g. call/code-grep).',
   z.object({
     type: z.literal('task.call'),
     commandId: CommandId,

@@ -180,6 +180,12 @@ export const WorkflowCancelRequested = event(
       .describe('"failed" when the stop is a failure (a phase failed, the time budget ran out).'),
   },
 );
+export const WorkflowResumed = event(
+  'WorkflowResumed',
+  'progress',
+  'Another process took the workflow over by replay; running tasks get a fresh heartbeat window.',
+  { owner: z.string() },
+);
 export const WorkflowMetrics = event(
   'WorkflowMetrics',
   'metrics',
@@ -218,6 +224,7 @@ export const EVENT_TYPES = [
   TaskSkipped,
   ChildWorkflowStarted,
   WorkflowCancelRequested,
+  WorkflowResumed,
   WorkflowMetrics,
   WorkflowCompleted,
 ] as const;

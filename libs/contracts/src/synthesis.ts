@@ -34,6 +34,14 @@ export const WorkflowSynthesis = named(
         missing: z.array(TaskId).describe('Tasks a degrade barrier went on without.'),
       }),
     ),
+    omittedTasks: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe(
+        'Succeeded tasks left out of `tasks` to keep the event small; each has its TaskSucceeded event.',
+      ),
     tasks: z.array(
       z.object({
         taskId: TaskId,

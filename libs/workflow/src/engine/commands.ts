@@ -24,6 +24,8 @@ export type EngineCommand =
       now: number;
     }
   | { type: 'Cancel'; reason: string; now: number }
+  /** A new owner took the workflow over by replay. */
+  | { type: 'Resume'; owner: string; now: number }
   /** Time passed: timeouts, retries that are due, barriers that close. */
   | { type: 'Tick'; now: number };
 

@@ -38,6 +38,17 @@ export function decide(
         : [];
     case 'Tick':
       return tick(state, command.now, options);
+    case 'Resume':
+      return state.status === 'running' || state.status === 'cancelling'
+        ? [
+            {
+              type: 'WorkflowResumed',
+              workflowId: state.workflowId,
+              at: command.now,
+              owner: command.owner,
+            },
+          ]
+        : [];
   }
 }
 
@@ -214,6 +225,11 @@ function tick(state: WorkflowState, now: number, options: EngineOptions): Workfl
     }
   }
   return events;
+}
+
+/** The last time the task's worker was heard from, or the takeover if that was later. */
+export function lastSignOfLife(state: WorkflowState, task: TaskState): number {
+  return Math.max(task.lastSeenAt ?? task.startedAt ?? 0, state.resumedAt ?? 0);
 }
 
 /** Cancels a task, naming its child workflow so the shell can cancel that too. */

@@ -203,6 +203,21 @@ describe('timeouts', () => {
   });
 });
 
+describe('takeover', () => {
+  it('gives running tasks a fresh heartbeat window when a new owner resumes the workflow', () => {
+    const scenario = new Scenario();
+    scenario.submit({ phases: [{ id: 'p', tasks: [noop('t')] }] });
+    scenario.report('p/t', { kind: 'started' }, 1_000);
+    expect(
+      summary(scenario.when({ type: 'Resume', owner: 'replica-2', now: T0 + 14_000 })),
+    ).toEqual(['WorkflowResumed']);
+    expect(scenario.tick(16_000)).toEqual([]);
+    expect(only(scenario.tick(29_000), 'TaskAttemptFailed')[0]!.error.code).toBe(
+      'HEARTBEAT_TIMEOUT',
+    );
+  });
+});
+
 describe('stale results', () => {
   it('ignores a report from an attempt that a retry replaced, and a second success', () => {
     const scenario = new Scenario();
@@ -520,6 +535,22 @@ describe('the workflow time budget', () => {
 });
 
 describe('synthesis', () => {
+  it('lists the tasks that did not succeed first and leaves succeeded ones out past 1,000 tasks', () => {
+    const scenario = new Scenario();
+    const tasks = Array.from({ length: 1_200 }, (_, i) => noop(`t${i}`));
+    scenario.submit({
+      budget: { maxConcurrency: 2_000 },
+      phases: [{ id: 'p', barrier: { policy: 'degrade' }, tasks }],
+    });
+    scenario.fail('p/t7', 1, false);
+    for (let i = 0; i < 1_200; i += 1) if (i !== 7) scenario.succeed(`p/t${i}`, 2);
+    const end = only(scenario.log, 'WorkflowCompleted')[0]!;
+    expect(end.synthesis.counts).toMatchObject({ total: 1_200, succeeded: 1_199, failed: 1 });
+    expect(end.synthesis.tasks).toHaveLength(1_000);
+    expect(end.synthesis.tasks[0]).toMatchObject({ taskId: 'p/t7', status: 'failed' });
+    expect(end.synthesis.omittedTasks).toBe(200);
+  });
+
   it('summarises status, counts, attempts and durations of every task', () => {
     const scenario = new Scenario();
     scenario.submit({
@@ -538,6 +569,7 @@ describe('synthesis', () => {
       durationMs: 30,
       counts: { total: 2, succeeded: 2, failed: 0, cancelled: 0, skipped: 0 },
       phases: [{ phaseId: 'p', status: 'succeeded', missing: [] }],
+      omittedTasks: 0,
       tasks: [
         { taskId: 'p/a', tool: 'noop', status: 'succeeded', attempts: 2, durationMs: 5 },
         { taskId: 'p/b', tool: 'noop', status: 'succeeded', attempts: 1, durationMs: 5 },

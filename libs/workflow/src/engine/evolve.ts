@@ -122,6 +122,9 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       state.synthesis = event.synthesis;
       state.completedAt = event.at;
       break;
+    case 'WorkflowResumed':
+      state.resumedAt = event.at;
+      break;
     case 'WorkflowMetrics':
       break;
   }

@@ -1,3 +1,4 @@
+import { lastSignOfLife } from './decide';
 import type { EngineOptions } from './policies';
 import type { WorkflowState } from './state';
 

@@ -110,6 +110,8 @@ export interface WorkflowState {
   parent?: { workflowId: string; taskId: string };
   acceptedAt?: number;
   deadline?: number;
+  /** When the current owner took over; silence before it does not count against a worker. */
+  resumedAt?: number;
   cancelReason?: string;
   /** How a stop ends: a cancel by request, or a failure (a phase failed, time ran out). */
   endAs?: 'cancelled' | 'failed';
