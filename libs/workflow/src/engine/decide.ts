@@ -189,10 +189,9 @@ function tick(state: WorkflowState, now: number, options: EngineOptions): Workfl
       );
     } else if (
       task.status === 'running' &&
-      task.lastSeenAt !== undefined &&
-      now - task.lastSeenAt >= options.heartbeatTimeoutMs
+      now - lastSignOfLife(state, task) >= options.heartbeatTimeoutMs
     ) {
-      const message = `no heartbeat from ${task.worker ?? 'the worker'} for ${now - task.lastSeenAt} ms on attempt ${task.attempt} of ${id}`;
+      const message = `no heartbeat from ${task.worker ?? 'the worker'} for ${now - lastSignOfLife(state, task)} ms on attempt ${task.attempt} of ${id}`;
       events.push(
         ...attemptFailed(
           state,

@@ -13,8 +13,9 @@ export function nextWakeUp(state: WorkflowState, options: EngineOptions): number
   for (const id of Object.keys(state.active)) {
     const task = state.tasks[id]!;
     if (task.deadline !== undefined) earliest = Math.min(earliest, task.deadline);
-    if (task.status === 'running' && task.lastSeenAt !== undefined)
-      earliest = Math.min(earliest, task.lastSeenAt + options.heartbeatTimeoutMs);
+    if (task.status === 'running') {
+      earliest = Math.min(earliest, lastSignOfLife(state, task) + options.heartbeatTimeoutMs);
+    }
   }
   for (const id of Object.keys(state.retrying))
     earliest = Math.min(earliest, state.tasks[id]!.retryAt ?? Infinity);
