@@ -12,3 +12,76 @@ export {
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
 export { TopologyOptions, type TopologyInput } from './topology/topology-options';
 export { serverFeatures, type ServerFeatures } from './topology/server-features';
+
+// NestJS transport
+export { MessagingModule, NatsConnectionDrainer } from './nest/messaging.module';
+export { type MessagingModuleOptions } from './nest/messaging-module.options';
+export { NATS_CONNECTION, FANOUT_SUBJECTS, MESSAGING_OPTIONS } from './nest/tokens';
+export { JetStreamServer, JETSTREAM_TRANSPORT } from './nest/jetstream.server';
+export { JetStreamClient } from './nest/jetstream.client';
+export { JetStreamContext } from './nest/jetstream.context';
+export { JetStreamExceptionFilter } from './nest/jetstream-exception.filter';
+export {
+  resolveCommandOptions,
+  type CommandConsumerOptions,
+  type JetStreamClientOptions,
+  type JetStreamHandlerExtras,
+  type JetStreamServerOptions,
+  type TransportConnectionOptions,
+} from './nest/jetstream.options';
+export { NoResponderError, RemoteCallError, RequestTimeoutError } from './nest/rpc-errors';
+export { ERROR_HEADER } from './nest/rpc-wire';
+
+// channels and primitives
+export {
+  BarrierTimeoutError,
+  BusFullError,
+  DataGapError,
+  DeadLetterNotFoundError,
+  InvalidMessageError,
+  PayloadMissingError,
+  RemoteError,
+} from './errors';
+export {
+  CommandBus,
+  commandLevels,
+  decodeCommand,
+  DEFAULT_COMMAND_PRIORITY,
+  type CommandReceipt,
+} from './channels/command-bus';
+export {
+  PriorityConsumer,
+  type DeadLetterSink,
+  type Exhaustion,
+  type PriorityConsumerOptions,
+  type PriorityLevel,
+} from './channels/priority-consumer';
+export { HeldMessage, type Settlement } from './channels/held-message';
+export { DEFAULT_WEIGHTS, WeightedPicker, weightedCycle } from './channels/weighted-schedule';
+export { TaskQueue, decodeTask, taskLevels } from './channels/task-queue';
+export { EventStream, type EventFilter, type StoredEvent } from './channels/event-stream';
+export { DataPipeline } from './channels/data-pipeline';
+export { DataProducer, type BatchingOptions, type DataTask } from './channels/data-producer';
+export type { PayloadRef } from './channels/payload-store';
+export { ErrorChannel, type ErrorFilter, type StoredErrorRecord } from './channels/error-channel';
+export { DeadLetters, type StoredDeadLetter } from './channels/dead-letters';
+export { MetricsBus } from './channels/metrics-bus';
+export type { CoreSubscribeOptions } from './channels/core-subscription';
+export type { StartAt } from './channels/ordered-reader';
+export type { Subscription } from './channels/subscription';
+export { arrive, barrier } from './primitives/barrier';
+export { Broadcaster } from './primitives/broadcast';
+export {
+  call,
+  endpoint,
+  serve,
+  UNAVAILABLE,
+  type Endpoint,
+  type Responder,
+  type ServeOptions,
+} from './primitives/request-response';
+
+// workflow state: leases, records and snapshots, the log's batched appends
+export { LeaseStore, type Lease } from './state/lease-store';
+export { WorkflowLog } from './state/workflow-log';
+export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';

@@ -40,6 +40,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       task.status = 'dispatched';
       task.attempt = event.attempt;
       task.dispatchedAt = event.at;
+      task.dispatchedInput = event.input;
       task.firstDispatchedAt ??= event.at;
       task.deadline = event.deadline;
       task.startedAt = undefined;

@@ -53,6 +53,8 @@ export interface TaskState {
   deps: string[];
   /** Dependencies not yet succeeded, while `waiting`. */
   unmet: number;
+  /** The resolved input of the current attempt, to send it again after a takeover. */
+  dispatchedInput?: unknown;
   firstDispatchedAt?: number;
   dispatchedAt?: number;
   deadline?: number;

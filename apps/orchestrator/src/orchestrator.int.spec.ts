@@ -1,0 +1,232 @@
+import { subjects, type WorkflowDocument, type WorkflowEvent } from '@fanout/contracts';
+import {
+  CommandBus,
+  connectNats,
+  ensureTopology,
+  EventStream,
+  natsConfigFromEnv,
+} from '@fanout/messaging';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from './runner/ports.factory';
+import { startOrchestrator, type OrchestratorProcess } from './testing/processes';
+import { startTestWorker } from './testing/test-worker';
+
+let counter = 0;
+const uniquePrefix = () => `orch${process.pid}x${++counter}`;
+
+const noopTasks = (count: number): WorkflowDocument => ({
+  budget: { maxConcurrency: 64 },
+  phases: [
+    {
+      id: 'p',
+      barrier: { timeoutMs: 120_000 },
+      tasks: Array.from({ length: count }, (_, i) => ({
+        id: `t${i}`,
+        tool: 'noop',
+        input: { echo: i },
+        retry: { attempts: 3, initialDelayMs: 100 },
+      })),
+    },
+  ],
+});
+
+describe('the orchestrator as a process', () => {
+  let nats: NatsServer;
+  let connection: Connection;
+  const processes: OrchestratorProcess[] = [];
+  const stoppers: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    nats = await startNats();
+    connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
+  });
+  afterEach(async () => {
+    await Promise.all(stoppers.splice(0).map((stop) => stop()));
+    await Promise.all(processes.splice(0).map((process) => process.crash()));
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await nats?.stop();
+  });
+
+  const setUp = async () => {
+    const names = subjects(uniquePrefix());
+    await ensureTopology(connection, { prefix: names.prefix });
+    return {
+      names,
+      bus: new CommandBus(connection, names),
+      events: new EventStream(connection, names),
+    };
+  };
+  const orchestrator = (prefix: string, env: Record<string, string> = {}) => {
+    const started = startOrchestrator(nats.url, prefix, {
+      FANOUT_ORCHESTRATOR_RENEW_EVERY_MS: '1000',
+      FANOUT_ORCHESTRATOR_SCAN_EVERY_MS: '1000',
+      FANOUT_ORCHESTRATOR_LEASE_TTL_MS: '4000',
+      ...env,
+    });
+    processes.push(started);
+    return started;
+  };
+  const worker = async (
+    names: ReturnType<typeof subjects>,
+    decide?: Parameters<typeof startTestWorker>[2],
+  ) => {
+    const started = await startTestWorker(connection, names, decide);
+    stoppers.push(started.stop);
+    return started;
+  };
+  const logOf = async (events: EventStream, workflowId: string): Promise<WorkflowEvent[]> =>
+    (await events.read({ workflowId })).map((stored) => stored.event);
+  const completion = async (events: EventStream, workflowId: string, timeout: number) => {
+    await expect
+      .poll(
+        async () =>
+          (await logOf(events, workflowId)).some((event) => event.type === 'WorkflowCompleted'),
+        { timeout, interval: 250 },
+      )
+      .toBe(true);
+    return logOf(events, workflowId);
+  };
+
+  it('runs a submitted workflow to completion, passing results forward', async () => {
+    const { names, bus, events } = await setUp();
+    orchestrator(names.prefix);
+    await worker(names);
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-1',
+      workflowId: 'wf-basic',
+      workflow: {
+        phases: [
+          { id: 'a', tasks: [{ id: 'first', tool: 'noop', input: { echo: 'hello' } }] },
+          {
+            id: 'b',
+            dependsOn: ['a'],
+            tasks: [{ id: 'second', tool: 'noop', input: { echo: '${{ a.first.echo }} again' } }],
+          },
+        ],
+      },
+    });
+    const log = await completion(events, 'wf-basic', 20_000);
+    const done = log.find((event) => event.type === 'WorkflowCompleted');
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      synthesis: { counts: { total: 2, succeeded: 2 } },
+    });
+    const second = log.find(
+      (event) => event.type === 'TaskSucceeded' && event.taskId === 'b/second',
+    );
+    expect(second).toMatchObject({ result: { echo: 'hello again' } });
+  });
+
+  it('survives kill -9 in the middle of a 500-task workflow: another replica finishes it, each result recorded once', async () => {
+    const { names, bus, events } = await setUp();
+    const first = orchestrator(names.prefix);
+    await worker(names);
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-500',
+      workflowId: 'wf-500',
+      workflow: noopTasks(500),
+    });
+    await expect
+      .poll(
+        async () =>
+          (await logOf(events, 'wf-500')).filter((event) => event.type === 'TaskSucceeded').length,
+        { timeout: 20_000, interval: 100 },
+      )
+      .toBeGreaterThan(50);
+    await first.crash();
+    const atCrash = (await logOf(events, 'wf-500')).filter(
+      (event) => event.type === 'TaskSucceeded',
+    ).length;
+    expect(atCrash).toBeLessThan(500);
+    orchestrator(names.prefix);
+    const log = await completion(events, 'wf-500', 40_000);
+    const succeeded = log
+      .filter((event) => event.type === 'TaskSucceeded')
+      .map((event) => (event as { taskId: string }).taskId);
+    expect(succeeded).toHaveLength(500);
+    expect(new Set(succeeded).size).toBe(500);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(log.some((event) => event.type === 'WorkflowResumed')).toBe(true);
+  });
+
+  it('lets a second replica take over the workflows of one that died, within 20 s', async () => {
+    const { names, bus, events } = await setUp();
+    const a = orchestrator(names.prefix, {
+      FANOUT_ORCHESTRATOR_INSTANCE: 'replica-a',
+      FANOUT_ORCHESTRATOR_LEASE_TTL_MS: '15000',
+      FANOUT_ORCHESTRATOR_RENEW_EVERY_MS: '5000',
+    });
+    // Hold every attempt until the takeover, so the workflow is mid-flight when its owner dies.
+    let answering = false;
+    await worker(names, () => (answering ? 'succeed' : 'vanish'));
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-takeover',
+      workflowId: 'wf-takeover',
+      workflow: noopTasks(3),
+    });
+    await expect
+      .poll(
+        async () =>
+          (await logOf(events, 'wf-takeover')).filter((event) => event.type === 'TaskStarted')
+            .length,
+        { timeout: 15_000 },
+      )
+      .toBe(3);
+    const b = orchestrator(names.prefix, {
+      FANOUT_ORCHESTRATOR_INSTANCE: 'replica-b',
+      FANOUT_ORCHESTRATOR_HEARTBEAT_TIMEOUT_MS: '2000',
+    });
+    await expect
+      .poll(() => b.output(), { timeout: 15_000 })
+      .toMatch(/Nest microservice successfully started|started/i);
+    answering = true;
+    const killedAt = Date.now();
+    await a.crash();
+    await expect
+      .poll(
+        async () =>
+          (await logOf(events, 'wf-takeover')).find((event) => event.type === 'WorkflowResumed'),
+        { timeout: 20_000, interval: 250 },
+      )
+      .toMatchObject({ owner: 'replica-b' });
+    expect(Date.now() - killedAt).toBeLessThan(20_000);
+    const log = await completion(events, 'wf-takeover', 20_000);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('retries the task of a worker that died mid-task once its heartbeats stop', async () => {
+    const { names, bus, events } = await setUp();
+    orchestrator(names.prefix, { FANOUT_ORCHESTRATOR_HEARTBEAT_TIMEOUT_MS: '1500' });
+    const silent = await worker(names, (_taskId, attempt) =>
+      attempt === 1 ? 'vanish' : 'succeed',
+    );
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-hb',
+      workflowId: 'wf-heartbeat',
+      workflow: {
+        phases: [
+          {
+            id: 'p',
+            tasks: [{ id: 't', tool: 'noop', retry: { attempts: 3, initialDelayMs: 100 } }],
+          },
+        ],
+      },
+    });
+    const log = await completion(events, 'wf-heartbeat', 20_000);
+    const failure = log.find((event) => event.type === 'TaskAttemptFailed');
+    expect(failure).toMatchObject({ attempt: 1, error: { code: 'HEARTBEAT_TIMEOUT' } });
+    expect(log.find((event) => event.type === 'TaskSucceeded')).toMatchObject({ attempt: 2 });
+    expect(silent.seen).toEqual(['p/t#1', 'p/t#2']);
+  });
+});

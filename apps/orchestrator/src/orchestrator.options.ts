@@ -1,0 +1,40 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * How an orchestrator replica behaves. Defaults follow the design (leases of 15 s renewed
+ * every 5 s); every value can be set from the environment for tuning and for tests.
+ */
+export const OrchestratorOptions = z.object({
+  /** This replica's name in leases and logs; unique per process. */
+  instance: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  leaseTtlMs: z.coerce.number().int().positive().default(15_000),
+  renewEveryMs: z.coerce.number().int().positive().default(5_000),
+  /** How often to look for workflows whose owner stopped renewing. */
+  scanEveryMs: z.coerce.number().int().positive().default(5_000),
+  /** Save a snapshot after this many events since the last one. */
+  snapshotEvery: z.coerce.number().int().positive().default(5_000),
+  heartbeatTimeoutMs: z.coerce.number().int().positive().default(15_000),
+  defaultTimeoutMs: z.coerce.number().int().positive().default(300_000),
+  /** Commands handled at once; many in flight lets one append carry many decisions. */
+  concurrency: z.coerce.number().int().positive().default(256),
+});
+
+export type OrchestratorOptions = z.infer<typeof OrchestratorOptions>;
+
+/** Reads the options from `FANOUT_ORCHESTRATOR_*` environment variables. */
+export function orchestratorOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): OrchestratorOptions {
+  const read = (name: string) => env[`FANOUT_ORCHESTRATOR_${name}`];
+  return OrchestratorOptions.parse({
+    instance: read('INSTANCE') ?? env['FANOUT_INSTANCE'],
+    leaseTtlMs: read('LEASE_TTL_MS'),
+    renewEveryMs: read('RENEW_EVERY_MS'),
+    scanEveryMs: read('SCAN_EVERY_MS'),
+    snapshotEvery: read('SNAPSHOT_EVERY'),
+    heartbeatTimeoutMs: read('HEARTBEAT_TIMEOUT_MS'),
+    defaultTimeoutMs: read('DEFAULT_TIMEOUT_MS'),
+    concurrency: read('CONCURRENCY'),
+  });
+}

@@ -1,0 +1,76 @@
+import type { Broadcast, Command, TaskEnvelope, WorkflowEvent } from '@fanout/contracts';
+import type { WorkflowState } from '@fanout/workflow';
+
+/** What the outside world must be told after events are safely in the log. */
+export interface Effects {
+  envelopes: TaskEnvelope[];
+  broadcasts: Broadcast[];
+  commands: Command[];
+}
+
+/**
+ * Reads the side effects out of a batch of events: attempts to put on task queues,
+ * running tasks to abort, child workflows to cancel. Effects are at-least-once: they are
+ * carried out after the append, and repeated after a takeover when in doubt.
+ */
+export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState): Effects {
+  const envelopes: TaskEnvelope[] = [];
+  const aborted: string[] = [];
+  const commands: Command[] = [];
+  for (const event of events) {
+    if (event.type === 'TaskDispatched') {
+      envelopes.push({
+        workflowId: event.workflowId,
+        taskId: event.taskId,
+        attempt: event.attempt,
+        tool: event.tool,
+        input: event.input,
+        priority: event.priority,
+        dispatchedAt: event.at,
+        deadline: event.deadline,
+        depth: state.depth,
+      });
+    } else if (event.type === 'TaskCancelled') {
+      aborted.push(event.taskId);
+      if (event.childWorkflowId) {
+        commands.push({
+          type: 'workflow.cancel',
+          commandId: `${event.workflowId}:cancel-child:${event.childWorkflowId}`,
+          workflowId: event.childWorkflowId,
+          reason: `its parent ${event.workflowId} cancelled ${event.taskId}: ${event.reason}`,
+        });
+      }
+    } else if (event.type === 'TaskAttemptFailed' && event.error.code === 'TIMEOUT') {
+      aborted.push(event.taskId);
+    }
+  }
+  const broadcasts: Broadcast[] =
+    aborted.length > 0 ? [{ kind: 'cancel', workflowId: state.workflowId, taskIds: aborted }] : [];
+  return { envelopes, broadcasts, commands };
+}
+
+/** Envelopes for attempts that are on a queue but not yet taken: re-sent after a takeover. */
+export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
+  const envelopes: TaskEnvelope[] = [];
+  for (const id of Object.keys(state.active)) {
+    const task = state.tasks[id]!;
+    if (
+      task.status !== 'dispatched' ||
+      task.dispatchedAt === undefined ||
+      task.deadline === undefined
+    )
+      continue;
+    envelopes.push({
+      workflowId: state.workflowId,
+      taskId: id,
+      attempt: task.attempt,
+      tool: task.tool,
+      input: task.dispatchedInput,
+      priority: task.priority,
+      dispatchedAt: task.dispatchedAt,
+      deadline: task.deadline,
+      depth: state.depth,
+    });
+  }
+  return envelopes;
+}

@@ -1,0 +1,106 @@
+import type { WorkflowEvent } from '@fanout/contracts';
+import type { Lease } from '@fanout/messaging';
+import {
+  handle,
+  nextWakeUp,
+  type EngineCommand,
+  type EngineOptions,
+  type WorkflowState,
+} from '@fanout/workflow';
+import { effectsOf, type Effects } from './effects';
+
+interface Pending {
+  command: EngineCommand;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** What an owned workflow asks of its runner: persist, carry out, and bookkeeping. */
+export interface OwnedWorkflowHooks {
+  append(workflowId: string, from: number, events: WorkflowEvent[]): Promise<number>;
+  carryOut(effects: Effects): Promise<void>;
+  afterBatch(owned: OwnedWorkflow): Promise<void>;
+  /** The workflow's in-memory state can no longer be trusted; forget it. */
+  broken(owned: OwnedWorkflow, error: unknown): void;
+  schedule(owned: OwnedWorkflow, at: number | undefined): void;
+}
+
+/**
+ * One workflow this replica owns: its state, its lease, and a queue of commands. Commands
+ * are decided one after another (one writer), but all that arrived while an append was in
+ * flight are decided together and appended in one batch — a group commit — so the log
+ * round trip is paid per batch, not per command.
+ */
+export class OwnedWorkflow {
+  private pending: Pending[] = [];
+  private running = false;
+  private dead = false;
+  snapshotVersion: number;
+
+  constructor(
+    readonly workflowId: string,
+    public state: WorkflowState,
+    public lease: Lease,
+    public lastSeq: number,
+    private readonly options: EngineOptions,
+    private readonly hooks: OwnedWorkflowHooks,
+  ) {
+    this.snapshotVersion = state.version;
+  }
+
+  /** Decides the command in turn; resolves once its events are in the log and carried out. */
+  submit(command: EngineCommand): Promise<void> {
+    if (this.dead)
+      return Promise.reject(new Error(`workflow ${this.workflowId} is no longer owned here`));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ command, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  get finished(): boolean {
+    return !['new', 'running', 'cancelling'].includes(this.state.status);
+  }
+
+  /** Stops taking commands; those waiting are refused so their messages are redelivered. */
+  abandon(reason: unknown): void {
+    this.dead = true;
+    for (const item of this.pending.splice(0)) item.reject(reason);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.pending.length > 0 && !this.dead) {
+        const batch = this.pending.splice(0);
+        await this.decide(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async decide(batch: Pending[]): Promise<void> {
+    const from = this.state.version;
+    const events: WorkflowEvent[] = [];
+    try {
+      for (const item of batch) {
+        events.push(...handle(item.command, this.state, this.options).events);
+      }
+      if (events.length > 0) {
+        this.lastSeq = await this.hooks.append(this.workflowId, from, events);
+        await this.hooks.carryOut(effectsOf(events, this.state));
+      }
+    } catch (error) {
+      // The state ran ahead of what is surely in the log: drop it and let a replay decide.
+      this.abandon(error);
+      for (const item of batch) item.reject(error);
+      this.hooks.broken(this, error);
+      return;
+    }
+    for (const item of batch) item.resolve();
+    await this.hooks.afterBatch(this);
+    this.hooks.schedule(this, nextWakeUp(this.state, this.options));
+  }
+}

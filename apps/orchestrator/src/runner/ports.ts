@@ -1,0 +1,32 @@
+import type {
+  Broadcaster,
+  CommandBus,
+  EventStream,
+  LeaseStore,
+  TaskQueue,
+  WorkflowLog,
+  WorkflowStore,
+} from '@fanout/messaging';
+
+/**
+ * What the runner needs from the outside world, as narrow slices of the messaging
+ * library's classes: the event log, the task queues, leases and records, and the buses.
+ * One object behind one DI token, so the runner never sees a connection.
+ */
+export interface RunnerPorts {
+  log: Pick<WorkflowLog, 'append'>;
+  events: Pick<EventStream, 'read'>;
+  tasks: Pick<TaskQueue, 'dispatch'>;
+  leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'holder' | 'ttlMs'>;
+  store: Pick<
+    WorkflowStore,
+    'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'dropSnapshot'
+  >;
+  commands: Pick<CommandBus, 'publish'>;
+  broadcast: Pick<Broadcaster, 'publish'>;
+  /** Hands a command to the replica that owns its workflow; rejects when none answers. */
+  forward(owner: string, command: unknown): Promise<void>;
+}
+
+export const RUNNER_PORTS = Symbol('RunnerPorts');
+export const ORCHESTRATOR_OPTIONS = Symbol('OrchestratorOptions');

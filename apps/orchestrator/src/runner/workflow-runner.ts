@@ -1,0 +1,266 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Command, WorkflowEvent } from '@fanout/contracts';
+import {
+  initialState,
+  replay,
+  type EngineCommand,
+  type EngineOptions,
+  type WorkflowState,
+} from '@fanout/workflow';
+import type { OrchestratorOptions } from '../orchestrator.options';
+import { pendingEnvelopes, type Effects } from './effects';
+import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
+import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
+import { toEngineCommand } from './to-engine-command';
+
+/** A command for a workflow another live replica owns; the receiver forwards it there. */
+export class OwnedElsewhereError extends Error {
+  readonly retryable = true;
+  constructor(
+    readonly workflowId: string,
+    readonly owner: string,
+  ) {
+    super(`workflow ${workflowId} is owned by ${owner}`);
+  }
+}
+
+/**
+ * The orchestrator's heart around the pure engine: it owns workflows through leases,
+ * loads each by snapshot and replay, decides commands with the engine, appends the events,
+ * dispatches tasks, keeps one timer per workflow for timeouts and retries, renews its
+ * leases, and takes over workflows whose owner stopped renewing.
+ */
+@Injectable()
+export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WorkflowRunner');
+  private readonly owned = new Map<string, OwnedWorkflow>();
+  private readonly claiming = new Map<string, Promise<OwnedWorkflow | OwnedElsewhereError>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly recorded = new Map<string, string>();
+  private loops: NodeJS.Timeout[] = [];
+  private readonly engine: EngineOptions;
+  private readonly hooks: OwnedWorkflowHooks;
+
+  constructor(
+    @Inject(RUNNER_PORTS) private readonly ports: RunnerPorts,
+    @Inject(ORCHESTRATOR_OPTIONS) private readonly options: OrchestratorOptions,
+  ) {
+    this.engine = {
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      defaultTimeoutMs: options.defaultTimeoutMs,
+    };
+    this.hooks = {
+      append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
+      carryOut: (effects) => this.carryOut(effects),
+      afterBatch: (owned) => this.afterBatch(owned),
+      broken: (owned, error) => this.forget(owned, error),
+      schedule: (owned, at) => this.schedule(owned, at),
+    };
+  }
+
+  get instance(): string {
+    return this.options.instance;
+  }
+
+  /** Workflows this replica owns right now. */
+  ownedIds(): string[] {
+    return [...this.owned.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    this.loops = [
+      setInterval(
+        () =>
+          void this.renewLeases().catch((error) => this.logger.error(`renewing leases: ${error}`)),
+        this.options.renewEveryMs,
+      ),
+      setInterval(
+        () =>
+          void this.takeOverOrphans().catch((error) =>
+            this.logger.error(`looking for orphans: ${error}`),
+          ),
+        this.options.scanEveryMs,
+      ),
+    ];
+    void this.takeOverOrphans().catch((error) =>
+      this.logger.error(`looking for orphans: ${error}`),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const loop of this.loops) clearInterval(loop);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    const leases = [...this.owned.values()].map((owned) => {
+      owned.abandon(new Error('the orchestrator is shutting down'));
+      return this.ports.leases.release(owned.lease).catch(() => undefined);
+    });
+    this.owned.clear();
+    await Promise.all(leases);
+  }
+
+  /**
+   * Takes one command of the bus. Resolves once its consequences are in the log; rejects
+   * (so the message is redelivered) when the workflow's owner cannot be reached.
+   */
+  async accept(command: Command): Promise<void> {
+    const owned = await this.ownedOrClaimed(command.workflowId);
+    if (owned instanceof OwnedElsewhereError) {
+      await this.ports.forward(owned.owner, command);
+      return;
+    }
+    await owned.submit(toEngineCommand(command, Date.now()));
+    if (owned.finished) await this.release(owned);
+  }
+
+  /** A command forwarded by another replica: handled only if this replica owns the workflow. */
+  async acceptForwarded(command: Command): Promise<void> {
+    const owned = this.owned.get(command.workflowId);
+    if (!owned) throw new OwnedElsewhereError(command.workflowId, 'nobody here');
+    await owned.submit(toEngineCommand(command, Date.now()));
+  }
+
+  private async ownedOrClaimed(workflowId: string): Promise<OwnedWorkflow | OwnedElsewhereError> {
+    const owned = this.owned.get(workflowId);
+    if (owned) return owned;
+    let claim = this.claiming.get(workflowId);
+    if (!claim) {
+      claim = this.claim(workflowId).finally(() => this.claiming.delete(workflowId));
+      this.claiming.set(workflowId, claim);
+    }
+    return claim;
+  }
+
+  /** Takes the lease, rebuilds the state by snapshot and replay, and resumes the work. */
+  private async claim(workflowId: string): Promise<OwnedWorkflow | OwnedElsewhereError> {
+    const lease = await this.ports.leases.acquire(workflowId, this.instance, Date.now());
+    if (!lease) {
+      const holder = await this.ports.leases.holder(workflowId);
+      return new OwnedElsewhereError(workflowId, holder?.owner ?? 'another replica');
+    }
+    const { state, lastSeq } = await this.load(workflowId);
+    const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
+    this.owned.set(workflowId, owned);
+    this.recorded.set(workflowId, state.status);
+    if (state.version > 0 && !owned.finished) {
+      this.logger.log(`took over ${workflowId} at event ${state.version}`);
+      await this.carryOut({ envelopes: pendingEnvelopes(state), broadcasts: [], commands: [] });
+      await owned.submit({ type: 'Resume', owner: this.instance, now: Date.now() });
+    }
+    return owned;
+  }
+
+  private async load(workflowId: string): Promise<{ state: WorkflowState; lastSeq: number }> {
+    const snapshot = await this.ports.store.loadSnapshot<WorkflowState>(workflowId);
+    const state = snapshot?.state ?? initialState(workflowId);
+    const from = snapshot ? { seq: snapshot.record.lastSeq + 1 } : ('all' as const);
+    const stored = await this.ports.events.read({ workflowId }, from);
+    replay(
+      stored.map((item) => item.event as WorkflowEvent),
+      state,
+    );
+    return { state, lastSeq: stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0 };
+  }
+
+  private async carryOut(effects: Effects): Promise<void> {
+    await Promise.all([
+      ...effects.envelopes.map((envelope) => this.ports.tasks.dispatch(envelope)),
+      ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
+      ...effects.commands.map((command) => this.ports.commands.publish(command)),
+    ]);
+  }
+
+  private async afterBatch(owned: OwnedWorkflow): Promise<void> {
+    const status = owned.state.status;
+    const record = {
+      workflowId: owned.workflowId,
+      status,
+      version: owned.state.version,
+      lastSeq: owned.lastSeq,
+      updatedAt: Date.now(),
+    };
+    if (owned.finished) {
+      await this.ports.store.put({ ...record, version: 0 });
+      await this.ports.store.dropSnapshot(owned.workflowId);
+      this.recorded.set(owned.workflowId, status);
+      return;
+    }
+    if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
+      owned.snapshotVersion = owned.state.version;
+      await this.ports.store.saveSnapshot(record, owned.state);
+      this.recorded.set(owned.workflowId, status);
+    } else if (this.recorded.get(owned.workflowId) !== status) {
+      // The record lists the workflow as live from its first event, so a restart finds it.
+      await this.ports.store.put({ ...record, version: 0, lastSeq: 0 });
+      this.recorded.set(owned.workflowId, status);
+    }
+  }
+
+  private schedule(owned: OwnedWorkflow, at: number | undefined): void {
+    clearTimeout(this.timers.get(owned.workflowId));
+    this.timers.delete(owned.workflowId);
+    if (at === undefined || owned.finished) return;
+    const delay = Math.min(Math.max(0, at - Date.now()) + 1, 2_000_000_000);
+    const tick: EngineCommand = { type: 'Tick', now: 0 };
+    const timer = setTimeout(() => {
+      this.timers.delete(owned.workflowId);
+      void owned
+        .submit({ ...tick, now: Date.now() })
+        .then(() => (owned.finished ? this.release(owned) : undefined))
+        .catch((error) => this.logger.warn(`tick of ${owned.workflowId} failed: ${error}`));
+    }, delay);
+    timer.unref();
+    this.timers.set(owned.workflowId, timer);
+  }
+
+  private async release(owned: OwnedWorkflow): Promise<void> {
+    if (this.owned.get(owned.workflowId) !== owned) return;
+    this.forget(owned);
+    await this.ports.leases.release(owned.lease);
+  }
+
+  private forget(owned: OwnedWorkflow, error?: unknown): void {
+    if (error) this.logger.warn(`dropped ${owned.workflowId} to reload it: ${error}`);
+    if (this.owned.get(owned.workflowId) === owned) this.owned.delete(owned.workflowId);
+    clearTimeout(this.timers.get(owned.workflowId));
+    this.timers.delete(owned.workflowId);
+  }
+
+  /** Renews every lease this replica holds; a workflow whose lease was lost is let go at once. */
+  private async renewLeases(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...this.owned.values()].map(async (owned) => {
+        const renewed = await this.ports.leases.renew(owned.lease, now);
+        if (renewed) {
+          owned.lease = renewed;
+          return;
+        }
+        this.logger.warn(`lost the lease of ${owned.workflowId}; another replica owns it now`);
+        owned.abandon(new Error(`lost the lease of ${owned.workflowId}`));
+        this.forget(owned);
+      }),
+    );
+  }
+
+  /** Claims live workflows whose lease is missing or expired: their owner died. */
+  private async takeOverOrphans(): Promise<void> {
+    const now = Date.now();
+    for (const workflowId of await this.ports.store.live()) {
+      if (this.owned.has(workflowId) || this.claiming.has(workflowId)) continue;
+      const holder = await this.ports.leases.holder(workflowId);
+      if (holder && holder.expiresAt > now) continue;
+      const claimed = await this.ownedOrClaimed(workflowId);
+      if (claimed instanceof OwnedWorkflow) {
+        await claimed
+          .submit({ type: 'Tick', now: Date.now() })
+          .catch((error) => this.logger.warn(`resuming ${workflowId}: ${error}`));
+      }
+    }
+  }
+}
