@@ -1,4 +1,4 @@
-import { ErrorCode } from '@fanout/contracts';
+import { ErrorCode, type FanoutError } from '@fanout/contracts';
 
 /**
  * The command bus is full (its stream holds the maximum number of messages and discards
@@ -28,5 +28,86 @@ export class InvalidMessageError extends Error {
   ) {
     super(`invalid message on ${subject}: ${problems.join('; ')}`, options);
     this.name = 'InvalidMessageError';
+  }
+}
+
+/**
+ * A barrier closed before everyone arrived. It names who is missing, because "timed out"
+ * alone sends the reader hunting through every participant's log.
+ */
+export class BarrierTimeoutError extends Error {
+  readonly code = ErrorCode.Timeout;
+  readonly retryable = true;
+  constructor(
+    readonly barrier: string,
+    readonly missing: string[],
+    readonly timeoutMs: number,
+  ) {
+    super(`barrier ${barrier} timed out after ${timeoutMs} ms; missing: ${missing.join(', ')}`);
+    this.name = 'BarrierTimeoutError';
+  }
+}
+
+/**
+ * A request-response call answered with an error, or could not be answered at all. It
+ * carries the wire error whole, so a caller branches on `code` and `retryable` exactly as
+ * the remote side decided them, and the cause chain survives the trip.
+ */
+export class RemoteError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(
+    readonly subject: string,
+    readonly error: FanoutError,
+    options?: ErrorOptions,
+  ) {
+    super(`${subject} answered ${error.code}: ${error.message}`, options);
+    this.name = 'RemoteError';
+    this.code = error.code;
+    this.retryable = error.retryable;
+  }
+}
+
+/**
+ * The batches of a data stream do not follow each other: one is missing (the producer
+ * died, or the stream's retention dropped it), so the items read so far are incomplete.
+ */
+export class DataGapError extends Error {
+  readonly code = 'DATA_GAP';
+  readonly retryable = false;
+  constructor(
+    readonly subject: string,
+    readonly expectedSeq: number,
+    readonly gotSeq: number,
+  ) {
+    super(`data stream ${subject}: expected batch ${expectedSeq}, got batch ${gotSeq}`);
+    this.name = 'DataGapError';
+  }
+}
+
+/** A batch points at an Object Store entry that is not (or no longer) there. */
+export class PayloadMissingError extends Error {
+  readonly code = 'PAYLOAD_MISSING';
+  readonly retryable = false;
+  constructor(
+    readonly bucket: string,
+    readonly object: string,
+    readonly subject: string,
+  ) {
+    super(`the payload of ${subject} is missing from object store ${bucket} (entry ${object})`);
+    this.name = 'PayloadMissingError';
+  }
+}
+
+/** No dead letter with this stream sequence exists (already retried, discarded, or expired). */
+export class DeadLetterNotFoundError extends Error {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+  readonly retryable = false;
+  constructor(
+    readonly stream: string,
+    readonly seq: number,
+  ) {
+    super(`no dead letter at sequence ${seq} of stream ${stream}`);
+    this.name = 'DeadLetterNotFoundError';
   }
 }

@@ -75,7 +75,7 @@ export {
   call,
   endpoint,
   serve,
-  UNAVAILABLE,
+  NO_RESPONDERS,
   type Endpoint,
   type Responder,
   type ServeOptions,

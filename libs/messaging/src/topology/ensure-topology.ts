@@ -18,6 +18,8 @@ type StreamSpec = Partial<StreamConfig> & Pick<StreamConfig, 'name' | 'subjects'
 /** The streams of the design, sized by `options`. */
 export function streamSpecs(options: TopologyOptions, features: ServerFeatures): StreamSpec[] {
   const s = subjects(options.prefix);
+  // The server refuses a dedup window longer than the stream keeps its messages.
+  const window = (maxAgeMs: number) => nanos(Math.min(options.commands.duplicateWindowMs, maxAgeMs));
   const common = (maxAgeMs: number, compress: boolean): Partial<StreamConfig> => ({
     storage: 'file',
     num_replicas: options.replicas,
@@ -32,7 +34,7 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
       retention: 'workqueue',
       discard: 'new',
       max_msgs: options.commands.maxMsgs,
-      duplicate_window: nanos(options.commands.duplicateWindowMs),
+      duplicate_window: window(options.tasks.maxAgeMs),
       ...common(options.tasks.maxAgeMs, false),
     },
     {
@@ -41,14 +43,14 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
       retention: 'workqueue',
       discard: 'new',
       max_msgs: options.tasks.maxMsgs,
-      duplicate_window: nanos(options.commands.duplicateWindowMs),
+      duplicate_window: window(options.tasks.maxAgeMs),
       ...common(options.tasks.maxAgeMs, false),
     },
     {
       name: s.streams.events,
       subjects: [`${s.prefix}.evt.>`],
       retention: 'limits',
-      duplicate_window: nanos(options.commands.duplicateWindowMs),
+      duplicate_window: window(options.events.maxAgeMs),
       ...common(options.events.maxAgeMs, true),
     },
     {

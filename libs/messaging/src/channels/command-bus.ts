@@ -1,0 +1,94 @@
+import { jetstream, JetStreamApiError, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Command, Priority, subjects, type Subjects } from '@fanout/contracts';
+import type { z } from 'zod';
+import { BusFullError } from '../errors';
+import { injectTrace } from '../tracing/propagation';
+import { decode, encode } from './codec';
+import type { PriorityLevel } from './priority-consumer';
+
+/** The priority of a command that carries none (`workflow.cancel`, `task.report`). */
+export const DEFAULT_COMMAND_PRIORITY: Priority = 2;
+
+/** What the bus said about one publish. */
+export interface CommandReceipt {
+  subject: string;
+  /** Stream sequence of the stored command (of the original, for a duplicate). */
+  seq: number;
+  /** True when a command with this `commandId` was already on the bus: nothing new was stored. */
+  duplicate: boolean;
+}
+
+/** JetStream's "store failed" code; its description says which limit refused the message. */
+const STORE_FAILED = 10077;
+const LIMIT_REACHED = /maximum (messages|bytes) exceeded/i;
+
+/**
+ * The command bus: how any service asks Fanout to do something. Commands are validated
+ * before they leave, deduplicated by `commandId` (a publisher may retry blindly), and a
+ * full bus answers with {@link BusFullError} instead of dropping the command, so that
+ * back-pressure reaches the publisher.
+ */
+export class CommandBus {
+  private readonly js: JetStreamClient;
+  constructor(
+    connection: NatsConnection,
+    private readonly names: Subjects = subjects(),
+  ) {
+    this.js = jetstream(connection);
+  }
+
+  /**
+   * Publishes one command on `<prefix>.cmd.p<priority>.<type>`. The priority is the
+   * option's, else the command's own, else {@link DEFAULT_COMMAND_PRIORITY}.
+   */
+  async publish(
+    command: z.input<typeof Command>,
+    options: { priority?: Priority; timeoutMs?: number } = {},
+  ): Promise<CommandReceipt> {
+    const where = this.names.commands();
+    const { value, data } = encode(Command, command, where);
+    const priority = Priority.parse(
+      options.priority ?? ('priority' in value ? value.priority : DEFAULT_COMMAND_PRIORITY),
+    );
+    const subject = this.names.command(value.type, priority);
+    try {
+      const ack = await this.js.publish(subject, data, {
+        msgID: value.commandId,
+        headers: injectTrace(),
+        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      });
+      return { subject, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      if (isLimitReached(error)) throw new BusFullError(subject, { cause: error });
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`command ${value.commandId} was not accepted on ${subject}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function isLimitReached(error: unknown): boolean {
+  return (
+    error instanceof JetStreamApiError &&
+    error.code === STORE_FAILED &&
+    LIMIT_REACHED.test(error.apiError().description)
+  );
+}
+
+/**
+ * The levels a {@link PriorityConsumer} of the command bus reads: one durable per priority,
+ * p0 first. Every replica of a service passes the same `durablePrefix`, so they share work.
+ */
+export function commandLevels(names: Subjects, durablePrefix: string): PriorityLevel[] {
+  return [0, 1, 2, 3, 4].map((priority) => ({
+    durable: `${durablePrefix}_p${priority}`,
+    filterSubject: names.commands(priority),
+  }));
+}
+
+/** Reads a command off the bus; an invalid one throws `InvalidMessageError` (never valid). */
+export function decodeCommand(message: JsMsg): Command {
+  return decode(Command, message.data, message.subject);
+}

@@ -1,0 +1,119 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { subjects, type Subjects, type WorkflowEvent } from '@fanout/contracts';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidMessageError } from '../errors';
+import { ensureTopology } from '../topology/ensure-topology';
+import { EventStream, type StoredEvent } from './event-stream';
+import { testConnection, uniquePrefix } from './test-fixtures';
+
+const started = (workflowId: string, phaseId: string, at = Date.now()): WorkflowEvent => ({
+  type: 'PhaseStarted',
+  workflowId,
+  at,
+  phaseId,
+});
+const failed = (workflowId: string, at = Date.now()): WorkflowEvent => ({
+  type: 'TaskFailed',
+  workflowId,
+  at,
+  taskId: 'p/t',
+  attempts: 3,
+  error: { code: 'TOOL_FAILED', message: 'boom', retryable: false },
+});
+
+describe('EventStream on a real nats-server', () => {
+  let nats: NatsServer;
+  let connection: NatsConnection;
+  let names: Subjects;
+  let events: EventStream;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+  beforeEach(async () => {
+    connection = await testConnection(nats.url);
+    names = subjects(uniquePrefix('events'));
+    await ensureTopology(connection, { prefix: names.prefix });
+    events = new EventStream(connection, names);
+  });
+  afterEach(async () => {
+    await connection.close();
+  });
+
+  /** Takes the next `count` events of a subscription, then stops it. */
+  async function take(from: AsyncIterable<StoredEvent>, count: number): Promise<StoredEvent[]> {
+    const got: StoredEvent[] = [];
+    for await (const event of from) {
+      got.push(event);
+      if (got.length === count) break;
+    }
+    return got;
+  }
+
+  it('publishes each event under its workflow, topic and type, and stores a repeated msgID once', async () => {
+    const first = await events.publish(failed('wf-a'), { msgID: 'e1' });
+    const again = await events.publish(failed('wf-a'), { msgID: 'e1' });
+    expect(again).toEqual({ seq: first.seq, duplicate: true });
+    const [stored] = await events.read();
+    expect(stored!.subject).toBe(names.event('wf-a', 'errors', 'TaskFailed'));
+  });
+
+  it('follows one workflow and topic, live, leaving out the rest', async () => {
+    const subscription = await events.subscribe({ workflowId: 'wf-a', topic: 'progress' });
+    const reading = take(subscription, 2);
+    await events.publish(started('wf-a', 'one'));
+    await events.publish(failed('wf-a')); // other topic
+    await events.publish(started('wf-b', 'one')); // other workflow
+    await events.publish(started('wf-a', 'two'));
+    const got = await reading;
+    expect(got.map((e) => [e.event.workflowId, (e.event as { phaseId: string }).phaseId])).toEqual([
+      ['wf-a', 'one'],
+      ['wf-a', 'two'],
+    ]);
+    expect(got[1]!.seq).toBeGreaterThan(got[0]!.seq);
+  });
+
+  it('follows every workflow at once when given no filter', async () => {
+    await events.publish(started('wf-a', 'one'));
+    await events.publish(failed('wf-b'));
+    const got = await take(await events.subscribe(), 2);
+    expect(got.map((e) => e.event.workflowId)).toEqual(['wf-a', 'wf-b']);
+  });
+
+  it('replays from a stream sequence and from a start time', async () => {
+    const t0 = Date.now();
+    const a = await events.publish(started('wf-a', 'one', t0));
+    await events.publish(started('wf-a', 'two', t0));
+    // Strictly after "two" was stored (server times have sub-millisecond precision).
+    const cutoff = new Date(Date.now() + 1);
+    await expect.poll(() => Date.now()).toBeGreaterThan(cutoff.getTime());
+    await events.publish(started('wf-a', 'three', t0));
+
+    const fromSecond = await events.read({ workflowId: 'wf-a' }, { seq: a.seq + 1 });
+    expect(fromSecond.map((e) => (e.event as { phaseId: string }).phaseId)).toEqual([
+      'two',
+      'three',
+    ]);
+    const afterCutoff = await events.read({ workflowId: 'wf-a' }, { time: cutoff });
+    expect(afterCutoff.map((e) => (e.event as { phaseId: string }).phaseId)).toEqual(['three']);
+  });
+
+  it('reads an empty log as empty, without waiting', async () => {
+    expect(await events.read({ workflowId: 'nobody' })).toEqual([]);
+  });
+
+  it('refuses an invalid event at the publisher, naming the problem', async () => {
+    const bad = { ...started('wf-a', 'one'), at: -1 };
+    await expect(events.publish(bad)).rejects.toBeInstanceOf(InvalidMessageError);
+  });
+
+  it('ends a subscription with InvalidMessageError on a stored event that breaks the contract', async () => {
+    connection.publish(names.event('wf-a', 'progress', 'PhaseStarted'), '{"type":"PhaseStarted"}');
+    await connection.flush();
+    const subscription = await events.subscribe({ workflowId: 'wf-a' });
+    await expect(take(subscription, 1)).rejects.toThrow(/invalid message on .*workflowId/);
+  });
+});

@@ -1,0 +1,80 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidMessageError } from '../errors';
+import { ensureTopology } from '../topology/ensure-topology';
+import { MetricsBus } from './metrics-bus';
+import { testConnection, uniquePrefix } from './test-fixtures';
+
+const snapshot = (service: string, instance: string): LoadSnapshot => ({
+  service,
+  instance,
+  at: Date.now(),
+  pools: [{ pool: 'grep', size: 24, busy: 3 }],
+  cpuPercent: 12.5,
+  rssBytes: 123_456_789,
+  eventLoopDelayMs: { p50: 1, p99: 7 },
+});
+
+describe('MetricsBus on a real nats-server', () => {
+  let nats: NatsServer;
+  let connection: NatsConnection;
+  let names: Subjects;
+  let bus: MetricsBus;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+  beforeEach(async () => {
+    connection = await testConnection(nats.url);
+    names = subjects(uniquePrefix('metrics'));
+    await ensureTopology(connection, { prefix: names.prefix });
+    bus = new MetricsBus(connection, names);
+  });
+  afterEach(async () => {
+    await connection.close();
+  });
+
+  it('delivers snapshots of the subscribed service only, and the stream keeps them', async () => {
+    const subscription = await bus.subscribe({ service: 'web-worker' });
+    bus.publish(snapshot('bash-worker', 'b1'));
+    bus.publish(snapshot('web-worker', 'w1'));
+    for await (const got of subscription) {
+      expect(got).toMatchObject({ service: 'web-worker', instance: 'w1', pools: [{ busy: 3 }] });
+      break;
+    }
+    const jsm = await jetstreamManager(connection);
+    await expect
+      .poll(async () => (await jsm.streams.info(names.streams.metrics)).state.messages)
+      .toBe(2);
+    const last = await jsm.streams.getMessage(names.streams.metrics, {
+      last_by_subj: names.metrics('web-worker', 'w1'),
+    });
+    expect(LoadSnapshot.parse(last!.json())).toMatchObject({ instance: 'w1' });
+  });
+
+  it('refuses an invalid snapshot at the publisher', () => {
+    expect(() => bus.publish({ ...snapshot('s', 'i'), cpuPercent: -1 })).toThrow(
+      InvalidMessageError,
+    );
+  });
+
+  it('hands an invalid snapshot on the wire to onInvalid and keeps going', async () => {
+    const invalid: string[] = [];
+    const subscription = await bus.subscribe(
+      {},
+      { onInvalid: (error) => invalid.push(error.subject) },
+    );
+    connection.publish(names.metrics('rogue', 'r1'), '{"service":"rogue"}');
+    bus.publish(snapshot('web-worker', 'w2'));
+    for await (const got of subscription) {
+      expect(got.instance).toBe('w2');
+      break;
+    }
+    expect(invalid).toEqual([names.metrics('rogue', 'r1')]);
+  });
+});

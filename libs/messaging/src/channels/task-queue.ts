@@ -1,0 +1,55 @@
+import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
+import type { z } from 'zod';
+import { injectTrace } from '../tracing/propagation';
+import { decode, encode } from './codec';
+import type { PriorityLevel } from './priority-consumer';
+
+/**
+ * The task queues: one work queue per tool and priority, `<prefix>.task.<tool>.p<n>`. The
+ * orchestrator dispatches attempts here and a tool's workers read them with a
+ * {@link PriorityConsumer} over {@link taskLevels}.
+ */
+export class TaskQueue {
+  private readonly js: JetStreamClient;
+  constructor(
+    connection: NatsConnection,
+    private readonly names: Subjects = subjects(),
+  ) {
+    this.js = jetstream(connection);
+  }
+
+  /**
+   * Puts one attempt on its tool's queue. The message id is the attempt's identity, so a
+   * dispatch repeated after a crash is stored once; `msgID` overrides it for a deliberate
+   * second copy (a dead letter retried).
+   */
+  async dispatch(
+    envelope: z.input<typeof TaskEnvelope>,
+    options: { msgID?: string } = {},
+  ): Promise<{ subject: string; seq: number; duplicate: boolean }> {
+    const { value, data } = encode(TaskEnvelope, envelope, this.names.tasks(envelope.tool));
+    const subject = this.names.task(value.tool, value.priority);
+    const msgID = options.msgID ?? `${value.workflowId}:${value.taskId}:${value.attempt}`;
+    const ack = await this.js.publish(subject, data, { msgID, headers: injectTrace() });
+    return { subject, seq: ack.seq, duplicate: ack.duplicate };
+  }
+}
+
+/**
+ * The levels a tool's workers read, p0 first. Durable names cannot hold the dots of a
+ * tool name (`code.glob`), so those become `_`; every worker of a tool shares them.
+ */
+export function taskLevels(names: Subjects, tool: string): PriorityLevel[] {
+  const safe = tool.replace(/[^A-Za-z0-9_-]/g, '_');
+  return [0, 1, 2, 3, 4].map((priority) => ({
+    durable: `task_${safe}_p${priority}`,
+    filterSubject: names.task(tool, priority),
+  }));
+}
+
+/** Reads a task attempt off its queue; an invalid one throws `InvalidMessageError`. */
+export function decodeTask(message: JsMsg): TaskEnvelope {
+  return decode(TaskEnvelope, message.data, message.subject);
+}

@@ -1,0 +1,98 @@
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { subjects } from '@fanout/contracts';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureTopology } from './ensure-topology';
+
+let counter = 0;
+const freshPrefix = () => `topo${++counter}`;
+
+describe('ensureTopology on a real nats-server', () => {
+  let nats: NatsServer;
+  let connection: NatsConnection;
+  let jsm: JetStreamManager;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+  beforeEach(async () => {
+    connection = await connect({ servers: nats.url });
+    jsm = await jetstreamManager(connection);
+  });
+  afterEach(async () => {
+    await connection.close();
+  });
+
+  it('creates every stream and bucket of the design, with their retention and limits', async () => {
+    const names = subjects(freshPrefix());
+    const topology = await ensureTopology(connection, { prefix: names.prefix });
+
+    const streams = Object.values(names.streams);
+    expect(topology.streams.sort()).toEqual([...streams].sort());
+    expect(topology.buckets.sort()).toEqual(Object.values(names.buckets).sort());
+    const commands = (await jsm.streams.info(names.streams.commands)).config;
+    expect(commands).toMatchObject({
+      subjects: [names.commands()],
+      retention: 'workqueue',
+      discard: 'new',
+      max_msgs: 10_000,
+    });
+    expect((await jsm.streams.info(names.streams.tasks)).config.retention).toBe('workqueue');
+    const events = (await jsm.streams.info(names.streams.events)).config;
+    expect(events).toMatchObject({ retention: 'limits', max_age: nanos(3_600_000) });
+    expect(events.compression ?? 'none').toBe(topology.features.compression ? 's2' : 'none');
+    const errors = (await jsm.streams.info(names.streams.errors)).config;
+    expect(errors.subjects).toEqual([names.errors(), names.deadLetters()]);
+
+    const present = new Set<string>();
+    for await (const name of jsm.streams.names()) present.add(name);
+    for (const bucket of [names.buckets.workflows, names.buckets.leases, names.buckets.results]) {
+      expect(present).toContain(`KV_${bucket}`);
+    }
+    expect(present).toContain(`OBJ_${names.buckets.payloads}`);
+  });
+
+  it('is idempotent: a second call succeeds and keeps what the streams hold', async () => {
+    const prefix = freshPrefix();
+    const names = subjects(prefix);
+    await ensureTopology(connection, { prefix });
+    await jetstream(connection).publish(names.command('workflow.cancel', 1), '{}');
+
+    await expect(ensureTopology(connection, { prefix })).resolves.toMatchObject({
+      streams: expect.arrayContaining([names.streams.commands]),
+    });
+    expect((await jsm.streams.info(names.streams.commands)).state.messages).toBe(1);
+  });
+
+  it('applies a changed limit to the stream that exists', async () => {
+    const prefix = freshPrefix();
+    const names = subjects(prefix);
+    await ensureTopology(connection, { prefix, commands: { maxMsgs: 10 } });
+    expect((await jsm.streams.info(names.streams.commands)).config.max_msgs).toBe(10);
+
+    const twoHours = 7_200_000;
+    await ensureTopology(connection, {
+      prefix,
+      commands: { maxMsgs: 25 },
+      events: { maxAgeMs: twoHours },
+    });
+    expect((await jsm.streams.info(names.streams.commands)).config.max_msgs).toBe(25);
+    expect((await jsm.streams.info(names.streams.events)).config.max_age).toBe(nanos(twoHours));
+  });
+
+  it('refuses, naming the stream and both retentions, when a stream exists with another retention', async () => {
+    const names = subjects(freshPrefix());
+    await jsm.streams.add({
+      name: names.streams.commands,
+      subjects: [names.commands()],
+      retention: 'limits',
+      storage: 'file',
+    });
+    await expect(ensureTopology(connection, { prefix: names.prefix })).rejects.toThrow(
+      `stream ${names.streams.commands} exists with retention limits/file, but Fanout needs workqueue/file`,
+    );
+  });
+});
