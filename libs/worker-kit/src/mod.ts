@@ -1,0 +1,34 @@
+/**
+ * The runtime every worker shares: tools hosted in pools of slots, tasks pulled by
+ * priority, reports on the command bus, streamed items on the data pipeline, cancellation,
+ * load snapshots and heartbeats, and a drain that loses no task. Tools stay plain
+ * functions that know nothing of NATS.
+ */
+export { Worker, type WorkerCounts, type WorkerState } from './worker';
+export {
+  DEFAULT_DRAIN_GRACE_MS,
+  DEFAULT_TIMING,
+  type AnyTool,
+  type ToolRegistry,
+  type WorkerLogger,
+  type WorkerOptions,
+  type WorkerTiming,
+} from './worker-options';
+export { DEFAULT_POOL_SLOTS, poolEnvVar, resolvePools, type PoolSources } from './pools';
+export {
+  DataStreamError,
+  DeadlineExceededError,
+  InvalidToolInputError,
+  InvalidToolOutputError,
+  ReportNotStoredError,
+  ResultTooLargeError,
+  TaskCancelledError,
+  WorkerDrainingError,
+  WrongQueueError,
+} from './errors';
+export { attemptKey, reportIds } from './report-ids';
+export type { PoolLoad } from './worker-vitals';
+export { noopTool } from './noop-tool';
+export { WorkerModule, WorkerLifecycle } from './nest/worker.module';
+export { type WorkerModuleOptions } from './nest/worker-module.options';
+export { WORKER, WORKER_MODULE_OPTIONS } from './nest/tokens';

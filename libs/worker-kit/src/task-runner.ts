@@ -1,0 +1,234 @@
+import type { TaskEnvelope, ToolContract } from '@fanout/contracts';
+import { AttemptReports } from './attempt-reports';
+import type { Cancellations } from './cancellations';
+import {
+  DataStreamError,
+  DeadlineExceededError,
+  InvalidToolInputError,
+  InvalidToolOutputError,
+  ReportNotStoredError,
+  ResultTooLargeError,
+  TaskCancelledError,
+  WorkerDrainingError,
+  WrongQueueError,
+} from './errors';
+import { failed, failureOf, nameOf, problemsOf, type Terminal } from './outcomes';
+import { isTooLarge, type Reporter } from './reporter';
+import { runTool, type ItemSink, type ToolRun } from './run-tool';
+import type { TaskMessage } from './transport-types';
+import type { AnyTool, WorkerLogger, WorkerTiming } from './worker-options';
+
+/** A streaming tool's data stream for one attempt; a `DataProducer` fits. */
+export interface ItemStream extends ItemSink {
+  close(): Promise<void>;
+}
+
+/** What became of a task message: acked (outcome reported), given back, or terminated. */
+export type Disposition = 'acked' | 'returned' | 'terminated';
+
+/** What a {@link TaskRunner} works with: one tool, and the worker's shared parts. */
+export interface TaskRunnerDeps {
+  tool: string;
+  run: AnyTool;
+  contract: ToolContract;
+  reporter: Reporter;
+  cancellations: Cancellations;
+  timing: WorkerTiming;
+  logger: WorkerLogger;
+  /** Aborted with a `WorkerDrainingError` when the drain grace is over. */
+  stopping: AbortSignal;
+  /** Reads the envelope; throws on an invalid one (`decodeTask`). */
+  decode(message: TaskMessage): TaskEnvelope;
+  /** Opens the data stream of one attempt (`DataPipeline.producer`). */
+  openStream(task: Pick<TaskEnvelope, 'workflowId' | 'taskId' | 'attempt'>): ItemStream;
+  /** Records a message that is not a task at all, before it is terminated. */
+  recordInvalid(message: TaskMessage, error: unknown): Promise<void>;
+}
+
+/** Longest timer Node can set; a deadline further away is simply not timed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs one task message of one tool from delivery to ack: checks it, reports on it, runs
+ * the tool under an abort signal (deadline, cancel broadcast, drain), streams its items,
+ * reports the outcome and only then acks. A message is given back (nak) rather than acked
+ * whenever its outcome could not be recorded, so a task is never lost, only run again.
+ */
+export class TaskRunner {
+  constructor(private readonly deps: TaskRunnerDeps) {}
+
+  async handle(message: TaskMessage): Promise<Disposition> {
+    let envelope: TaskEnvelope;
+    try {
+      envelope = this.deps.decode(message);
+    } catch (error) {
+      await this.deps.recordInvalid(message, error);
+      message.term('not a valid task envelope');
+      this.deps.logger.error(
+        `terminated invalid task message ${message.seq} on ${message.subject}`,
+        error,
+      );
+      return 'terminated';
+    }
+    const reports = new AttemptReports(
+      this.deps.reporter,
+      envelope,
+      this.deps.timing,
+      this.deps.logger,
+    );
+    const checked = this.check(envelope);
+    if ('refused' in checked) {
+      return this.conclude(message, nameOf(envelope), reports, failed(checked.refused, 0));
+    }
+    return this.execute(message, envelope, checked.input, reports);
+  }
+
+  /** Everything that makes running pointless: wrong queue, cancelled, bad input, too late. */
+  private check(envelope: TaskEnvelope): { input: unknown } | { refused: Error } {
+    const { tool, contract, cancellations } = this.deps;
+    const name = nameOf(envelope);
+    if (envelope.tool !== tool) return { refused: new WrongQueueError(name, envelope.tool, tool) };
+    if (cancellations.isCancelled(envelope.workflowId, envelope.taskId)) {
+      return { refused: new TaskCancelledError(name) };
+    }
+    const parsed = contract.input.safeParse(envelope.input);
+    if (!parsed.success) {
+      return { refused: new InvalidToolInputError(name, tool, problemsOf(parsed.error, 'input')) };
+    }
+    if (envelope.deadline <= Date.now()) {
+      return { refused: new DeadlineExceededError(name, envelope.deadline) };
+    }
+    return { input: parsed.data };
+  }
+
+  private async execute(
+    message: TaskMessage,
+    envelope: TaskEnvelope,
+    input: unknown,
+    reports: AttemptReports,
+  ): Promise<Disposition> {
+    const { workflowId, taskId, attempt } = envelope;
+    const name = nameOf(envelope);
+    const controller = new AbortController();
+    const abort = (reason: Error) => controller.abort(reason);
+    const untrack = this.deps.cancellations.track({ workflowId, taskId, abort });
+    // A cancel that came between the check and the tracking would otherwise miss this run.
+    if (this.deps.cancellations.isCancelled(workflowId, taskId)) {
+      abort(new TaskCancelledError(name));
+    }
+    const onStop = () => abort(this.deps.stopping.reason as Error);
+    if (this.deps.stopping.aborted) onStop();
+    else this.deps.stopping.addEventListener('abort', onStop, { once: true });
+    const untilDeadline = envelope.deadline - Date.now();
+    const deadline =
+      untilDeadline <= MAX_TIMER_MS
+        ? setTimeout(() => abort(new DeadlineExceededError(name, envelope.deadline)), untilDeadline)
+        : undefined;
+    let stream: ItemStream | undefined;
+    const openSink = (): ItemSink => {
+      const opened = this.deps.openStream(envelope);
+      stream = opened;
+      return {
+        push: async (...items) => {
+          try {
+            await opened.push(...items);
+          } catch (error) {
+            throw new DataStreamError(name, { cause: error });
+          }
+        },
+      };
+    };
+    const startedAt = performance.now();
+    reports.begin();
+    let run: ToolRun;
+    try {
+      const ctx = { signal: controller.signal, workflowId, taskId, attempt };
+      run = await runTool(this.deps.run, input, ctx, openSink, this.deps.timing.abortGraceMs);
+    } finally {
+      clearTimeout(deadline);
+      untrack();
+      this.deps.stopping.removeEventListener('abort', onStop);
+    }
+    const durationMs = Math.round(performance.now() - startedAt);
+    const reason: unknown = controller.signal.reason;
+    if (run.status === 'abandoned') {
+      this.deps.logger.warn(
+        `${this.deps.tool} did not stop within ${this.deps.timing.abortGraceMs} ms of the abort of task ${name}; its slot is freed though it may still run`,
+      );
+    }
+    if (run.status !== 'returned' && reason instanceof WorkerDrainingError) {
+      // Not a failure of the task: the next worker runs this very attempt. The stream is
+      // left open, so readers wait for that run's batches instead of ending here.
+      reports.stop();
+      message.nak();
+      this.deps.logger.log(`gave task ${name} back to the queue: ${reason.message}`);
+      return 'returned';
+    }
+    const outcome = await this.outcomeOf(run, reason, name, durationMs, stream);
+    return this.conclude(message, name, reports, outcome);
+  }
+
+  /** The terminal report of a run, after the data stream is closed (readers end there). */
+  private async outcomeOf(
+    run: ToolRun,
+    reason: unknown,
+    name: string,
+    durationMs: number,
+    stream: ItemStream | undefined,
+  ): Promise<Terminal> {
+    if (run.status === 'returned') {
+      const output = this.deps.contract.output.safeParse(run.value);
+      if (!output.success) {
+        const problems = problemsOf(output.error, 'result');
+        await this.closeQuietly(stream, name);
+        return failed(new InvalidToolOutputError(name, this.deps.tool, problems), durationMs);
+      }
+      try {
+        await stream?.close();
+      } catch (error) {
+        return failed(new DataStreamError(name, { cause: error }), durationMs);
+      }
+      return { kind: 'succeeded', result: output.data, durationMs };
+    }
+    await this.closeQuietly(stream, name);
+    return { kind: 'failed', error: failureOf(run, reason), durationMs };
+  }
+
+  /** Reports the outcome, then acks; gives the message back if the report cannot be stored. */
+  private async conclude(
+    message: TaskMessage,
+    name: string,
+    reports: AttemptReports,
+    outcome: Terminal,
+  ): Promise<Disposition> {
+    try {
+      await reports.finish(outcome);
+    } catch (error) {
+      if (outcome.kind === 'succeeded' && isTooLarge(error)) {
+        const tooLarge = failed(
+          new ResultTooLargeError(name, { cause: error }),
+          outcome.durationMs,
+        );
+        return this.conclude(message, name, reports, tooLarge);
+      }
+      if (error instanceof ReportNotStoredError && !error.permanent) {
+        message.nak();
+        this.deps.logger.warn(`gave task ${name} back to the queue: ${error.message}`);
+        return 'returned';
+      }
+      throw error; // the consumer naks with backoff and, in the end, dead-letters it
+    }
+    message.ack();
+    return 'acked';
+  }
+
+  private async closeQuietly(stream: ItemStream | undefined, name: string): Promise<void> {
+    try {
+      await stream?.close();
+    } catch (error) {
+      this.deps.logger.warn(
+        `closing the data stream of failed task ${name} failed: ${String(error)}`,
+      );
+    }
+  }
+}

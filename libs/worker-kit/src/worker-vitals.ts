@@ -1,0 +1,94 @@
+import type { LoadSnapshot, ServiceHeartbeat } from '@fanout/contracts';
+import type { z } from 'zod';
+import { LoadSampler } from './load-sampler';
+import type { HeartbeatPublisher } from './service-heartbeats';
+import type { WorkerLogger } from './worker-options';
+
+/** Where load snapshots go; `MetricsBus` of `@fanout/messaging` fits. */
+export interface SnapshotPublisher {
+  publish(snapshot: z.input<typeof LoadSnapshot>): void;
+}
+
+/** A pool's occupancy right now. */
+export interface PoolLoad {
+  pool: string;
+  size: number;
+  busy: number;
+}
+
+/** What the vitals need to know of the worker. */
+export interface VitalsSource {
+  service: string;
+  instance: string;
+  pools(): PoolLoad[];
+}
+
+type State = ServiceHeartbeat['state'];
+
+/**
+ * The worker's signs of life, every `everyMs`: a `LoadSnapshot` on the metrics bus (for
+ * the allocator and autoscaling) and a `ServiceHeartbeat` on the control subject (missing
+ * for 15 s means dead). A change of state (ready, draining) is announced at once. Both are
+ * fire and forget: a failed publish is logged, and the next one supersedes it.
+ */
+export class WorkerVitals {
+  private readonly sampler = new LoadSampler();
+  private timer: NodeJS.Timeout | undefined;
+  private state: State = 'starting';
+
+  constructor(
+    private readonly source: VitalsSource,
+    private readonly metrics: SnapshotPublisher,
+    private readonly heartbeats: HeartbeatPublisher,
+    private readonly everyMs: number,
+    private readonly logger: WorkerLogger,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => this.publish(), this.everyMs);
+    this.publish();
+  }
+
+  /** Announces a new state now, and in every heartbeat after. */
+  enter(state: State): void {
+    this.state = state;
+    if (this.timer) this.heartbeat();
+  }
+
+  /** Stops publishing (a final snapshot goes out first). */
+  stop(): void {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.publish();
+    this.sampler.stop();
+  }
+
+  private publish(): void {
+    this.heartbeat();
+    try {
+      this.metrics.publish({
+        service: this.source.service,
+        instance: this.source.instance,
+        at: Date.now(),
+        pools: this.source.pools(),
+        ...this.sampler.sample(),
+      });
+    } catch (error) {
+      this.logger.warn(`load snapshot of ${this.source.instance} not published: ${String(error)}`);
+    }
+  }
+
+  private heartbeat(): void {
+    try {
+      this.heartbeats.publish({
+        service: this.source.service,
+        instance: this.source.instance,
+        at: Date.now(),
+        state: this.state,
+      });
+    } catch (error) {
+      this.logger.warn(`heartbeat of ${this.source.instance} not published: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+import { Broadcaster, CommandBus, DataPipeline } from '@fanout/messaging';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { noopTool } from './noop-tool';
+import {
+  connectTo,
+  dispatch,
+  envelope,
+  freshNames,
+  memoryLogger,
+  ReportLog,
+  startWorker,
+} from './testing/fixtures';
+import type { Connection } from './transport-types';
+import type { AnyTool } from './worker-options';
+
+describe('Worker on a real nats-server', () => {
+  let nats: NatsServer;
+  let connection: Connection;
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    nats = await startNats();
+    connection = await connectTo(nats.url);
+  });
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await nats?.stop();
+  });
+
+  async function setup(name: string, tool: AnyTool = noopTool, pools = { noop: 4 }) {
+    const names = await freshNames(connection, name);
+    const reports = await ReportLog.open(connection, names);
+    cleanup.push(() => reports.stop());
+    const logger = memoryLogger();
+    const worker = await startWorker(
+      { connection, names, service: 'test-worker', tools: { noop: tool }, pools, logger },
+      cleanup,
+    );
+    return { names, reports, worker, logger };
+  }
+
+  it('runs a dispatched noop task and reports it succeeded, for the attempt it was given, without a started report', async () => {
+    const { names, reports, worker } = await setup('succeeds');
+    await dispatch(connection, names, envelope(1, { attempt: 3, input: { echo: 'hello' } }));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    const report = reports.terminal('phase/task-1')!;
+    expect(report).toMatchObject({
+      type: 'task.report',
+      workflowId: 'wf-1',
+      attempt: 3,
+      worker: worker.instance,
+      commandId: 'wf-1:phase/task-1:3:succeeded',
+      outcome: { kind: 'succeeded', result: { echo: 'hello' } },
+    });
+    expect(reports.kinds('phase/task-1')).toEqual(['succeeded']);
+    expect(worker.handled.acked).toBe(1);
+  });
+
+  it('reports started, then heartbeats, then the result for a task that runs long', async () => {
+    const { names, reports } = await setup('long');
+    await dispatch(connection, names, envelope(1, { input: { sleepMs: 900 } }));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    const kinds = reports.kinds('phase/task-1');
+    expect(kinds[0]).toBe('started');
+    expect(kinds).toContain('heartbeat');
+    expect(kinds.at(-1)).toBe('succeeded');
+  });
+
+  it("streams an async generator's items to the data pipeline in order, then reports its result", async () => {
+    const count = 2_500;
+    async function* counting() {
+      for (let i = 0; i < count; i++) yield { i };
+      return { sleptMs: 0, echo: count };
+    }
+    const { names, reports } = await setup('streams', counting as AnyTool);
+    await dispatch(connection, names, envelope(7, { workflowId: 'wf-s', attempt: 2 }));
+
+    const items: unknown[] = [];
+    const pipeline = new DataPipeline(connection, names);
+    for await (const item of pipeline.items({
+      workflowId: 'wf-s',
+      taskId: 'phase/task-7',
+      attempt: 2,
+    })) {
+      items.push(item);
+    }
+    expect(items).toEqual(Array.from({ length: count }, (_, i) => ({ i })));
+    await expect
+      .poll(() => reports.terminal('phase/task-7')?.outcome, { timeout: 10_000 })
+      .toMatchObject({
+        kind: 'succeeded',
+        result: { echo: count },
+      });
+  });
+
+  it('reports a failing tool as failed with its code and retryable flag', async () => {
+    const { names, reports } = await setup('fails');
+    const refusal = { code: 'NO_WAY', message: 'refused', retryable: false };
+    await dispatch(
+      connection,
+      names,
+      envelope(1, { input: { fail: true } }),
+      envelope(2, { input: { fail: refusal } }),
+    );
+
+    await expect.poll(() => reports.terminal('phase/task-2'), { timeout: 10_000 }).toBeDefined();
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    expect(reports.terminal('phase/task-1')!.outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'NOOP_FAILED', retryable: true },
+    });
+    expect(reports.terminal('phase/task-2')!.outcome).toMatchObject({
+      kind: 'failed',
+      error: refusal,
+    });
+  });
+
+  it('reports input that breaks the contract as failed INVALID_INPUT, not retryable, and takes it off the queue', async () => {
+    const { names, reports, worker } = await setup('invalid');
+    await dispatch(connection, names, envelope(1, { input: { sleepMs: 'soon', extra: 1 } }));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    const outcome = reports.terminal('phase/task-1')!.outcome;
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'INVALID_INPUT', retryable: false },
+    });
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/sleepMs/);
+    expect(worker.handled.acked).toBe(1);
+  });
+
+  it('aborts a running tool on a cancel broadcast naming it, and reports failed CANCELLED', async () => {
+    let signalled = false;
+    let running = false;
+    const waits: AnyTool = async (_input, ctx) => {
+      running = true;
+      await new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => {
+          signalled = true;
+          reject(ctx.signal.reason);
+        }),
+      );
+    };
+    const { names, reports } = await setup('cancel', waits);
+    await dispatch(connection, names, envelope(1, { workflowId: 'wf-c' }));
+    await expect.poll(() => running, { timeout: 10_000 }).toBe(true);
+
+    await new Broadcaster(connection, names).publish({
+      kind: 'cancel',
+      workflowId: 'wf-c',
+      taskIds: ['phase/task-1'],
+    });
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    expect(signalled).toBe(true);
+    expect(reports.terminal('phase/task-1')!.outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'CANCELLED', retryable: false },
+    });
+  });
+
+  it("aborts a tool at its envelope's deadline and reports a retryable TIMEOUT", async () => {
+    const { names, reports } = await setup('deadline');
+    await dispatch(
+      connection,
+      names,
+      envelope(1, { input: { sleepMs: 60_000 }, deadline: Date.now() + 500 }),
+    );
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    expect(reports.terminal('phase/task-1')!.outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'TIMEOUT', retryable: true },
+    });
+  });
+
+  it('never runs more tasks of a pool at once than its slots', async () => {
+    let now = 0;
+    let most = 0;
+    const counted: AnyTool = async (input, ctx) => {
+      now++;
+      most = Math.max(most, now);
+      try {
+        return await noopTool(input as never, ctx);
+      } finally {
+        now--;
+      }
+    };
+    const { names, reports, worker } = await setup('pool', counted, { noop: 3 });
+    const tasks = Array.from({ length: 12 }, (_, n) => envelope(n, { input: { sleepMs: 150 } }));
+    await dispatch(connection, names, ...tasks);
+
+    await expect
+      .poll(() => tasks.filter((t) => reports.terminal(t.taskId)).length, { timeout: 15_000 })
+      .toBe(12);
+    expect(most).toBe(3);
+    expect(worker.pools.get('noop')).toBe(3);
+  });
+
+  it('retries a report the full command bus refused, and stores it once the bus has room', async () => {
+    const names = await freshNames(connection, 'busfull', { commands: { maxMsgs: 2 } });
+    const bus = new CommandBus(connection, names);
+    for (const n of [1, 2]) {
+      await bus.publish({ type: 'workflow.cancel', commandId: `filler-${n}`, workflowId: 'wf-x' });
+    }
+    const logger = memoryLogger();
+    await startWorker(
+      { connection, names, service: 'test-worker', tools: { noop: noopTool }, logger },
+      cleanup,
+    );
+    await dispatch(connection, names, envelope(1));
+    await expect
+      .poll(() => logger.lines.some((line) => /task-1:1:succeeded was not accepted/.test(line)), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+
+    const reports = await ReportLog.open(connection, names);
+    cleanup.push(() => reports.stop());
+    await expect
+      .poll(() => reports.terminal('phase/task-1')?.outcome.kind, { timeout: 15_000 })
+      .toBe('succeeded');
+  });
+});

@@ -1,0 +1,262 @@
+import { subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
+import {
+  Broadcaster,
+  CommandBus,
+  DataPipeline,
+  DeadLetters,
+  decodeTask,
+  ErrorChannel,
+  MetricsBus,
+  PriorityConsumer,
+  taskLevels,
+  type DeadLetterSink,
+  type Subscription,
+} from '@fanout/messaging';
+import { Cancellations } from './cancellations';
+import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
+import { WorkerDrainingError } from './errors';
+import { resolvePools } from './pools';
+import { Reporter } from './reporter';
+import { heartbeatPublisher } from './service-heartbeats';
+import { TaskRunner, type Disposition } from './task-runner';
+import type { Connection } from './transport-types';
+import { checkToken, checkTools, defaultInstance } from './worker-checks';
+import {
+  DEFAULT_DRAIN_GRACE_MS,
+  resolveTiming,
+  warningLogger,
+  type AnyTool,
+  type ToolRegistry,
+  type WorkerLogger,
+  type WorkerOptions,
+  type WorkerTiming,
+} from './worker-options';
+import { WorkerVitals, type PoolLoad } from './worker-vitals';
+
+/** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
+export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/** What became of the task messages a worker took, since it started. */
+export type WorkerCounts = Record<Disposition, number>;
+
+/**
+ * The runtime every worker shares: hosts tools by catalogue name, each with a pool of
+ * slots, and reads each tool's task queue with a {@link PriorityConsumer} whose concurrency
+ * is the pool's size, so it holds no more tasks than it can run (plus the consumer's one
+ * buffered message per priority level, which lets priority choose). Each task goes
+ * through a {@link TaskRunner}. Load snapshots and heartbeats go out every few seconds;
+ * `cancel` broadcasts abort running tasks; {@link Worker.drain} stops without losing any.
+ */
+export class Worker {
+  readonly service: string;
+  readonly instance: string;
+  /** Slots per tool, as resolved from options, environment and defaults. */
+  readonly pools: ReadonlyMap<string, number>;
+  private readonly connection: Connection;
+  private readonly names: Subjects;
+  private readonly tools: ToolRegistry;
+  private readonly timing: WorkerTiming;
+  private readonly maxDeliver: number;
+  private readonly logger: WorkerLogger;
+  private readonly stopping = new AbortController();
+  private readonly cancellations: Cancellations;
+  private readonly reporter: Reporter;
+  private readonly vitals: WorkerVitals;
+  private readonly consumers = new Map<string, PriorityConsumer>();
+  private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
+  private broadcasts: Subscription<Broadcast> | undefined;
+  private started: Promise<void> | undefined;
+  private drained: Promise<WorkerCounts> | undefined;
+  #state: WorkerState = 'idle';
+
+  constructor(private readonly options: WorkerOptions) {
+    this.connection = options.connection;
+    this.names = options.names ?? subjects();
+    this.service = checkToken('service', options.service);
+    this.instance = checkToken('instance', options.instance ?? defaultInstance());
+    this.tools = checkTools(options.tools);
+    this.pools = resolvePools(Object.keys(this.tools), {
+      pools: options.pools,
+      env: options.env ?? process.env,
+      defaults: options.defaultPools,
+    });
+    this.timing = resolveTiming(options.timing);
+    this.maxDeliver = options.maxDeliver ?? 5;
+    this.logger = options.logger ?? warningLogger;
+    this.cancellations = new Cancellations(this.timing.cancelMemoryMs);
+    this.reporter = new Reporter(
+      new CommandBus(this.connection, this.names),
+      this.instance,
+      this.logger,
+      this.stopping.signal,
+    );
+    this.vitals = new WorkerVitals(
+      { service: this.service, instance: this.instance, pools: () => this.load() },
+      new MetricsBus(this.connection, this.names),
+      heartbeatPublisher(this.connection, this.names),
+      this.timing.vitalsMs,
+      this.logger,
+    );
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** Outcomes of the messages taken so far. */
+  get handled(): Readonly<WorkerCounts> {
+    return { ...this.counts };
+  }
+
+  /** Slots busy and free per pool, right now. */
+  load(): PoolLoad[] {
+    return [...this.pools].map(([pool, size]) => ({
+      pool,
+      size,
+      busy: this.consumers.get(pool)?.inFlight ?? 0,
+    }));
+  }
+
+  /**
+   * Starts taking tasks: listens for cancel broadcasts first (so none is missed), then
+   * creates or joins each tool's durable consumers and starts them. Resolves once every
+   * pool is pulling. Calling it again returns the same start.
+   */
+  start(): Promise<void> {
+    this.started ??= this.begin();
+    return this.started;
+  }
+
+  /**
+   * Stops gracefully: pulls nothing more, gives buffered messages back at once, lets the
+   * tasks in flight finish within `graceMs`, then aborts the rest and gives them back (nak)
+   * so another worker runs them. No task is lost. Resolves with the outcome counts once
+   * every slot is empty. Calling it again returns the same drain.
+   */
+  drain(graceMs: number = DEFAULT_DRAIN_GRACE_MS): Promise<WorkerCounts> {
+    this.drained ??= this.stop(graceMs);
+    return this.drained;
+  }
+
+  private async begin(): Promise<void> {
+    if (this.#state !== 'idle')
+      throw new Error(`worker ${this.instance} was already ${this.#state}`);
+    this.#state = 'starting';
+    this.vitals.start();
+    try {
+      this.broadcasts = await new Broadcaster(this.connection, this.names).subscribe({
+        onInvalid: (error) => this.logger.warn(`ignored an invalid broadcast: ${error.message}`),
+      });
+      void this.listen(this.broadcasts);
+      const deadLetters = reportingDeadLetterSink(
+        new DeadLetters(this.connection, this.names, this.service),
+        this.reporter,
+      );
+      for (const [tool, slots] of this.pools) {
+        this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
+      }
+    } catch (error) {
+      await this.shutdown(0).catch(() => undefined);
+      throw new Error(`worker ${this.instance} could not start on ${this.names.streams.tasks}`, {
+        cause: error,
+      });
+    }
+    for (const [tool, consumer] of this.consumers) {
+      const runner = this.runner(tool, this.tools[tool] as AnyTool);
+      consumer.start(async (message) => {
+        this.counts[await runner.handle(message)]++;
+      });
+    }
+    this.#state = 'running';
+    this.vitals.enter('ready');
+    const sizes = [...this.pools].map(([tool, slots]) => `${tool}=${slots}`).join(', ');
+    this.logger.log(`worker ${this.instance} of ${this.service} is taking tasks: ${sizes}`);
+  }
+
+  private async stop(graceMs: number): Promise<WorkerCounts> {
+    await this.started?.catch(() => undefined);
+    return this.shutdown(graceMs);
+  }
+
+  private async shutdown(graceMs: number): Promise<WorkerCounts> {
+    if (this.#state === 'stopped') return this.handled;
+    this.#state = 'draining';
+    this.vitals.enter('draining');
+    const busy = this.load().reduce((sum, pool) => sum + pool.busy, 0);
+    this.logger.log(
+      `worker ${this.instance} draining: ${busy} tasks in flight, ${graceMs} ms grace`,
+    );
+    const timer = setTimeout(
+      () => this.stopping.abort(new WorkerDrainingError(this.instance, graceMs)),
+      graceMs,
+    );
+    try {
+      await Promise.all([...this.consumers.values()].map((consumer) => consumer.stop()));
+    } finally {
+      clearTimeout(timer);
+      this.stopping.abort(new WorkerDrainingError(this.instance, graceMs));
+      await this.broadcasts?.stop().catch(() => undefined);
+      this.vitals.stop();
+      this.#state = 'stopped';
+    }
+    const { acked, returned, terminated } = this.counts;
+    this.logger.log(
+      `worker ${this.instance} stopped: ${acked} tasks reported, ${returned} given back, ${terminated} invalid`,
+    );
+    return this.handled;
+  }
+
+  private consumer(
+    tool: string,
+    slots: number,
+    deadLetter: DeadLetterSink,
+  ): Promise<PriorityConsumer> {
+    return PriorityConsumer.create(this.connection, {
+      stream: this.names.streams.tasks,
+      levels: taskLevels(this.names, tool),
+      concurrency: slots,
+      ackWaitMs: this.timing.ackWaitMs,
+      heartbeatMs: this.timing.heartbeatMs,
+      maxDeliver: this.maxDeliver,
+      deadLetter,
+      onError: (error) => this.logger.warn(error.message),
+    });
+  }
+
+  private runner(tool: string, run: AnyTool): TaskRunner {
+    const pipeline = new DataPipeline(this.connection, this.names);
+    const errors = new ErrorChannel(this.connection, this.names);
+    return new TaskRunner({
+      tool,
+      run,
+      contract: TOOLS[tool as keyof typeof TOOLS],
+      reporter: this.reporter,
+      cancellations: this.cancellations,
+      timing: this.timing,
+      logger: this.logger,
+      stopping: this.stopping.signal,
+      decode: (message) => decodeTask(message),
+      openStream: (task) => pipeline.producer(task),
+      recordInvalid: (message, error) =>
+        errors.record(invalidTaskRecord(this.service, message, error)),
+    });
+  }
+
+  private async listen(broadcasts: Subscription<Broadcast>): Promise<void> {
+    try {
+      for await (const message of broadcasts) this.onBroadcast(message);
+    } catch (error) {
+      if (this.#state !== 'stopped') this.logger.error('the broadcast subscription failed', error);
+    }
+  }
+
+  private onBroadcast(message: Broadcast): void {
+    if (message.kind === 'cancel') {
+      const aborted = this.cancellations.cancel(message);
+      if (aborted > 0) this.logger.log(`cancel of ${message.workflowId} aborted ${aborted} tasks`);
+      return;
+    }
+    if (this.options.onBroadcast) this.options.onBroadcast(message);
+    else this.logger.log(`broadcast "${message.kind}" is not acted on by worker ${this.instance}`);
+  }
+}
