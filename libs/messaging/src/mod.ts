@@ -29,7 +29,6 @@ export {
   type JetStreamServerOptions,
   type TransportConnectionOptions,
 } from './nest/jetstream.options';
-export { NoResponderError, RemoteCallError, RequestTimeoutError } from './nest/rpc-errors';
 export { ERROR_HEADER } from './nest/rpc-wire';
 
 // channels and primitives

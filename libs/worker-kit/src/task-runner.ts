@@ -63,7 +63,8 @@ export class TaskRunner {
       envelope = this.deps.decode(message);
     } catch (error) {
       await this.deps.recordInvalid(message, error);
-      message.term('not a valid task envelope');
+      // No reason on term: nats-server 2.9 ignores a +TERM that carries one and redelivers.
+      message.term();
       this.deps.logger.error(
         `terminated invalid task message ${message.seq} on ${message.subject}`,
         error,

@@ -215,6 +215,8 @@ export class Worker {
       stream: this.names.streams.tasks,
       levels: taskLevels(this.names, tool),
       concurrency: slots,
+      // Pull as many as the pool can run, so a free slot never waits a round trip for work.
+      prefetch: slots,
       ackWaitMs: this.timing.ackWaitMs,
       heartbeatMs: this.timing.heartbeatMs,
       maxDeliver: this.maxDeliver,

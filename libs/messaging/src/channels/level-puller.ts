@@ -59,7 +59,7 @@ export class LevelPuller {
   private refill(): void {
     if (!this.running || this.retry) return;
     const want = this.target - this.buffer.length - this.requested;
-    if (want <= 0) return;
+    if (want <= 0 || want < Math.ceil(this.target / 2)) return;
     this.requested += want;
     void this.pull(want);
   }

@@ -1,0 +1,165 @@
+import type { LoggerService } from '@nestjs/common';
+import type { MessageHandler } from '@nestjs/microservices';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  trace,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { CommandName, ErrorRecord, FanoutError } from '@fanout/contracts';
+import type { Exhaustion } from '../channels/priority-consumer';
+import type { ErrorChannel } from '../channels/error-channel';
+import { extractTrace } from '../tracing/propagation';
+import { decodeCommand, workflowIdOf } from './decode-command';
+import { failureOf, payloadHead, retryableOf } from './failure';
+import { JetStreamContext } from './jetstream.context';
+import type { ResolvedCommandConsumerOptions } from './jetstream.options';
+
+/** Runs a Nest handler to completion: its promise, then the last value of its stream. */
+export type RunHandler = (handler: MessageHandler, data: unknown, ctx: unknown) => Promise<unknown>;
+
+/** What one dispatcher needs from the server that owns it. */
+export interface CommandDispatcherDeps {
+  service: string;
+  pattern: CommandName;
+  handler: MessageHandler;
+  options: ResolvedCommandConsumerOptions;
+  errors: ErrorChannel;
+  tracer: Tracer;
+  logger: LoggerService;
+  run: RunHandler;
+}
+
+/**
+ * Takes one command of the bus through an `@EventPattern` handler and settles it, so that
+ * every message ends in exactly one of: ack (handled), nak with backoff (may succeed
+ * later: the handler's error is rethrown for the `PriorityConsumer` to nak, or to
+ * dead-letter on the last delivery), or term plus a record on the error channel (never
+ * will: invalid, or failed with `retryable: false`).
+ * The handler runs in a consumer span that continues the publisher's trace.
+ */
+export class CommandDispatcher {
+  constructor(private readonly deps: CommandDispatcherDeps) {}
+
+  handle(message: JsMsg): Promise<void> {
+    const { tracer, pattern } = this.deps;
+    const parent = extractTrace(message.headers, ROOT_CONTEXT);
+    const span = tracer.startSpan(
+      `process ${pattern}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.subject,
+          'messaging.nats.delivery_count': message.info.deliveryCount,
+        },
+      },
+      parent,
+    );
+    return context.with(trace.setSpan(parent, span), () =>
+      this.settle(message, span).finally(() => span.end()),
+    );
+  }
+
+  // term() carries no reason: nats-server 2.9 ignores a `+TERM` with one (and redelivers);
+  // the reason goes to the error channel instead.
+  private async settle(message: JsMsg, span: Span): Promise<void> {
+    const decoded = decodeCommand(this.deps.pattern, message);
+    if (!decoded.ok) {
+      const error = failureOf(decoded.error);
+      message.term();
+      fail(span, error);
+      await this.record(message, 'invalid-message', error, decoded.workflowId);
+      return;
+    }
+    const { command } = decoded;
+    span.setAttribute('messaging.message.id', command.commandId);
+    try {
+      await this.deps.run(this.deps.handler, command, new JetStreamContext(message));
+      message.ack();
+      span.setStatus({ code: SpanStatusCode.OK });
+    } catch (thrown) {
+      const error = failureOf(thrown);
+      fail(span, error);
+      // May succeed later: the consumer naks it with backoff, or dead-letters the last try.
+      if (retryableOf(thrown) !== false) throw new HandlerFailedError(this.deps.pattern, error);
+      message.term();
+      await this.record(message, 'handler-failed', error, command.workflowId);
+    }
+  }
+
+  /**
+   * The dead-letter sink of the consumer: a command that used up its deliveries is
+   * recorded (kind `deliveries-exhausted`) before the consumer removes it from the bus;
+   * if the record cannot be stored this rejects, and the command stays for another try.
+   */
+  readonly deadLetter = async (message: JsMsg, exhaustion: Exhaustion): Promise<void> => {
+    await this.deps.errors.record(
+      this.recordOf(
+        message,
+        'deliveries-exhausted',
+        exhaustion.error,
+        workflowIdOf(message.data).workflowId,
+      ),
+    );
+  };
+
+  /** A record that cannot be written is logged in full: a termed command is never silent. */
+  private async record(
+    message: JsMsg,
+    kind: string,
+    error: FanoutError,
+    workflowId: string | undefined,
+  ): Promise<void> {
+    const record = this.recordOf(message, kind, error, workflowId);
+    try {
+      await this.deps.errors.record(record);
+    } catch (failure) {
+      this.deps.logger.error(
+        `terminated ${message.subject} (stream seq ${message.seq}) as ${kind}, and could not record it on the error channel: ${String(failure)}; record: ${JSON.stringify(record)}`,
+      );
+    }
+  }
+
+  private recordOf(
+    message: JsMsg,
+    kind: string,
+    error: FanoutError,
+    workflowId: string | undefined,
+  ): ErrorRecord {
+    return {
+      service: this.deps.service,
+      kind,
+      at: Date.now(),
+      error,
+      subject: message.subject,
+      payload: payloadHead(message.data),
+      ...(workflowId ? { workflowId } : {}),
+    };
+  }
+}
+
+/**
+ * A handler's failure in the wire shape, as an `Error` the consumer can report and turn
+ * back into the same `FanoutError` (code, retryable, cause chain) for a dead letter.
+ */
+class HandlerFailedError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(pattern: string, error: FanoutError) {
+    super(`${pattern} handler failed: ${error.message}`, { cause: error.cause });
+    this.name = 'HandlerFailedError';
+    this.code = error.code;
+    this.retryable = error.retryable;
+  }
+}
+
+function fail(span: Span, error: FanoutError): void {
+  span.recordException({ name: error.code, message: error.message });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+}

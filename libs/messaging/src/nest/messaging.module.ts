@@ -1,0 +1,88 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { subjects } from '@fanout/contracts';
+import { connectNats } from '../connection/connect';
+import { natsConfigFromEnv, type NatsConfig } from '../connection/nats-config';
+import { ensureTopology } from '../topology/ensure-topology';
+import type { MessagingModuleOptions } from './messaging-module.options';
+import { FANOUT_SUBJECTS, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens';
+
+/**
+ * Drains the connection when the application shuts down, so that `enableShutdownHooks()`
+ * turns SIGTERM into a graceful stop: in-flight acks and publishes are flushed before
+ * the socket closes, and nothing a handler finished is lost with the process.
+ */
+@Injectable()
+export class NatsConnectionDrainer implements OnApplicationShutdown {
+  private readonly logger = new Logger('NatsConnection');
+  constructor(@Inject(NATS_CONNECTION) private readonly connection: NatsConnection) {}
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    if (this.connection.isClosed()) return;
+    this.logger.log(`draining the NATS connection${signal ? ` on ${signal}` : ''}`);
+    await this.connection.drain();
+  }
+}
+
+/** The config to connect with and the one prefix both the streams and the subjects use. */
+function resolve(options: MessagingModuleOptions): { config: NatsConfig; prefix: string } {
+  const config = options.config ?? natsConfigFromEnv();
+  return { config, prefix: options.topology?.prefix ?? config.subjectPrefix };
+}
+
+async function connectWithTopology(options: MessagingModuleOptions): Promise<NatsConnection> {
+  const { config, prefix } = resolve(options);
+  const logger = new Logger('NatsConnection');
+  const connection = await connectNats(config, {
+    info: (message) => logger.log(message),
+    warn: (message) => logger.warn(message),
+  });
+  try {
+    await ensureTopology(connection, { ...options.topology, prefix });
+  } catch (error) {
+    // A half-started module must not leave a socket that keeps the process alive.
+    await connection.close();
+    throw new Error(`MessagingModule: ensuring the streams on ${connection.getServer()} failed`, {
+      cause: error,
+    });
+  }
+  return connection;
+}
+
+/**
+ * Gives every module of an application the one NATS connection of the process (global:
+ * import it once, in the root module), with Fanout's streams and buckets ensured before any
+ * handler starts, and a graceful drain on shutdown.
+ */
+@Module({})
+export class MessagingModule {
+  /** Connects (config from the environment unless given) and ensures the topology. */
+  static forRoot(options: MessagingModuleOptions = {}): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: (resolved: MessagingModuleOptions) => connectWithTopology(resolved),
+          inject: [MESSAGING_OPTIONS],
+        },
+        {
+          provide: FANOUT_SUBJECTS,
+          useFactory: (resolved: MessagingModuleOptions) => subjects(resolve(resolved).prefix),
+          inject: [MESSAGING_OPTIONS],
+        },
+        NatsConnectionDrainer,
+      ],
+      exports: [NATS_CONNECTION, FANOUT_SUBJECTS, MESSAGING_OPTIONS],
+    };
+  }
+}
