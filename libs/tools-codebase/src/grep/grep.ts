@@ -1,0 +1,93 @@
+import type { ToolContext, ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
+import { CodeGrep } from '@fanout/contracts';
+import { throwIfCancelled } from '../errors';
+import { parseInput } from '../input';
+import { openJail } from '../jail';
+import { interpretExit } from '../ripgrep/exit-status';
+import { runRipgrep } from '../ripgrep/run-ripgrep';
+import { ContextWindow, type GrepMatch } from './context-window';
+import { grepArgs } from './grep-args';
+import { RgOutputReader } from './rg-output-reader';
+
+/** The result of `code.grep`, plus what rg complained about when the search was partial. */
+export type GrepResult = ToolOutputOf<'code.grep'> & { warnings?: string[] };
+
+/**
+ * `code.grep`: searches file contents under `root` with ripgrep and streams each match
+ * as rg finds it, then returns `{matches, truncated, filesSearched}`.
+ *
+ * - `path` is relative to root, "/"-separated; `line` is 1-based; `column` is the
+ *   1-based BYTE offset of the first match on the line (rg's `--column`), not a
+ *   character count: on non-ASCII lines the two differ. Bytes that are not UTF-8, in a
+ *   path or a line, come back as U+FFFD.
+ * - `include`/`exclude` are rg globs (`-g`, `-g !`, gitignore syntax). As in rg, an
+ *   include glob is an override: a file it names is searched even if it is ignored or
+ *   hidden — but it never lifts an ignored directory.
+ * - With `context`, each match carries up to that many lines `before` and `after` it.
+ * - `truncated` is true when more matches existed than `maxMatches`: rg is killed at the
+ *   first match beyond the limit. `filesSearched` is rg's own count (`--stats`) when it
+ *   finished; on a search cut short, the files whose lines had arrived by then.
+ * - rg failing on some files (unreadable, vanished) gives a partial result with
+ *   `warnings`; an invalid regex is `INVALID_INPUT` with rg's message.
+ *
+ * Output is parsed line by line as it streams, so memory holds the matches and one
+ * chunk of rg's output, never the whole of it. Aborting `ctx.signal` kills rg.
+ */
+export async function* grep(
+  input: ToolParamsOf<'code.grep'>,
+  ctx: ToolContext,
+): AsyncGenerator<GrepMatch, GrepResult, void> {
+  const params = parseInput(CodeGrep, input);
+  const jail = await openJail(params.root);
+  const limit = params.maxMatches ?? Number.POSITIVE_INFINITY;
+  const window = new ContextWindow(params.context);
+  const reader = new RgOutputReader();
+  const matches: GrepMatch[] = [];
+  let accepted = 0;
+  let truncated = false;
+  let filesSearched: number | undefined;
+  /** One line of rg's output in; the matches it completes out. */
+  const step = (buffer: Buffer, start: number, end: number): GrepMatch[] => {
+    const line = reader.read(buffer, start, end);
+    if (line.kind === 'files-searched') filesSearched = line.count;
+    if (line.kind !== 'match' && line.kind !== 'context') return [];
+    const { match } = line;
+    if (line.kind === 'match' && accepted < limit) {
+      accepted += 1;
+      return window.match(match);
+    }
+    // A match beyond the limit is only the earlier matches' context now.
+    if (line.kind === 'match') truncated = true;
+    return window.context(match.path, match.line, match.text);
+  };
+
+  const run = runRipgrep(grepArgs(params), jail.real, ctx.signal);
+  try {
+    read: for await (const { buffer, starts, ends } of run.lines()) {
+      for (let i = 0; i < starts.length; i += 1) {
+        for (const match of step(buffer, starts[i], ends[i])) {
+          matches.push(match);
+          yield match;
+        }
+        if (truncated && window.waiting === 0) break read;
+      }
+    }
+    for (const match of window.flush()) {
+      matches.push(match);
+      yield match;
+    }
+  } finally {
+    await run.stop();
+  }
+  const what = `code.grep for /${params.pattern}/ under ${params.root}`;
+  throwIfCancelled(ctx.signal, what);
+  const exit = await run.exited;
+  const warnings = interpretExit(exit, what, filesSearched !== undefined || matches.length > 0);
+  const result: GrepResult = {
+    matches,
+    truncated,
+    filesSearched: filesSearched ?? reader.filesWithOutput,
+  };
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
