@@ -1,0 +1,38 @@
+import type { ResourceLimits } from './limits';
+
+/** One process to start: the full argv (sandbox included), where, with what. */
+export interface SpawnSpec {
+  argv: string[];
+  /** Set by the spawner between fork and exec, when it `appliesLimits`; else already in `argv`. */
+  limits?: ResourceLimits;
+  cwd: string;
+  env: Record<string, string>;
+  /** A cgroup's `cgroup.procs`: the child joins it before it execs, so before it can fork. */
+  cgroupProcs?: string;
+}
+
+/** How a started process ended, once its output has closed. */
+export interface SpawnExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A started process: its pid (also its process group's id) and its end. */
+export interface SpawnedProcess {
+  /** Resolves once the process exists; rejects when it could not be started. */
+  pid: Promise<number>;
+  /** Resolves after the process exited, the rest of its group was killed and its output closed. */
+  exit: Promise<SpawnExit>;
+}
+
+/**
+ * Starts processes in a process group of their own and reports their output as it comes.
+ * Every implementation kills what is left of the group when the process exits, so a
+ * command's background jobs never outlive it.
+ */
+export interface Spawner {
+  readonly name: string;
+  /** Whether it sets `SpawnSpec.limits` itself; if not, the runner puts `prlimit` in the argv. */
+  readonly appliesLimits: boolean;
+  spawn(spec: SpawnSpec, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void): SpawnedProcess;
+}

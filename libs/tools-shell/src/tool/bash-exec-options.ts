@@ -1,0 +1,36 @@
+import type { CategoryLimiter } from '../classify/category-limiter';
+import type { LockManager } from '../locks/lock-manager';
+import type { Policy } from '../policy/policy-schema';
+import type { ResourceLimits } from '../runner/limits';
+import type { Spawner } from '../runner/spawner';
+import type { SandboxMode } from '../sandbox/sandbox-options';
+
+/** How a `bash.exec` tool is put together; every part has a default a worker can keep. */
+export interface BashExecOptions {
+  /** The policy commands are checked against (default: the shipped one). */
+  policy?: Policy;
+  /** Default: `FANOUT_SANDBOX`, else `auto`. */
+  sandbox?: SandboxMode;
+  /** Slots by kind of work (default: a limiter of its own, 16 slots shared 4/3/2/2/2/2/1). */
+  limiter?: CategoryLimiter;
+  /** Named locks (default: the process's shared manager, so batches and calls see each other's). */
+  locks?: LockManager;
+  limits?: Partial<ResourceLimits>;
+  /** Output kept per call, both streams together (default 1 MiB). */
+  maxOutputBytes?: number;
+  /** SIGTERM to SIGKILL on timeout (default 2 s). */
+  killGraceMs?: number;
+  /**
+   * When set, a call's `cwd` must lie inside it and a relative `cwd` is taken from it.
+   * The default cwd is this root, else the worker's own working directory.
+   */
+  workspaceRoot?: string;
+  /** How processes are started (default: the perl launcher where perl exists, else execa). */
+  spawner?: Spawner;
+  /** Use a pids cgroup per command where the host has a writable one (default true). */
+  pidsCgroups?: boolean;
+  /** The worker's environment, the source of the allow-listed variables (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the one "no sandbox here" warning goes (default `console.warn`). */
+  warn?: (message: string) => void;
+}
