@@ -143,14 +143,19 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       const holder = await this.ports.leases.holder(workflowId);
       return new OwnedElsewhereError(workflowId, holder?.owner ?? 'another replica');
     }
+    const loading = performance.now();
     const { state, lastSeq } = await this.load(workflowId);
+
     const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
     this.owned.set(workflowId, owned);
     this.recorded.set(workflowId, state.status);
     if (state.version > 0 && !owned.finished) {
-      this.logger.log(`took over ${workflowId} at event ${state.version}`);
       await this.carryOut({ envelopes: pendingEnvelopes(state), broadcasts: [], commands: [] });
       await owned.submit({ type: 'Resume', owner: this.instance, now: Date.now() });
+      const ms = (performance.now() - loading).toFixed(0);
+      this.logger.log(
+        `took over ${workflowId} at event ${state.version}: replayed and resumed in ${ms} ms`,
+      );
     }
     return owned;
   }

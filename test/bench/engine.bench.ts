@@ -1,0 +1,260 @@
+/**
+ * `npm run bench -- engine`: a 10,000-task workflow of `noop` tasks end to end (command
+ * bus -> orchestrator process -> task queue -> worker -> command bus -> event log), then a
+ * restart of the orchestrator that resumes a workflow with 10,000 events in its log.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { subjects, type WorkflowEvent } from '@fanout/contracts';
+import {
+  CommandBus,
+  connectNats,
+  ensureTopology,
+  EventStream,
+  natsConfigFromEnv,
+} from '@fanout/messaging';
+import { startNats } from '@fanout/testing';
+import { noopTool, Worker } from '@fanout/worker-kit';
+import type { ToolContext } from '@fanout/contracts';
+import { percentile, round, table } from './stats';
+
+/** When the worker started each task, by `<workflowId>/<taskId>`. */
+const takenAt = new Map<string, number>();
+const timedNoop = ((input: never, context: ToolContext) => {
+  takenAt.set(`${context.workflowId}/${context.taskId}`, Date.now());
+  return noopTool(input, context);
+}) as typeof noopTool;
+
+const TASKS = Number(process.env['BENCH_ENGINE_TASKS'] ?? 10_000);
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * An orchestrator process; `ready` resolves once it listens, `resumeMs` with the time it
+ * reports for taking over the resume workflow (load by replay, re-dispatch, resume event).
+ */
+function orchestrator(natsUrl: string, prefix: string) {
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=16', '--import', 'tsx', join(root, 'apps/orchestrator/src/main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NATS_URL: natsUrl,
+        FANOUT_SUBJECT_PREFIX: prefix,
+        FANOUT_ORCHESTRATOR_INSTANCE: `bench-${Date.now()}`,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let resumed: (ms: number) => void = () => undefined;
+  const resumeMs = new Promise<number>((resolve) => (resumed = resolve));
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (text.includes('successfully started')) resolve();
+      const took = /took over bench-resume at event \d+: replayed and resumed in (\d+) ms/.exec(
+        text,
+      );
+      if (took) resumed(Number(took[1]));
+      for (const line of text.split('\n')) {
+        if (/WARN|ERROR/.test(line)) process.stderr.write(`orchestrator: ${line}\n`);
+      }
+    });
+  });
+  return Object.assign(child, { ready, resumeMs });
+}
+
+/** Peak resident memory of a live process, from the kernel's high-water mark. */
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((row) => row.startsWith('VmHWM:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+export async function run(): Promise<void> {
+  const nats = await startNats();
+  const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
+  const names = subjects('bench');
+  await ensureTopology(connection, { prefix: names.prefix });
+  const bus = new CommandBus(connection, names);
+  const events = new EventStream(connection, names);
+  const worker = new Worker({
+    connection,
+    names,
+    service: 'bench-worker',
+    tools: { noop: timedNoop },
+    pools: { noop: 256 },
+  });
+  await worker.start();
+  let orch = orchestrator(nats.url, names.prefix);
+  await orch.ready;
+  try {
+    // Warm up: one small workflow, so start-up costs stay out of the figures.
+    await submitAndWait(bus, events, 'warm-up', 10);
+
+    console.error(`running ${TASKS} noop tasks…`);
+    const started = Date.now();
+    const log = await submitAndWait(bus, events, 'bench-10k', TASKS);
+    const wallMs = Date.now() - started;
+    const queued = dispatchLatencies(log);
+    // Dispatch latency without queueing: a workflow that never saturates the worker, so
+    // the figure is the orchestrator's path alone — decision, append, envelope on the
+    // queue, pulled by the worker.
+    const light = await submitAndWait(bus, events, 'bench-light', 1_000, 4);
+    const latencies = dispatchLatencies(light);
+    const rss = peakRssMb(orch.pid!);
+
+    // Resume: kill -9 the orchestrator while a 10,000-event workflow is open, start another,
+    // and time how long until it has replayed and moved the workflow on.
+    console.error(`${TASKS} tasks in ${wallMs} ms; now a restart over a 10,000-event log…`);
+    const events10k = await resumeBench(bus, events, nats.url, names.prefix, orch);
+    orch = events10k.orchestrator;
+
+    const figures = {
+      tasks: TASKS,
+      wall_s: round(wallMs / 1000),
+      tasks_per_s: Math.round((TASKS / wallMs) * 1000),
+      dispatch_p50_ms: percentile(latencies, 50),
+      dispatch_p99_ms: percentile(latencies, 99),
+      saturated_dispatch_p50_ms: percentile(queued, 50),
+      resume_s: round(events10k.resumeMs / 1000),
+      resume_events: events10k.events,
+      peak_rss_mb: Math.round(rss),
+    };
+    console.log(
+      table(
+        ['metric', 'value', 'floor'],
+        [
+          ['tasks/s (10k noop)', figures.tasks_per_s, '>= 2000'],
+          ['dispatch p50 ms', figures.dispatch_p50_ms, '<= 5'],
+          ['dispatch p99 ms', figures.dispatch_p99_ms, ''],
+          ['dispatch p50 ms, 256 in flight (queueing)', figures.saturated_dispatch_p50_ms, ''],
+          ['resume s', figures.resume_s, '<= 2'],
+          ['orchestrator peak RSS MB', figures.peak_rss_mb, '<= 300'],
+        ],
+      ),
+    );
+    console.log(JSON.stringify({ bench: 'engine', figures }));
+  } finally {
+    await stop(orch);
+    await worker.drain(1_000);
+    await connection.close();
+    await nats.stop();
+  }
+}
+
+/** From the decision to dispatch (TaskDispatched.at) to the worker holding the task. */
+function dispatchLatencies(log: WorkflowEvent[]): number[] {
+  const latencies: number[] = [];
+  for (const event of log) {
+    if (event.type !== 'TaskDispatched') continue;
+    const taken = takenAt.get(`${event.workflowId}/${event.taskId}`);
+    if (taken !== undefined) latencies.push(taken - event.at);
+  }
+  return latencies;
+}
+
+async function submitAndWait(
+  bus: CommandBus,
+  events: EventStream,
+  workflowId: string,
+  count: number,
+  maxConcurrency = 256,
+): Promise<WorkflowEvent[]> {
+  const subscription = await events.subscribe({ workflowId, topic: 'results' }, 'all');
+  await bus.publish({
+    type: 'workflow.submit',
+    commandId: `submit-${workflowId}`,
+    workflowId,
+    workflow: {
+      budget: { maxConcurrency, maxTasks: count },
+      phases: [
+        {
+          id: 'p',
+          barrier: { timeoutMs: 600_000 },
+          tasks: Array.from({ length: count }, (_, i) => ({ id: `t${i}`, tool: 'noop' })),
+        },
+      ],
+    },
+  });
+  for await (const stored of subscription) {
+    if (stored.event.type === 'WorkflowCompleted') break;
+  }
+  await subscription.stop();
+  return (await events.read({ workflowId })).map((stored) => stored.event);
+}
+
+async function resumeBench(
+  bus: CommandBus,
+  events: EventStream,
+  natsUrl: string,
+  prefix: string,
+  first: ChildProcess,
+) {
+  // A workflow that is still open with 10,000 events in its log: 5,000 noop tasks
+  // (dispatched and succeeded: two events each), then a phase waiting on a tool nobody
+  // serves here.
+  const workflowId = 'bench-resume';
+  await bus.publish({
+    type: 'workflow.submit',
+    commandId: `submit-${workflowId}`,
+    workflowId,
+    workflow: {
+      budget: { maxConcurrency: 256, maxTasks: 5_001 },
+      phases: [
+        {
+          id: 'work',
+          barrier: { timeoutMs: 600_000 },
+          tasks: Array.from({ length: 5_000 }, (_, i) => ({ id: `t${i}`, tool: 'noop' })),
+        },
+        {
+          id: 'wait',
+          dependsOn: ['work'],
+          barrier: { timeoutMs: 600_000 },
+          tasks: [
+            {
+              id: 'fetch',
+              tool: 'web.fetch',
+              timeoutMs: 600_000,
+              input: { url: 'http://127.0.0.1:9/' },
+            },
+          ],
+        },
+      ],
+    },
+  });
+  let logged = 0;
+  while (
+    !(await events.read({ workflowId, topic: 'progress' })).some(
+      (stored) => stored.event.type === 'PhaseStarted' && stored.event.phaseId === 'wait',
+    )
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const stored = await events.read({ workflowId });
+  logged = stored.length;
+  // A restart: the old replica stops (releasing its leases), a new one starts, and the
+  // next command for the workflow makes it load the workflow by replaying its log.
+  await stop(first);
+  const second = orchestrator(natsUrl, prefix);
+  await second.ready;
+  // It takes the workflow over at once (its lease is free) or on the next command.
+  await bus.publish({
+    type: 'workflow.cancel',
+    commandId: `cancel-${workflowId}`,
+    workflowId,
+    reason: 'bench done',
+  });
+  const resumeMs = await second.resumeMs;
+  return { resumeMs, events: logged, orchestrator: second };
+}
