@@ -61,7 +61,7 @@ const behaviourArb = fc.constantFrom<Behaviour>(
  * after every command that no dispatched task ran ahead of its dependencies.
  */
 function run(document: WorkflowDocument, behaviours: Behaviour[], cancelAt: number | undefined) {
-  let state = initialState('wf');
+  const state = initialState('wf');
   const log: WorkflowEvent[] = [];
   let now = T0;
   let choice = 0;
