@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { startTelemetry } from '@fanout/telemetry';
 import type { INestApplicationContext } from '@nestjs/common';
 import { BashWorkerModule } from './bash-worker.module';
 
@@ -7,6 +8,9 @@ import { BashWorkerModule } from './bash-worker.module';
  * drain it (running commands finish within the grace, the rest go back to the queue).
  */
 export async function bootstrap(): Promise<INestApplicationContext> {
+  // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger) when it is set; the context propagates either way.
+  const telemetry = startTelemetry({ serviceName: 'bash-worker' });
+  process.once('exit', () => void telemetry.shutdown());
   const app = await NestFactory.createApplicationContext(BashWorkerModule, {
     logger: ['error', 'warn', 'log'],
   });

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { startTelemetry } from '@fanout/telemetry';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CodebaseWorkerModule } from './codebase-worker.module';
 
@@ -8,6 +9,9 @@ import { CodebaseWorkerModule } from './codebase-worker.module';
  * back to the queue) and then exit with 0, so an orchestrator sees a clean stop.
  */
 export async function bootstrap(): Promise<INestApplicationContext> {
+  // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger) when it is set; the context propagates either way.
+  const telemetry = startTelemetry({ serviceName: 'codebase-worker' });
+  process.once('exit', () => void telemetry.shutdown());
   const app = await NestFactory.createApplicationContext(CodebaseWorkerModule, {
     logger: ['error', 'warn', 'log'],
   });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { startTelemetry } from '@fanout/telemetry';
 import { JetStreamExceptionFilter, JetStreamServer } from '@fanout/messaging';
 import { OrchestratorModule } from './orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator.options';
@@ -9,6 +10,9 @@ import { orchestratorOptionsFromEnv } from './orchestrator.options';
  * share it), owns workflows through leases, and drains on SIGTERM.
  */
 export async function bootstrap(): Promise<void> {
+  // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger) when it is set; the context propagates either way.
+  const telemetry = startTelemetry({ serviceName: 'orchestrator' });
+  process.once('exit', () => void telemetry.shutdown());
   const options = orchestratorOptionsFromEnv();
   const server = new JetStreamServer({
     service: 'orchestrator',

@@ -84,3 +84,6 @@ export {
 export { LeaseStore, type Lease } from './state/lease-store';
 export { WorkflowLog } from './state/workflow-log';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
+
+// trace context in message headers
+export { extractTrace, injectTrace } from './tracing/propagation';

@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { extractTrace } from '@fanout/messaging';
 import type { TaskEnvelope, ToolContract } from '@fanout/contracts';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
@@ -71,6 +73,33 @@ export class TaskRunner {
       );
       return 'terminated';
     }
+    // The attempt runs in a span that continues the orchestrator's span of this attempt,
+    // carried in the message headers: one workflow, one trace.
+    const parent = extractTrace(message.headers, ROOT_CONTEXT);
+    const attributes = {
+      'fanout.workflow_id': envelope.workflowId,
+      'fanout.task_id': envelope.taskId,
+      'fanout.attempt': envelope.attempt,
+    };
+    return trace
+      .getTracer('@fanout/worker-kit')
+      .startActiveSpan(
+        `run ${envelope.tool}`,
+        { kind: SpanKind.CONSUMER, attributes },
+        parent,
+        async (span) => {
+          try {
+            const disposition = await this.attempt(message, envelope);
+            span.setAttribute('fanout.disposition', disposition);
+            return disposition;
+          } finally {
+            span.end();
+          }
+        },
+      );
+  }
+
+  private async attempt(message: TaskMessage, envelope: TaskEnvelope): Promise<Disposition> {
     const reports = new AttemptReports(
       this.deps.reporter,
       envelope,

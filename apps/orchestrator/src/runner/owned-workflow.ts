@@ -8,6 +8,7 @@ import {
   type WorkflowState,
 } from '@fanout/workflow';
 import { effectsOf, type Effects } from './effects';
+import { WorkflowTracer } from './workflow-tracer';
 
 interface Pending {
   command: EngineCommand;
@@ -18,7 +19,7 @@ interface Pending {
 /** What an owned workflow asks of its runner: persist, carry out, and bookkeeping. */
 export interface OwnedWorkflowHooks {
   append(workflowId: string, from: number, events: WorkflowEvent[]): Promise<number>;
-  carryOut(effects: Effects): Promise<void>;
+  carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void>;
   afterBatch(owned: OwnedWorkflow): Promise<void>;
   /** The workflow's in-memory state can no longer be trusted; forget it. */
   broken(owned: OwnedWorkflow, error: unknown): void;
@@ -36,6 +37,8 @@ export class OwnedWorkflow {
   private running = false;
   private dead = false;
   snapshotVersion: number;
+  /** Spans of the workflow, its phases and its running attempts. */
+  readonly tracer: WorkflowTracer;
 
   constructor(
     readonly workflowId: string,
@@ -46,6 +49,7 @@ export class OwnedWorkflow {
     private readonly hooks: OwnedWorkflowHooks,
   ) {
     this.snapshotVersion = state.version;
+    this.tracer = new WorkflowTracer(workflowId);
   }
 
   /** Decides the command in turn; resolves once its events are in the log and carried out. */
@@ -65,6 +69,7 @@ export class OwnedWorkflow {
   /** Stops taking commands; those waiting are refused so their messages are redelivered. */
   abandon(reason: unknown): void {
     this.dead = true;
+    this.tracer.end();
     for (const item of this.pending.splice(0)) item.reject(reason);
   }
 
@@ -90,7 +95,8 @@ export class OwnedWorkflow {
       }
       if (events.length > 0) {
         this.lastSeq = await this.hooks.append(this.workflowId, from, events);
-        await this.hooks.carryOut(effectsOf(events, this.state));
+        this.tracer.observe(events, this.state);
+        await this.hooks.carryOut(effectsOf(events, this.state), this);
       }
     } catch (error) {
       // The state ran ahead of what is surely in the log: drop it and let a replay decide.

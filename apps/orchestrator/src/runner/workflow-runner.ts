@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import type { Command, WorkflowEvent } from '@fanout/contracts';
 import {
   initialState,
@@ -57,7 +58,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     };
     this.hooks = {
       append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
-      carryOut: (effects) => this.carryOut(effects),
+      carryOut: (effects, owned) => this.carryOut(effects, owned),
       afterBatch: (owned) => this.afterBatch(owned),
       broken: (owned, error) => this.forget(owned, error),
       schedule: (owned, at) => this.schedule(owned, at),
@@ -150,7 +151,11 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     this.owned.set(workflowId, owned);
     this.recorded.set(workflowId, state.status);
     if (state.version > 0 && !owned.finished) {
-      await this.carryOut({ envelopes: pendingEnvelopes(state), broadcasts: [], commands: [] });
+      owned.tracer.resume(state);
+      await this.carryOut(
+        { envelopes: pendingEnvelopes(state), broadcasts: [], commands: [] },
+        owned,
+      );
       await owned.submit({ type: 'Resume', owner: this.instance, now: Date.now() });
       const ms = (performance.now() - loading).toFixed(0);
       this.logger.log(
@@ -172,9 +177,14 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     return { state, lastSeq: stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0 };
   }
 
-  private async carryOut(effects: Effects): Promise<void> {
+  private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
     await Promise.all([
-      ...effects.envelopes.map((envelope) => this.ports.tasks.dispatch(envelope)),
+      // Each envelope goes out in its attempt's span, so the worker continues that trace.
+      ...effects.envelopes.map((envelope) =>
+        context.with(owned.tracer.contextOf(envelope.taskId), () =>
+          this.ports.tasks.dispatch(envelope),
+        ),
+      ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
       ...effects.commands.map((command) => this.ports.commands.publish(command)),
     ]);
@@ -231,6 +241,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   private forget(owned: OwnedWorkflow, error?: unknown): void {
     if (error) this.logger.warn(`dropped ${owned.workflowId} to reload it: ${error}`);
+    owned.tracer.end();
     if (this.owned.get(owned.workflowId) === owned) this.owned.delete(owned.workflowId);
     clearTimeout(this.timers.get(owned.workflowId));
     this.timers.delete(owned.workflowId);

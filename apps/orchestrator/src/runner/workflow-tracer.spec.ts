@@ -1,0 +1,77 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { startTelemetry, type Telemetry } from '@fanout/telemetry';
+import { handle, initialState, type EngineCommand } from '@fanout/workflow';
+import type { WorkflowEvent } from '@fanout/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowTracer } from './workflow-tracer';
+
+describe('WorkflowTracer', () => {
+  const exporter = new InMemorySpanExporter();
+  let telemetry: Telemetry;
+  beforeAll(() => {
+    telemetry = startTelemetry({ serviceName: 'orchestrator-test', exporter, env: {} });
+  });
+  afterAll(async () => {
+    await telemetry.shutdown();
+  });
+
+  it('makes one trace of a workflow: a root span, a span per phase, a span per attempt, and hands workers the attempt span', () => {
+    const state = initialState('wf-trace');
+    const tracer = new WorkflowTracer('wf-trace');
+    const run = (command: EngineCommand): WorkflowEvent[] => {
+      const { events } = handle(command, state);
+      tracer.observe(events, state);
+      return events;
+    };
+    run({
+      type: 'Submit',
+      workflowId: 'wf-trace',
+      priority: 2,
+      now: 1_000,
+      definition: {
+        phases: [
+          { id: 'a', tasks: [{ id: 'x', tool: 'noop' }] },
+          { id: 'b', dependsOn: ['a'], tasks: [{ id: 'y', tool: 'noop' }] },
+        ],
+      },
+    });
+    const handedToWorker = trace.getSpanContext(tracer.contextOf('a/x'));
+    run({
+      type: 'Report',
+      taskId: 'a/x',
+      attempt: 1,
+      worker: 'w',
+      outcome: { kind: 'succeeded', result: {}, durationMs: 1 },
+      now: 1_010,
+    });
+    run({
+      type: 'Report',
+      taskId: 'b/y',
+      attempt: 1,
+      worker: 'w',
+      outcome: { kind: 'succeeded', result: {}, durationMs: 1 },
+      now: 1_020,
+    });
+
+    const spans = exporter.getFinishedSpans();
+    const byName = new Map(spans.map((span) => [span.name, span]));
+    expect([...byName.keys()].sort()).toEqual([
+      'phase a',
+      'phase b',
+      'task a/x',
+      'task b/y',
+      'workflow wf-trace',
+    ]);
+    const root = byName.get('workflow wf-trace')!;
+    expect(new Set(spans.map((span) => span.spanContext().traceId))).toEqual(
+      new Set([root.spanContext().traceId]),
+    );
+    expect(byName.get('phase a')!.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    expect(byName.get('task a/x')!.parentSpanContext?.spanId).toBe(
+      byName.get('phase a')!.spanContext().spanId,
+    );
+    expect(handedToWorker?.spanId).toBe(byName.get('task a/x')!.spanContext().spanId);
+    expect(root.startTime[0] * 1000 + root.startTime[1] / 1e6).toBe(1_000);
+  });
+});
