@@ -1,0 +1,161 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { subjects, type WorkflowEvent } from '@fanout/contracts';
+import {
+  CommandBus,
+  connectNats,
+  ensureTopology,
+  EventStream,
+  natsConfigFromEnv,
+} from '@fanout/messaging';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fanout } from './testing/fanout';
+import { startServices, type Services } from './testing/services';
+
+const PREFIX = `cli${process.pid}`;
+const EXAMPLE = 'examples/explore-this-repo.yaml';
+const UNREACHABLE = 'nats://127.0.0.1:1';
+
+describe('the fanout command against real services', () => {
+  let nats: NatsServer;
+  let services: Services | undefined;
+  let connection: Awaited<ReturnType<typeof connectNats>>;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
+    await ensureTopology(connection, { prefix: PREFIX });
+    services = await startServices(nats.url, PREFIX, [
+      'orchestrator',
+      'codebase-worker',
+      'bash-worker',
+    ]);
+    dir = await mkdtemp(join(tmpdir(), 'fanout-cli-'));
+    env = { NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: PREFIX };
+  });
+  afterAll(async () => {
+    await services?.stop();
+    await connection?.close();
+    await nats?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('validate exits 2 on a bad file and prints every error with its line, no stack', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(
+      bad,
+      'phases:\n  - id: a\n    tasks:\n      - id: x\n        tool: code.nope\n',
+    );
+    const run = await fanout(['validate', bad], { NATS_URL: UNREACHABLE });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /bad\.yaml:5:\d+: phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.nope"/,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate accepts the example with no NATS at all', async () => {
+    const run = await fanout(['validate', EXAMPLE], { NATS_URL: UNREACHABLE });
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/valid/) });
+  });
+
+  it('runs the example to completion; --json prints one document matching --out', async () => {
+    const out = join(dir, 'explore.json');
+    const run = await fanout(['run', EXAMPLE, '--json', '--out', out], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document.summary).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
+    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(document);
+    const succeeded = document.summary.tasks
+      .filter((task: { status: string }) => task.status === 'succeeded')
+      .map((task: { taskId: string }) => task.taskId);
+    expect(Object.keys(document.results).sort()).toEqual(succeeded.sort());
+    expect(document.results['find/readme-lines']).toMatchObject({ exitCode: 0 });
+    expect(document.results['read/each/0']).toMatchObject({ content: expect.any(String) });
+  });
+
+  it('exits 1 when a task of the workflow fails, with the failure in the summary', async () => {
+    const failing = join(dir, 'failing.yaml');
+    await writeFile(
+      failing,
+      'phases:\n  - id: a\n    tasks:\n      - id: r\n        tool: code.read\n        input: { root: ".", path: no-such-file.txt }\n',
+    );
+    const run = await fanout(['run', failing], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/a\/r\s+code\.read\s+failed/);
+  });
+
+  it('a degraded workflow exits 0, and 1 with --strict', async () => {
+    const degraded = join(dir, 'degraded.yaml');
+    await writeFile(
+      degraded,
+      [
+        'phases:',
+        '  - id: a',
+        '    barrier: { policy: degrade, timeoutMs: 10000 }',
+        '    tasks:',
+        '      - { id: ok, tool: code.read, input: { root: ".", path: README.md, endLine: 1 } }',
+        '      - { id: gone, tool: code.read, input: { root: ".", path: no-such-file.txt } }',
+        '',
+      ].join('\n'),
+    );
+    const lenient = await fanout(['run', degraded, '--json'], env);
+    expect(lenient.code).toBe(0);
+    expect(JSON.parse(lenient.stdout).summary).toMatchObject({
+      status: 'degraded',
+      phases: [{ phaseId: 'a', missing: ['a/gone'] }],
+    });
+    expect((await fanout(['run', degraded, '--strict'], env)).code).toBe(1);
+  });
+
+  it('call --json prints exactly one document with the tool, status, result and error', async () => {
+    const input = JSON.stringify({ root: '.', path: 'README.md', endLine: 1 });
+    const run = await fanout(['call', 'code.read', '--input', input, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      tool: 'code.read',
+      status: 'succeeded',
+      result: { content: '# Fanout\n' },
+      error: null,
+    });
+  });
+
+  it('exits 3 without a stack trace when NATS is unreachable', async () => {
+    const run = await fanout(['submit', EXAMPLE, '--nats', UNREACHABLE]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/cannot reach NATS/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a raw SubmitWorkflow on the command bus runs, and its completion event can be read', async () => {
+    const names = subjects(PREFIX);
+    await new CommandBus(connection, names).publish({
+      type: 'workflow.submit',
+      commandId: 'raw-submit-1',
+      workflowId: 'raw-1',
+      workflow: {
+        phases: [{ id: 'a', tasks: [{ id: 'ls', tool: 'bash.exec', input: { command: 'ls' } }] }],
+      },
+    });
+    const subscription = await new EventStream(connection, names).subscribe(
+      { workflowId: 'raw-1' },
+      'all',
+    );
+    let completed: WorkflowEvent | undefined;
+    for await (const stored of subscription) {
+      if (stored.event.type === 'WorkflowCompleted') {
+        completed = stored.event;
+        break;
+      }
+    }
+    expect(completed).toMatchObject({ status: 'succeeded' });
+    const watched = await fanout(['watch', 'raw-1'], env);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/WorkflowCompleted succeeded/);
+  });
+});

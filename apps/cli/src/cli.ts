@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { classify, Exit, UsageError, type ExitCode } from './exit-codes';
+
+/** What `fanout --help` prints; kept here so help needs no other module. */
+export const HELP = `fanout — run batches of tool calls as workflows over NATS
+
+Usage: fanout <command> [options]
+
+Commands:
+  validate <file>        check a workflow (YAML or JSON); every error with its location
+  submit <file>          submit a workflow and print its id
+  watch <id>             print a workflow's events until it completes
+  run <file>             submit, show progress, then a summary
+                           --json  one JSON document {summary, results} on stdout
+                           --out <file>  also write that document to a file
+                           --strict  a degraded workflow counts as failed
+  call <tool>            run one tool call: --input '<json>' | --input @file [--json]
+  cancel <id>            cancel a workflow [--reason <text>]
+  status <id>            how a workflow stands now
+
+Options:
+  --nats <url>           NATS server(s), comma-separated (default: $NATS_URL or nats://127.0.0.1:4222)
+  --prefix <prefix>      subject prefix (default: $FANOUT_SUBJECT_PREFIX or fanout)
+  --timeout <ms>         how long to wait for a result
+  --priority <0-4>       priority of what is submitted (default 2)
+  --id <id>              workflow id to submit under (submit, run)
+  -h, --help             this help
+
+Exit codes: 0 done, 1 workflow or tool failed, 2 invalid input or usage, 3 NATS unreachable.
+`;
+
+const OPTIONS = {
+  nats: { type: 'string' },
+  prefix: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  strict: { type: 'boolean' },
+  input: { type: 'string' },
+  reason: { type: 'string' },
+  timeout: { type: 'string' },
+  priority: { type: 'string' },
+  id: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parsed command line, shared by every subcommand. */
+export type Args = ReturnType<typeof parse>;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Each command's module, imported only when it runs so that `--help` stays instant. */
+const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<ExitCode> }>> = {
+  validate: () => import('./commands/validate'),
+  submit: () => import('./commands/submit'),
+  watch: () => import('./commands/watch'),
+  run: () => import('./commands/run'),
+  call: () => import('./commands/call'),
+  cancel: () => import('./commands/cancel'),
+  status: () => import('./commands/status'),
+};
+
+/** Runs `fanout` with these arguments and returns its exit code; errors become messages. */
+export async function run(argv: string[]): Promise<ExitCode> {
+  try {
+    const args = parse(argv);
+    const [name] = args.positionals;
+    if (args.values.help || name === undefined || name === 'help') {
+      process.stdout.write(HELP);
+      return name === undefined && !args.values.help ? Exit.usage : Exit.ok;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command "${name}"; see fanout --help`);
+    return await (await load()).default(args);
+  } catch (error) {
+    const { code, expected } = classify(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      expected || !(error instanceof Error) ? `fanout: ${message}\n` : `fanout: ${error.stack}\n`,
+    );
+    return code;
+  }
+}

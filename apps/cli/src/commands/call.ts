@@ -1,0 +1,50 @@
+import type { Args } from '../cli';
+import { Exit, UsageError, type ExitCode } from '../exit-codes';
+import { argument, integer, priority, readUserFile, withClient } from './common';
+
+/** `--input '<json>'` or `--input @file`, which must hold a JSON object. */
+async function readInput(raw: string | undefined): Promise<Record<string, unknown>> {
+  if (raw === undefined) return {};
+  const text = raw.startsWith('@') ? await readUserFile(raw.slice(1)) : raw;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError('--input must be a JSON object of the tool’s input fields');
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * `fanout call <tool> --input ...`: one tool call. With `--json`, stdout is exactly one
+ * document `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
+ */
+export default async function call(args: Args): Promise<ExitCode> {
+  const tool = argument(args, 'tool name');
+  const input = await readInput(args.values.input);
+  const timeoutMs = integer(args, 'timeout');
+  const outcome = await withClient(args, (client) =>
+    client.call(tool, input, { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) }),
+  );
+  const ok = outcome.status === 'succeeded';
+  if (args.values.json) {
+    const document = {
+      tool,
+      status: outcome.status,
+      result: outcome.result ?? null,
+      error: outcome.error ?? null,
+    };
+    process.stdout.write(`${JSON.stringify(document)}\n`);
+  } else if (ok) {
+    process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+  } else {
+    const error = outcome.error
+      ? `${outcome.error.code}: ${outcome.error.message}`
+      : 'no error recorded';
+    process.stderr.write(`fanout: ${tool} ${outcome.status}: ${error}\n`);
+  }
+  return ok ? Exit.ok : Exit.failed;
+}

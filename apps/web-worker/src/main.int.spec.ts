@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { subjects, type ReportTask } from '@fanout/contracts';
+import {
+  commandLevels,
+  connectNats,
+  decodeCommand,
+  ensureTopology,
+  natsConfigFromEnv,
+  PriorityConsumer,
+  TaskQueue,
+} from '@fanout/messaging';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+describe('web-worker, as a process', () => {
+  let nats: NatsServer;
+  let site: Server;
+  let origin: string;
+  beforeAll(async () => {
+    nats = await startNats();
+    site = createServer((req, res) => {
+      if (req.url !== '/hello') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><head><title>Hello</title></head><body><p>hello world</p></body></html>');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await nats?.stop();
+    site?.closeAllConnections();
+    await new Promise((resolve) => site?.close(resolve));
+  });
+
+  it('runs a web.fetch task against a loopback page, reports the success, and exits 0 on SIGTERM', async () => {
+    const names = subjects(`ww${process.pid}`);
+    const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
+    const reports: ReportTask[] = [];
+    await ensureTopology(connection, { prefix: names.prefix });
+    const reader = await PriorityConsumer.create(connection, {
+      stream: names.streams.commands,
+      levels: commandLevels(names, 'test_reports'),
+      concurrency: 1,
+    });
+    reader.start(async (message) => {
+      const command = decodeCommand(message);
+      if (command.type === 'task.report') reports.push(command);
+      message.ack();
+    });
+
+    const child = spawn(TSX, ['apps/web-worker/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NATS_URL: nats.url,
+        FANOUT_SUBJECT_PREFIX: names.prefix,
+        // Tests only: opens the SSRF guard to this test's loopback server.
+        FANOUT_WEB_ALLOW: '127.0.0.0/8',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    );
+    try {
+      await expect.poll(() => output.join(''), { timeout: 25_000 }).toMatch(/is taking tasks/);
+
+      const now = Date.now();
+      await new TaskQueue(connection, names).dispatch({
+        workflowId: 'wf-e2e',
+        taskId: 'explore/fetch',
+        attempt: 1,
+        tool: 'web.fetch',
+        input: { url: `${origin}/hello` },
+        priority: 1,
+        dispatchedAt: now,
+        deadline: now + 30_000,
+      });
+      await expect
+        .poll(() => reports.find((r) => r.outcome.kind === 'succeeded'), { timeout: 15_000 })
+        .toMatchObject({
+          workflowId: 'wf-e2e',
+          taskId: 'explore/fetch',
+          outcome: {
+            kind: 'succeeded',
+            result: { url: `${origin}/hello`, status: 200, title: 'Hello', text: 'hello world' },
+          },
+        });
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output.join('')).toMatch(/stopped: 1 tasks reported/);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await reader.stop();
+      await connection.close();
+    }
+  });
+});

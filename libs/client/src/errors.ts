@@ -1,0 +1,48 @@
+import type { ValidationError as WorkflowProblem } from '@fanout/workflow';
+import { formatErrors } from '@fanout/workflow';
+
+/** Re-exported so callers catch a full command bus without depending on messaging. */
+export { BusFullError } from '@fanout/messaging';
+
+/** One problem in a workflow document, with its path and, where known, line and column. */
+export type Problem = WorkflowProblem;
+
+/**
+ * The workflow was refused before anything ran (locally, or by the orchestrator's
+ * `WorkflowRejected`). It lists every problem with its place, so a user fixes them all at once.
+ */
+export class ValidationError extends Error {
+  readonly code = 'VALIDATION_FAILED';
+  readonly retryable = false;
+  constructor(readonly errors: ReadonlyArray<Problem>) {
+    super(`the workflow is invalid (${errors.length} problem(s)):\n${formatErrors(errors)}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Waiting for a workflow or a tool call took longer than the caller allowed; it may still run. */
+export class TimeoutError extends Error {
+  readonly code = 'TIMEOUT';
+  readonly retryable = true;
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${what} did not finish within ${timeoutMs} ms (it may still be running)`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** NATS could not be reached, so nothing was sent; the caller should check the URL or the server. */
+export class ConnectionError extends Error {
+  readonly code = 'CONNECTION_FAILED';
+  readonly retryable = true;
+  constructor(
+    readonly servers: ReadonlyArray<string>,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot reach NATS at ${servers.join(', ')}: ${reason}`, options);
+    this.name = 'ConnectionError';
+  }
+}

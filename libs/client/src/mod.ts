@@ -1,0 +1,13 @@
+/**
+ * The Fanout client: submit workflows, follow their events and results, call one tool,
+ * from any Node program. It goes through `@fanout/messaging`, never NATS directly.
+ */
+export { FanoutClient, type CallOutcome, type ConnectOptions, type SubmitOptions } from './client';
+export { WorkflowHandle, type TaskResult } from './workflow-handle';
+export {
+  BusFullError,
+  ConnectionError,
+  TimeoutError,
+  ValidationError,
+  type Problem,
+} from './errors';

@@ -1,0 +1,101 @@
+import type { EventOf, WorkflowEvent } from '@fanout/contracts';
+import type { DataPipeline, EventStream } from '@fanout/messaging';
+import { TimeoutError, ValidationError } from './errors';
+
+/** A task's recorded result, as `results()` yields it. */
+export interface TaskResult {
+  taskId: string;
+  attempt: number;
+  result: unknown;
+  durationMs: number;
+}
+
+/** Ends a workflow's log: it completed, or the orchestrator refused it. */
+function isFinal(event: WorkflowEvent): boolean {
+  return event.type === 'WorkflowCompleted' || event.type === 'WorkflowRejected';
+}
+
+/** Whether `taskId` is `wanted` or one of its forEach copies (`wanted/<n>`). */
+function matches(taskId: string, wanted?: string): boolean {
+  return wanted === undefined || taskId === wanted || taskId.startsWith(`${wanted}/`);
+}
+
+/**
+ * One submitted workflow, seen through its event log. Every read starts at the log's
+ * beginning (not "new"), so nothing published before the reader existed is missed.
+ */
+export class WorkflowHandle {
+  constructor(
+    /** The workflow's id, as on the wire and in its subjects. */
+    readonly id: string,
+    private readonly stream: EventStream,
+    private readonly pipeline: DataPipeline,
+    private readonly cancelWith: (reason: string) => Promise<void>,
+  ) {}
+
+  /** The workflow's events from the start, ending after `WorkflowCompleted` (or `WorkflowRejected`). */
+  async *events(options: { timeoutMs?: number } = {}): AsyncGenerator<WorkflowEvent> {
+    const subscription = await this.stream.subscribe({ workflowId: this.id }, 'all');
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            void subscription.stop();
+          }, options.timeoutMs);
+    try {
+      for await (const stored of subscription) {
+        yield stored.event;
+        if (isFinal(stored.event)) return;
+      }
+      if (timedOut) throw new TimeoutError(`workflow ${this.id}`, options.timeoutMs ?? 0);
+    } finally {
+      clearTimeout(timer);
+      await subscription.stop();
+    }
+  }
+
+  /** The events logged so far, without waiting for more: what `fanout status` reads. */
+  async history(): Promise<WorkflowEvent[]> {
+    return (await this.stream.read({ workflowId: this.id }, 'all')).map((stored) => stored.event);
+  }
+
+  /**
+   * Results of succeeded tasks (of `taskId` and its forEach copies, or all), in log order.
+   * A result too large to travel inline comes as its `resultRef`.
+   */
+  async *results(taskId?: string): AsyncGenerator<TaskResult> {
+    for await (const event of this.events()) {
+      if (event.type !== 'TaskSucceeded' || !matches(event.taskId, taskId)) continue;
+      yield {
+        taskId: event.taskId,
+        attempt: event.attempt,
+        result: event.result ?? event.resultRef,
+        durationMs: event.durationMs,
+      };
+    }
+  }
+
+  /** The items a task attempt streamed on the data pipeline while it ran, in order. */
+  items(taskId: string, attempt = 1): AsyncGenerator<unknown> {
+    return this.pipeline.items({ workflowId: this.id, taskId, attempt });
+  }
+
+  /**
+   * Waits for the end and returns `WorkflowCompleted` (whatever its status). Throws
+   * {@link TimeoutError} when it takes too long and {@link ValidationError} when refused.
+   */
+  async wait(options: { timeoutMs?: number } = {}): Promise<EventOf<'WorkflowCompleted'>> {
+    for await (const event of this.events(options)) {
+      if (event.type === 'WorkflowCompleted') return event;
+      if (event.type === 'WorkflowRejected') throw new ValidationError(event.errors);
+    }
+    throw new Error(`the event log of workflow ${this.id} ended before it completed`);
+  }
+
+  /** Asks for cancellation; running tasks are stopped and the workflow ends `cancelled`. */
+  cancel(reason = 'cancelled by request'): Promise<void> {
+    return this.cancelWith(reason);
+  }
+}

@@ -1,0 +1,39 @@
+import type { FetchOptions } from './fetch/fetcher';
+import { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
+import type { SearchProvider } from './search/provider';
+
+/** Everything the web tools are built from; what a worker reads from its environment. */
+export interface WebConfig {
+  fetch: FetchOptions;
+  providers: SearchProvider[];
+  defaultProvider?: string;
+}
+
+/**
+ * Reads the web tools' settings from the environment:
+ * - `FANOUT_SEARXNG_URL` — a SearXNG instance (the default provider when set);
+ * - `FANOUT_BRAVE_API_KEY` — enables the `brave` provider;
+ * - `FANOUT_SEARCH_GENERIC` — JSON of a `GenericProviderConfig`;
+ * - `FANOUT_SEARCH_PROVIDER` — the default provider's name;
+ * - `FANOUT_WEB_ALLOW` — comma-separated SSRF allow-list (CIDRs, hosts). FOR TESTS ONLY:
+ *   it opens the guard to the addresses named, e.g. `127.0.0.0/8` for loopback servers;
+ * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing.
+ */
+export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfig {
+  const providers: SearchProvider[] = [];
+  if (env.FANOUT_SEARXNG_URL) providers.push(searxng(env.FANOUT_SEARXNG_URL));
+  if (env.FANOUT_BRAVE_API_KEY) providers.push(brave(env.FANOUT_BRAVE_API_KEY));
+  if (env.FANOUT_SEARCH_GENERIC) {
+    providers.push(genericJson(JSON.parse(env.FANOUT_SEARCH_GENERIC) as GenericProviderConfig));
+  }
+  const number = (value: string | undefined) => (value ? Number(value) : undefined);
+  return {
+    providers,
+    ...(env.FANOUT_SEARCH_PROVIDER ? { defaultProvider: env.FANOUT_SEARCH_PROVIDER } : {}),
+    fetch: {
+      allow: (env.FANOUT_WEB_ALLOW ?? '').split(',').filter(Boolean),
+      politenessDelayMs: number(env.FANOUT_WEB_POLITENESS_MS),
+      perHostConcurrency: number(env.FANOUT_WEB_PER_HOST),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { Lru } from './lru';
+
+/** A stored response that can be revalidated with its validators. */
+export interface CachedResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  etag?: string;
+  lastModified?: string;
+}
+
+/**
+ * A small in-memory HTTP cache for revalidation only: responses with an `ETag` or
+ * `Last-Modified` are kept (bounded by entries and by bytes per entry), the next fetch
+ * of the URL sends `If-None-Match`/`If-Modified-Since`, and a 304 serves the stored body.
+ * A re-fetch of an unchanged page then costs the site a header, not the page.
+ */
+export class HttpCache {
+  private readonly entries: Lru<CachedResponse>;
+
+  constructor(
+    maxEntries = 256,
+    private readonly maxEntryBytes = 1_048_576,
+  ) {
+    this.entries = new Lru(maxEntries);
+  }
+
+  /** The conditional request headers for `url`, with the entry they refer to. */
+  validators(url: string): { entry?: CachedResponse; headers: Record<string, string> } {
+    const entry = this.entries.get(url);
+    if (!entry) return { headers: {} };
+    const headers: Record<string, string> = {};
+    if (entry.etag) headers['if-none-match'] = entry.etag;
+    if (entry.lastModified) headers['if-modified-since'] = entry.lastModified;
+    return { entry, headers };
+  }
+
+  /** Keeps a complete 200 response that carries a validator and allows storing. */
+  store(url: string, response: CachedResponse, cacheControl: string | undefined): void {
+    if (response.status !== 200 || response.body.length > this.maxEntryBytes) return;
+    if (!response.etag && !response.lastModified) return;
+    if (cacheControl && /no-store/i.test(cacheControl)) return;
+    this.entries.set(url, response);
+  }
+}

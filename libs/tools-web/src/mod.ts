@@ -1,0 +1,58 @@
+/**
+ * The web tools: `web.fetch` (polite, SSRF-guarded fetching with extraction) and
+ * `web.search` (pluggable providers, canonical deduplicated results, a query cache).
+ * They know nothing of NATS; a worker, a test or a benchmark calls them alike.
+ */
+import type { ToolImplementation } from '@fanout/contracts';
+import { webConfigFromEnv, type WebConfig } from './config';
+import { WebFetcher } from './fetch/fetcher';
+import { WebSearcher } from './search/searcher';
+
+export { webConfigFromEnv, type WebConfig } from './config';
+export { WebError, WebErrorCode } from './errors';
+export { WebFetcher, type FetchOptions } from './fetch/fetcher';
+export { extract, type ExtractMode, type Extracted } from './fetch/extract';
+export { SsrfGuard, type SsrfOptions } from './ssrf/guard';
+export { blockedReason, parseAllowList } from './ssrf/address-policy';
+export { WebSearcher, type SearchOptions } from './search/searcher';
+export { CategoryPool, DEFAULT_CATEGORY_SHARES, UNCATEGORISED } from './search/category-pool';
+export type { RawResult, SearchProvider } from './search/provider';
+export { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
+export { canonicalUrl } from './search/canonical-url';
+export { clusterByDomain, reciprocalRankFusion, type Ranked } from './search/fusion';
+export { normalizeQuery } from './search/normalize-query';
+
+/** The two tools by catalogue name, typed against their contracts: what a worker registers. */
+export type WebTools = {
+  'web.search': ToolImplementation<'web.search'>;
+  'web.fetch': ToolImplementation<'web.fetch'>;
+};
+
+/**
+ * Builds the tools over one fetcher (one connection pool, one set of per-host limits
+ * and caches) and one searcher, so every task in the process shares them.
+ */
+export function createWebTools(config: WebConfig): WebTools & { close(): Promise<void> } {
+  const fetcher = new WebFetcher(config.fetch);
+  const searcher = new WebSearcher({
+    providers: config.providers,
+    ...(config.defaultProvider ? { defaultProvider: config.defaultProvider } : {}),
+  });
+  return {
+    'web.search': searcher.search,
+    'web.fetch': fetcher.fetch,
+    close: () => fetcher.close(),
+  };
+}
+
+let fromEnv: WebTools | undefined;
+const lazily = (): WebTools => (fromEnv ??= createWebTools(webConfigFromEnv()));
+
+/**
+ * The tools configured from the process environment (see `webConfigFromEnv`), built on
+ * first use so that importing the library opens no pool and reads no variables.
+ */
+export const webTools: WebTools = {
+  'web.search': (input, context) => lazily()['web.search'](input, context),
+  'web.fetch': (input, context) => lazily()['web.fetch'](input, context),
+};

@@ -1,0 +1,106 @@
+import { WebError, WebErrorCode } from '../errors';
+
+/** The bucket of a search that names no category. */
+export const UNCATEGORISED = 'general';
+
+/**
+ * Default shares of the search pool per query category (and for uncategorised searches):
+ * primary research gets the most, every category some, so a flood of one kind of query
+ * cannot starve the others.
+ */
+export const DEFAULT_CATEGORY_SHARES: Readonly<Record<string, number>> = {
+  'primary-research': 0.2,
+  'technical-documentation': 0.12,
+  'code-examples': 0.12,
+  'api-documentation': 0.1,
+  'framework-specific': 0.1,
+  performance: 0.08,
+  security: 0.08,
+  community: 0.08,
+  [UNCATEGORISED]: 0.12,
+};
+
+interface Waiter {
+  category: string;
+  wake: () => void;
+}
+
+/**
+ * Concurrency slots shared by categories: each category is guaranteed its share of the
+ * capacity (at least one slot) and may borrow slots others leave idle. Borrowed slots come
+ * back as their calls end (no pre-emption); a freed slot goes first to a category waiting
+ * below its guarantee, then to the longest waiter.
+ */
+export class CategoryPool {
+  private readonly guaranteed = new Map<string, number>();
+  private readonly inUse = new Map<string, number>();
+  private readonly waiting: Waiter[] = [];
+  private total = 0;
+
+  constructor(
+    private readonly capacity: number,
+    shares: Readonly<Record<string, number>> = DEFAULT_CATEGORY_SHARES,
+  ) {
+    for (const [category, share] of Object.entries(shares)) {
+      this.guaranteed.set(category, Math.max(1, Math.floor(share * capacity)));
+    }
+  }
+
+  /** Slots in use by `category` now. */
+  used(category: string): number {
+    return this.inUse.get(category) ?? 0;
+  }
+
+  /** Runs `task` in a slot of `category`, waiting for one if needed. */
+  async run<T>(category: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    await this.acquire(category, signal);
+    try {
+      return await task();
+    } finally {
+      this.release(category);
+    }
+  }
+
+  private underGuarantee(category: string): boolean {
+    return this.used(category) < (this.guaranteed.get(category) ?? 1);
+  }
+
+  private acquire(category: string, signal: AbortSignal): Promise<void> {
+    const starved = this.waiting.some((w) => this.underGuarantee(w.category));
+    if (this.total < this.capacity && (this.underGuarantee(category) || !starved)) {
+      this.take(category);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        category,
+        wake: () => {
+          signal.removeEventListener('abort', onAbort);
+          this.take(category);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(new WebError(WebErrorCode.Cancelled, 'waiting for a search slot was cancelled'));
+      };
+      this.waiting.push(waiter);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private take(category: string): void {
+    this.total += 1;
+    this.inUse.set(category, this.used(category) + 1);
+  }
+
+  private release(category: string): void {
+    this.total -= 1;
+    this.inUse.set(category, this.used(category) - 1);
+    if (this.waiting.length === 0) return;
+    let index = this.waiting.findIndex((w) => this.underGuarantee(w.category));
+    if (index === -1) index = 0;
+    const [next] = this.waiting.splice(index, 1);
+    next?.wake();
+  }
+}
