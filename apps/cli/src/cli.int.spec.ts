@@ -12,7 +12,7 @@ import {
 import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fanout } from './testing/fanout';
-import { startServices, type Services } from './testing/services';
+import { startServices, type Services } from '@fanout/testing';
 
 const PREFIX = `cli${process.pid}`;
 const EXAMPLE = 'examples/explore-this-repo.yaml';

@@ -2,7 +2,7 @@ import { ensureTopology, connectNats, natsConfigFromEnv } from '@fanout/messagin
 import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, FanoutClient, TimeoutError, ValidationError } from './mod';
-import { startServices, workspaceRoot, type Services } from './testing/services';
+import { startServices, workspaceRoot, type Services } from '@fanout/testing';
 
 const PREFIX = `client${process.pid}`;
 

@@ -6,3 +6,4 @@ export { findNatsServer } from './binary.ts';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
 export { startNats } from './server.ts';
 export type { NatsServer, NatsServerOptions } from './types.ts';
+export { startServices, workspaceRoot, type Services } from './services.ts';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { workspaceRoot } from './services';
+import { workspaceRoot } from '@fanout/testing';
 
 /** What one run of the `fanout` command did. */
 export interface FanoutRun {

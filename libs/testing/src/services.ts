@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The repository root, where `apps/<name>/src/main.ts` lives. */
-export const workspaceRoot = join(import.meta.dirname, '..', '..', '..', '..');
+export const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
 
 /** The line each service logs once it is ready for work. */
 const READY: Record<string, RegExp> = {
