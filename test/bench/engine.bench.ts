@@ -3,9 +3,7 @@
  * bus -> orchestrator process -> task queue -> worker -> command bus -> event log), then a
  * restart of the orchestrator that resumes a workflow with 10,000 events in its log.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { subjects, type WorkflowEvent } from '@fanout/contracts';
 import {
   CommandBus,
@@ -14,7 +12,7 @@ import {
   EventStream,
   natsConfigFromEnv,
 } from '@fanout/messaging';
-import { startNats } from '@fanout/testing';
+import { startNats, startService, type ServiceProcess } from '@fanout/testing';
 import { noopTool, Worker } from '@fanout/worker-kit';
 import type { ToolContext } from '@fanout/contracts';
 import { percentile, round, table } from './stats';
@@ -27,43 +25,23 @@ const timedNoop = ((input: never, context: ToolContext) => {
 }) as typeof noopTool;
 
 const TASKS = Number(process.env['BENCH_ENGINE_TASKS'] ?? 10_000);
-const root = join(import.meta.dirname, '..', '..');
 
-/**
- * An orchestrator process; `ready` resolves once it listens, `resumeMs` with the time it
- * reports for taking over the resume workflow (load by replay, re-dispatch, resume event).
- */
-function orchestrator(natsUrl: string, prefix: string) {
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=16', '--import', 'tsx', join(root, 'apps/orchestrator/src/main.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NATS_URL: natsUrl,
-        FANOUT_SUBJECT_PREFIX: prefix,
-        FANOUT_ORCHESTRATOR_INSTANCE: `bench-${Date.now()}`,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let resumed: (ms: number) => void = () => undefined;
-  const resumeMs = new Promise<number>((resolve) => (resumed = resolve));
-  const ready = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (text.includes('successfully started')) resolve();
-      const took = /took over bench-resume at event \d+: replayed and resumed in (\d+) ms/.exec(
-        text,
-      );
-      if (took) resumed(Number(took[1]));
-      for (const line of text.split('\n')) {
-        if (/WARN|ERROR/.test(line)) process.stderr.write(`orchestrator: ${line}\n`);
-      }
-    });
+/** An orchestrator process, run as a deployment should: with a small young generation. */
+function orchestrator(natsUrl: string, prefix: string): ServiceProcess {
+  return startService(natsUrl, prefix, 'orchestrator', {
+    env: { FANOUT_ORCHESTRATOR_INSTANCE: `bench-${Date.now()}` },
+    nodeArgs: ['--max-semi-space-size=16'],
   });
-  return Object.assign(child, { ready, resumeMs });
+}
+
+/** The time the orchestrator reports for taking the resume workflow over (load, replay, resume). */
+async function reportedResumeMs(process: ServiceProcess): Promise<number> {
+  const line = /took over bench-resume at event \d+: replayed and resumed in (\d+) ms/;
+  for (;;) {
+    const found = line.exec(process.output());
+    if (found) return Number(found[1]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Peak resident memory of a live process, from the kernel's high-water mark. */
@@ -72,13 +50,6 @@ function peakRssMb(pid: number): number {
     .split('\n')
     .find((row) => row.startsWith('VmHWM:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
 }
 
 export async function run(): Promise<void> {
@@ -97,7 +68,7 @@ export async function run(): Promise<void> {
   });
   await worker.start();
   let orch = orchestrator(nats.url, names.prefix);
-  await orch.ready;
+  await orch.ready();
   try {
     // Warm up: one small workflow, so start-up costs stay out of the figures.
     await submitAndWait(bus, events, 'warm-up', 10);
@@ -146,7 +117,7 @@ export async function run(): Promise<void> {
     );
     console.log(JSON.stringify({ bench: 'engine', figures }));
   } finally {
-    await stop(orch);
+    await orch.stop('SIGTERM');
     await worker.drain(1_000);
     await connection.close();
     await nats.stop();
@@ -199,7 +170,7 @@ async function resumeBench(
   events: EventStream,
   natsUrl: string,
   prefix: string,
-  first: ChildProcess,
+  first: ServiceProcess,
 ) {
   // A workflow that is still open with 10,000 events in its log: 5,000 noop tasks
   // (dispatched and succeeded: two events each), then a phase waiting on a tool nobody
@@ -245,9 +216,9 @@ async function resumeBench(
   logged = stored.length;
   // A restart: the old replica stops (releasing its leases), a new one starts, and the
   // next command for the workflow makes it load the workflow by replaying its log.
-  await stop(first);
+  await first.stop('SIGTERM');
   const second = orchestrator(natsUrl, prefix);
-  await second.ready;
+  await second.ready();
   // It takes the workflow over at once (its lease is free) or on the next command.
   await bus.publish({
     type: 'workflow.cancel',
@@ -255,6 +226,6 @@ async function resumeBench(
     workflowId,
     reason: 'bench done',
   });
-  const resumeMs = await second.resumeMs;
+  const resumeMs = await reportedResumeMs(second);
   return { resumeMs, events: logged, orchestrator: second };
 }

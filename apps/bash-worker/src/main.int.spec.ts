@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { subjects, type ReportTask } from '@fanout/contracts';
 import {
   commandLevels,
@@ -13,11 +11,8 @@ import {
   PriorityConsumer,
   TaskQueue,
 } from '@fanout/messaging';
-import { startNats, type NatsServer } from '@fanout/testing';
+import { startNats, startService, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 describe('bash-worker, as a process', () => {
   let nats: NatsServer;
@@ -48,19 +43,9 @@ describe('bash-worker, as a process', () => {
       message.ack();
     });
 
-    const child = spawn(TSX, ['apps/bash-worker/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: names.prefix },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<number | string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-    );
+    const worker = startService(nats.url, names.prefix, 'bash-worker');
     try {
-      await expect.poll(() => output.join(''), { timeout: 25_000 }).toMatch(/is taking tasks/);
+      await worker.ready(25_000);
 
       const now = Date.now();
       const queue = new TaskQueue(connection, names);
@@ -92,11 +77,10 @@ describe('bash-worker, as a process', () => {
           outcome: { kind: 'failed', error: { code: 'DENIED_BY_POLICY', retryable: false } },
         });
 
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output.join('')).toMatch(/stopped: 2 tasks reported/);
+      expect(await worker.stop('SIGTERM')).toBe(0);
+      expect(worker.output()).toMatch(/stopped: 2 tasks reported/);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await worker.stop();
       await reader.stop();
       await connection.close();
     }

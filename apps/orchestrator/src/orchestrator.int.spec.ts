@@ -6,10 +6,9 @@ import {
   EventStream,
   natsConfigFromEnv,
 } from '@fanout/messaging';
-import { startNats, type NatsServer } from '@fanout/testing';
+import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from './runner/ports.factory';
-import { startOrchestrator, type OrchestratorProcess } from './testing/processes';
 import { startTestWorker } from './testing/test-worker';
 
 let counter = 0;
@@ -34,7 +33,7 @@ const noopTasks = (count: number): WorkflowDocument => ({
 describe('the orchestrator as a process', () => {
   let nats: NatsServer;
   let connection: Connection;
-  const processes: OrchestratorProcess[] = [];
+  const processes: ServiceProcess[] = [];
   const stoppers: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
@@ -43,7 +42,7 @@ describe('the orchestrator as a process', () => {
   });
   afterEach(async () => {
     await Promise.all(stoppers.splice(0).map((stop) => stop()));
-    await Promise.all(processes.splice(0).map((process) => process.crash()));
+    await Promise.all(processes.splice(0).map((process) => process.stop()));
   });
   afterAll(async () => {
     await connection?.close();
@@ -60,11 +59,13 @@ describe('the orchestrator as a process', () => {
     };
   };
   const orchestrator = (prefix: string, env: Record<string, string> = {}) => {
-    const started = startOrchestrator(nats.url, prefix, {
-      FANOUT_ORCHESTRATOR_RENEW_EVERY_MS: '1000',
-      FANOUT_ORCHESTRATOR_SCAN_EVERY_MS: '1000',
-      FANOUT_ORCHESTRATOR_LEASE_TTL_MS: '4000',
-      ...env,
+    const started = startService(nats.url, prefix, 'orchestrator', {
+      env: {
+        FANOUT_ORCHESTRATOR_RENEW_EVERY_MS: '1000',
+        FANOUT_ORCHESTRATOR_SCAN_EVERY_MS: '1000',
+        FANOUT_ORCHESTRATOR_LEASE_TTL_MS: '4000',
+        ...env,
+      },
     });
     processes.push(started);
     return started;
@@ -138,7 +139,7 @@ describe('the orchestrator as a process', () => {
         { timeout: 20_000, interval: 100 },
       )
       .toBeGreaterThan(50);
-    await first.crash();
+    await first.stop();
     const atCrash = (await logOf(events, 'wf-500')).filter(
       (event) => event.type === 'TaskSucceeded',
     ).length;
@@ -189,7 +190,7 @@ describe('the orchestrator as a process', () => {
       .toMatch(/Nest microservice successfully started|started/i);
     answering = true;
     const killedAt = Date.now();
-    await a.crash();
+    await a.stop();
     await expect
       .poll(
         async () =>

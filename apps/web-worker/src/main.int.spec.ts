@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { subjects, type ReportTask } from '@fanout/contracts';
 import {
   commandLevels,
@@ -13,11 +10,8 @@ import {
   PriorityConsumer,
   TaskQueue,
 } from '@fanout/messaging';
-import { startNats, type NatsServer } from '@fanout/testing';
+import { startNats, startService, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 describe('web-worker, as a process', () => {
   let nats: NatsServer;
@@ -55,25 +49,14 @@ describe('web-worker, as a process', () => {
       message.ack();
     });
 
-    const child = spawn(TSX, ['apps/web-worker/src/main.ts'], {
-      cwd: ROOT,
+    const worker = startService(nats.url, names.prefix, 'web-worker', {
       env: {
-        ...process.env,
-        NATS_URL: nats.url,
-        FANOUT_SUBJECT_PREFIX: names.prefix,
         // Tests only: opens the SSRF guard to this test's loopback server.
         FANOUT_WEB_ALLOW: '127.0.0.0/8',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const output: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<number | string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-    );
     try {
-      await expect.poll(() => output.join(''), { timeout: 25_000 }).toMatch(/is taking tasks/);
+      await worker.ready(25_000);
 
       const now = Date.now();
       await new TaskQueue(connection, names).dispatch({
@@ -97,11 +80,10 @@ describe('web-worker, as a process', () => {
           },
         });
 
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output.join('')).toMatch(/stopped: 1 tasks reported/);
+      expect(await worker.stop('SIGTERM')).toBe(0);
+      expect(worker.output()).toMatch(/stopped: 1 tasks reported/);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await worker.stop();
       await reader.stop();
       await connection.close();
     }

@@ -6,4 +6,11 @@ export { findNatsServer } from './binary.ts';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
 export { startNats } from './server.ts';
 export type { NatsServer, NatsServerOptions } from './types.ts';
-export { startServices, workspaceRoot, type Services } from './services.ts';
+export {
+  startService,
+  startServices,
+  workspaceRoot,
+  type ServiceOptions,
+  type ServiceProcess,
+  type Services,
+} from './services.ts';

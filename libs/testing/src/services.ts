@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The repository root, where `apps/<name>/src/main.ts` lives. */
@@ -9,9 +9,87 @@ const READY: Record<string, RegExp> = {
   orchestrator: /microservice successfully started/,
   'codebase-worker': /is taking tasks/,
   'bash-worker': /is taking tasks/,
+  'web-worker': /is taking tasks/,
 };
 
-/** Fanout services running as real child processes, as they run in production. */
+/** How to start one service: extra environment and Node flags. */
+export interface ServiceOptions {
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
+/** One Fanout service running as a real child process, as it runs in production. */
+export interface ServiceProcess {
+  readonly pid: number | undefined;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves once it logged its ready line; rejects if it exits first or takes too long. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Sends `signal` (SIGKILL by default: a crash) and resolves with its exit code or signal. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Starts `apps/<name>/src/main.ts` under tsx against `natsUrl` and `prefix`. Every test
+ * that runs services as processes — crashes, takeovers, drains, the CLI — starts them here.
+ */
+export function startService(
+  natsUrl: string,
+  prefix: string,
+  name: string,
+  options: ServiceOptions = {},
+): ServiceProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      join(workspaceRoot, `apps/${name}/src/main.ts`),
+    ],
+    {
+      cwd: workspaceRoot,
+      env: { ...process.env, NATS_URL: natsUrl, FANOUT_SUBJECT_PREFIX: prefix, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const read = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  const ready = (timeoutMs = 40_000) =>
+    new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (READY[name]?.test(output)) done(resolve);
+      }, 25);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`))),
+        timeoutMs,
+      );
+      void exited.then((code) =>
+        done(() => reject(new Error(`${name} exited with ${code}:\n${output}`))),
+      );
+      function done(settle: () => void) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        settle();
+      }
+    });
+  return {
+    pid: child.pid,
+    output: () => output,
+    ready,
+    stop: async (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Several services started together. */
 export interface Services {
   output(): string;
   /** SIGKILLs every service and waits for it to exit. */
@@ -25,56 +103,15 @@ export async function startServices(
   names: ReadonlyArray<string>,
   timeoutMs = 40_000,
 ): Promise<Services> {
-  const children: ChildProcess[] = [];
-  let output = '';
+  const started = names.map((name) => startService(natsUrl, prefix, name));
   const stop = async () => {
-    await Promise.all(
-      children.map((child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return undefined;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        return exited;
-      }),
-    );
+    await Promise.all(started.map((service) => service.stop()));
   };
   try {
-    await Promise.all(
-      names.map((name) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', join(workspaceRoot, `apps/${name}/src/main.ts`)],
-          {
-            cwd: workspaceRoot,
-            env: { ...process.env, NATS_URL: natsUrl, FANOUT_SUBJECT_PREFIX: prefix },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        children.push(child);
-        return new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`)),
-            timeoutMs,
-          );
-          let own = '';
-          const read = (chunk: Buffer) => {
-            output += chunk.toString();
-            own += chunk.toString();
-            if (READY[name]?.test(own)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-          child.stdout?.on('data', read);
-          child.stderr?.on('data', read);
-          child.once('exit', (code) =>
-            reject(new Error(`${name} exited with ${code}:\n${output}`)),
-          );
-        });
-      }),
-    );
+    await Promise.all(started.map((service) => service.ready(timeoutMs)));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { output: () => output, stop };
+  return { output: () => started.map((service) => service.output()).join(''), stop };
 }

@@ -37,6 +37,8 @@ export class OwnedWorkflow {
   private running = false;
   private dead = false;
   snapshotVersion: number;
+  /** The status the workflow's record in KV shows, so it is written only when it changes. */
+  recordedStatus = '';
   /** Spans of the workflow, its phases and its running attempts. */
   readonly tracer: WorkflowTracer;
 

@@ -20,7 +20,7 @@ export interface RunnerPorts {
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'holder' | 'ttlMs'>;
   store: Pick<
     WorkflowStore,
-    'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'dropSnapshot'
+    'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'forget'
   >;
   commands: Pick<CommandBus, 'publish'>;
   broadcast: Pick<Broadcaster, 'publish'>;

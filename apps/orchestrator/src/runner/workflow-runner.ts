@@ -43,7 +43,6 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private readonly owned = new Map<string, OwnedWorkflow>();
   private readonly claiming = new Map<string, Promise<OwnedWorkflow | OwnedElsewhereError>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly recorded = new Map<string, string>();
   private loops: NodeJS.Timeout[] = [];
   private readonly engine: EngineOptions;
   private readonly hooks: OwnedWorkflowHooks;
@@ -149,7 +148,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
     const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
     this.owned.set(workflowId, owned);
-    this.recorded.set(workflowId, state.status);
+    owned.recordedStatus = state.status;
     if (state.version > 0 && !owned.finished) {
       owned.tracer.resume(state);
       await this.carryOut(
@@ -200,19 +199,17 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       updatedAt: Date.now(),
     };
     if (owned.finished) {
-      await this.ports.store.put({ ...record, version: 0 });
-      await this.ports.store.dropSnapshot(owned.workflowId);
-      this.recorded.set(owned.workflowId, status);
+      await this.ports.store.forget(owned.workflowId);
       return;
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
       owned.snapshotVersion = owned.state.version;
       await this.ports.store.saveSnapshot(record, owned.state);
-      this.recorded.set(owned.workflowId, status);
-    } else if (this.recorded.get(owned.workflowId) !== status) {
+      owned.recordedStatus = status;
+    } else if (owned.recordedStatus !== status) {
       // The record lists the workflow as live from its first event, so a restart finds it.
       await this.ports.store.put({ ...record, version: 0, lastSeq: 0 });
-      this.recorded.set(owned.workflowId, status);
+      owned.recordedStatus = status;
     }
   }
 

@@ -47,7 +47,9 @@ describe('workflow state on JetStream', () => {
   it('lets only one of two racers win a free workflow', async () => {
     const names = await fresh('race');
     const leases = await LeaseStore.open(connection, { names });
-    const results = await Promise.all(['a', 'b', 'c'].map((owner) => leases.acquire('wf-race', owner, 1_000)));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((owner) => leases.acquire('wf-race', owner, 1_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -68,9 +70,24 @@ describe('workflow state on JetStream', () => {
   it('keeps a snapshot larger than one message and lists live workflows', async () => {
     const names = await fresh('snap');
     const store = await WorkflowStore.open(connection, names);
-    const big = { tasks: Array.from({ length: 20_000 }, (_, i) => ({ id: `t${i}`, status: 'succeeded', result: 'x'.repeat(50) })) };
-    await store.saveSnapshot({ workflowId: 'wf-3', status: 'running', version: 42, lastSeq: 99, updatedAt: 5 }, big);
-    await store.put({ workflowId: 'wf-4', status: 'succeeded', version: 0, lastSeq: 0, updatedAt: 5 });
+    const big = {
+      tasks: Array.from({ length: 20_000 }, (_, i) => ({
+        id: `t${i}`,
+        status: 'succeeded',
+        result: 'x'.repeat(50),
+      })),
+    };
+    await store.saveSnapshot(
+      { workflowId: 'wf-3', status: 'running', version: 42, lastSeq: 99, updatedAt: 5 },
+      big,
+    );
+    await store.put({
+      workflowId: 'wf-4',
+      status: 'succeeded',
+      version: 0,
+      lastSeq: 0,
+      updatedAt: 5,
+    });
     const loaded = await store.loadSnapshot<typeof big>('wf-3');
     expect(loaded?.record.lastSeq).toBe(99);
     expect(loaded?.state.tasks).toHaveLength(20_000);

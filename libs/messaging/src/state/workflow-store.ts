@@ -84,8 +84,13 @@ export class WorkflowStore {
     return ids;
   }
 
-  /** Forgets a finished workflow's snapshot; its record stays, with its final status. */
-  async dropSnapshot(workflowId: string): Promise<void> {
+  /**
+   * Forgets a finished workflow: its record and its snapshot. The scan for live workflows
+   * then reads only live ones, however many have finished; the finished workflow's story
+   * stays in its event log for the stream's retention.
+   */
+  async forget(workflowId: string): Promise<void> {
+    await this.kv.delete(workflowId);
     await this.objects.delete(snapshotName(workflowId)).catch(() => undefined);
   }
 }
