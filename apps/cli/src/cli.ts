@@ -7,26 +7,32 @@ export const HELP = `fanout — run batches of tool calls as workflows over NATS
 Usage: fanout <command> [options]
 
 Commands:
-  validate <file>        check a workflow (YAML or JSON); every error with its location
-  submit <file>          submit a workflow and print its id
-  watch <id>             print a workflow's events until it completes
-  run <file>             submit, show progress, then a summary
+  run <file>             run a workflow, show progress, then a summary; without --nats or
+                         $NATS_URL it starts its own nats-server and every service in-process
                            --json  one JSON document {summary, results} on stdout
                            --out <file>  also write that document to a file
                            --strict  a degraded workflow counts as failed
   call <tool>            run one tool call: --input '<json>' | --input @file [--json]
-  cancel <id>            cancel a workflow [--reason <text>]
+  validate <file>        check a workflow (YAML or JSON); every error with its location
+  up                     run services in the foreground until SIGTERM (what a container runs)
+                           --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker
+  submit <file>          submit a workflow and print its id
+  watch <id>             print a workflow's events until it completes
   status <id>            how a workflow stands now
+  cancel <id>            cancel a workflow [--reason <text>]
+  dlq list|retry|discard dead letters: list [--tool <tool>] [--json], retry <seq>…, discard <seq>…
 
 Options:
-  --nats <url>           NATS server(s), comma-separated (default: $NATS_URL or nats://127.0.0.1:4222)
+  --nats <url>           NATS server(s), comma-separated (default: $NATS_URL, else
+                         nats://127.0.0.1:4222; for run, an embedded server)
   --prefix <prefix>      subject prefix (default: $FANOUT_SUBJECT_PREFIX or fanout)
   --timeout <ms>         how long to wait for a result
   --priority <0-4>       priority of what is submitted (default 2)
   --id <id>              workflow id to submit under (submit, run)
   -h, --help             this help
 
-Exit codes: 0 done, 1 workflow or tool failed, 2 invalid input or usage, 3 NATS unreachable.
+Exit codes: 0 done, 1 workflow or tool failed, 2 invalid input or usage, 3 NATS unreachable
+or no nats-server to embed.
 `;
 
 const OPTIONS = {
@@ -40,6 +46,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   priority: { type: 'string' },
   id: { type: 'string' },
+  only: { type: 'string' },
+  tool: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,6 +71,8 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   call: () => import('./commands/call'),
   cancel: () => import('./commands/cancel'),
   status: () => import('./commands/status'),
+  up: () => import('./commands/up'),
+  dlq: () => import('./commands/dlq'),
 };
 
 /** Runs `fanout` with these arguments and returns its exit code; errors become messages. */

@@ -1,7 +1,7 @@
 /**
  * What `fanout` exits with, so scripts can branch without parsing output:
  * 0 done, 1 the workflow or tool failed, 2 invalid input or usage, 3 infrastructure
- * unreachable (NATS refused, the bus full, no answer in time).
+ * unreachable (NATS refused, the bus full, no answer in time, no nats-server to embed).
  */
 export const Exit = { ok: 0, failed: 1, usage: 2, infrastructure: 3 } as const;
 
@@ -23,6 +23,8 @@ const BY_NAME: Record<string, ExitCode> = {
   ConnectionError: Exit.infrastructure,
   BusFullError: Exit.infrastructure,
   TimeoutError: Exit.infrastructure,
+  NatsServerNotFoundError: Exit.infrastructure,
+  DeadLetterNotFoundError: Exit.usage,
 };
 
 /** The exit code for an error, and whether it is expected (printed without a stack). */

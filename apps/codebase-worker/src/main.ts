@@ -1,27 +1,7 @@
-import { NestFactory } from '@nestjs/core';
-import { startTelemetry } from '@fanout/telemetry';
-import type { INestApplicationContext } from '@nestjs/common';
-import { CodebaseWorkerModule } from './codebase-worker.module';
+import { runService } from '@fanout/services';
 
 /**
- * Starts one codebase worker. It needs no HTTP server, only NATS, so it is an application
- * context. SIGTERM and SIGINT drain it (running tasks finish within the grace, the rest go
- * back to the queue) and then exit with 0, so an orchestrator sees a clean stop.
+ * One codebase-worker process, as its container runs it (see `runService`): configured from the
+ * environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`, …), drained on SIGTERM.
  */
-export async function bootstrap(): Promise<INestApplicationContext> {
-  // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger) when it is set; the context propagates either way.
-  const telemetry = startTelemetry({ serviceName: 'codebase-worker' });
-  process.once('exit', () => void telemetry.shutdown());
-  const app = await NestFactory.createApplicationContext(CodebaseWorkerModule, {
-    logger: ['error', 'warn', 'log'],
-  });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  return app;
-}
-
-if (import.meta.main) {
-  bootstrap().catch((error: unknown) => {
-    console.error('codebase-worker failed to start', error);
-    process.exit(1);
-  });
-}
+if (import.meta.main) await runService('codebase-worker');

@@ -8,8 +8,7 @@ import {
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from './runner/ports.factory';
-import { startTestWorker } from './testing/test-worker';
+import { startTestWorker, type Connection } from './testing/test-worker';
 
 let counter = 0;
 const uniquePrefix = () => `orch${process.pid}x${++counter}`;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   subjects,
+  type LoadSnapshot,
   type Priority,
   type Subjects,
   type WorkflowDocument,
@@ -10,12 +11,15 @@ import {
   CommandBus,
   connectNats,
   DataPipeline,
+  DeadLetters,
   EventStream,
+  MetricsBus,
   natsConfigFromEnv,
+  type Subscription,
 } from '@fanout/messaging';
 import { validateDefinition, validateWorkflow } from '@fanout/workflow';
 import { ConnectionError, ValidationError } from './errors';
-import { anyReachable } from './probe';
+import { probeNats } from './probe';
 import { WorkflowHandle } from './workflow-handle';
 
 type Connection = Awaited<ReturnType<typeof connectNats>>;
@@ -79,9 +83,7 @@ export class FanoutClient {
     const config = natsConfigFromEnv(env);
     const names = subjects(config.subjectPrefix);
     const timeoutMs = options.connectTimeoutMs ?? 5_000;
-    if (!(await anyReachable(config.servers, timeoutMs))) {
-      throw new ConnectionError(config.servers, 'connection refused or timed out');
-    }
+    await probeNats(config.servers, timeoutMs);
     try {
       const connection = await connectNats({ ...config, name: config.name ?? 'fanout-client' });
       return new FanoutClient(connection, names);
@@ -159,6 +161,23 @@ export class FanoutClient {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Task attempts that used up their deliveries, kept per tool until someone retries them
+   * (back on their queue, as they were) or discards them: what `fanout dlq` works on.
+   */
+  deadLetters(): DeadLetters {
+    return new DeadLetters(this.connection, this.names, 'fanout-client');
+  }
+
+  /**
+   * Every worker instance's load as it reports it (slots busy and free per pool, every few
+   * seconds), for as long as it is iterated: what a progress display shows beside the
+   * phases. Stop it with `stop()`.
+   */
+  load(): Promise<Subscription<LoadSnapshot>> {
+    return new MetricsBus(this.connection, this.names).subscribe();
   }
 
   /** Lets go of NATS after everything sent has been flushed. */

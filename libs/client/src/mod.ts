@@ -11,3 +11,5 @@ export {
   ValidationError,
   type Problem,
 } from './errors';
+export { probeNats } from './probe';
+export type { DeadLetters, StoredDeadLetter } from '@fanout/messaging';

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { ConnectionError } from './errors';
 
 /** Host and port of a NATS URL (`nats://host:port`, `host:port` or `host`). */
 function endpoint(url: string): { host: string; port: number } {
@@ -33,4 +34,15 @@ function reachable(url: string, timeoutMs: number): Promise<boolean> {
 export async function anyReachable(servers: ReadonlyArray<string>, timeoutMs: number) {
   const answers = await Promise.all(servers.map((url) => reachable(url, timeoutMs)));
   return answers.some(Boolean);
+}
+
+/**
+ * Fails fast with {@link ConnectionError} unless one of the servers answers: the check
+ * `FanoutClient.connect` and `fanout up` make before handing NATS to a connector that
+ * would otherwise wait for it forever.
+ */
+export async function probeNats(servers: ReadonlyArray<string>, timeoutMs: number) {
+  if (!(await anyReachable(servers, timeoutMs))) {
+    throw new ConnectionError(servers, 'connection refused or timed out');
+  }
 }

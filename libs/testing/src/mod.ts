@@ -1,11 +1,16 @@
 /**
- * NATS servers for tests: real nats-server processes that can be crashed and restarted,
- * clusters, or whatever NATS_URL names. No NATS client here; tests bring their own.
+ * What tests need around the product: NATS servers of their own (from `@fanout/nats-server`,
+ * re-exported so a test has one import) and the services run as real processes.
  */
-export { findNatsServer } from './binary.ts';
-export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
-export { startNats } from './server.ts';
-export type { NatsServer, NatsServerOptions } from './types.ts';
+export {
+  findNatsServer,
+  startNats,
+  startNatsCluster,
+  type NatsCluster,
+  type NatsClusterOptions,
+  type NatsServer,
+  type NatsServerOptions,
+} from '@fanout/nats-server';
 export {
   startService,
   startServices,

@@ -41,13 +41,18 @@ export function priority(args: Args): Priority | undefined {
 }
 
 /**
- * Connects to the services' NATS (`--nats`, else `NATS_URL`), runs `use`, and lets go of
- * the connection whatever happens. The client is imported here, not at start-up.
+ * Connects to the services' NATS (`natsUrl`, else `--nats`, else `NATS_URL`), runs `use`,
+ * and lets go of the connection whatever happens. The client is imported here, not at
+ * start-up.
  */
-export async function withClient<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
+export async function withClient<T>(
+  args: Args,
+  use: (client: FanoutClient) => Promise<T>,
+  natsUrl = args.values.nats,
+) {
   const { FanoutClient } = await import('@fanout/client');
   const client = await FanoutClient.connect({
-    ...(args.values.nats ? { natsUrl: args.values.nats } : {}),
+    ...(natsUrl ? { natsUrl } : {}),
     ...(args.values.prefix ? { prefix: args.values.prefix } : {}),
     connectTimeoutMs: 3_000,
   });

@@ -1,57 +1,83 @@
 import { writeFile } from 'node:fs/promises';
+import type { FanoutClient } from '@fanout/client';
 import type { EventOf } from '@fanout/contracts';
 import type { Args } from '../cli';
 import { Exit, type ExitCode } from '../exit-codes';
 import { eventLine, worthShowing } from '../render/event-line';
-import { stallHint } from '../render/stall-hint';
+import { printProblems } from '../render/problems';
 import { ProgressDisplay } from '../render/progress';
+import { stallHint } from '../render/stall-hint';
 import { summaryText } from '../render/summary';
 import { argument, integer, priority, readUserFile, withClient } from './common';
 import { exitFor } from './outcome';
 
 /**
- * `fanout run <file>`: submit, follow, summarise. Progress is a live display on a
+ * `fanout run <file>`: submit, follow, summarise. With `--nats` or `NATS_URL` it uses the
+ * services running there; without, it brings its own (an embedded nats-server and every
+ * service in this process) and stops them at the end. Progress is a live display on a
  * terminal and plain lines otherwise; `--json` prints exactly one JSON document
  * `{summary, results}` on stdout and nothing else there.
  */
 export default async function run(args: Args): Promise<ExitCode> {
-  const text = await readUserFile(argument(args, 'workflow file'));
+  const file = argument(args, 'workflow file');
+  const text = await readUserFile(file);
+  // Checked before anything starts: a typo should not cost a server's boot.
+  const { validateWorkflow } = await import('@fanout/workflow');
+  const checked = validateWorkflow(text);
+  if (!checked.ok) {
+    printProblems(file, checked.errors);
+    return Exit.usage;
+  }
+  const natsUrl = args.values.nats ?? process.env['NATS_URL'];
+  if (natsUrl) return withClient(args, (client) => follow(client, text, args), natsUrl);
+  const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
+  const quiet = args.values.json === true;
+  if (!quiet) process.stderr.write('fanout: no NATS URL given; starting an embedded Fanout\n');
+  const embedded = await startEmbeddedFanout(args.values.prefix ?? 'fanout');
+  try {
+    return await withClient(args, (client) => follow(client, text, args), embedded.natsUrl);
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/** Submits the workflow and follows it to its end: the display, the document, the exit code. */
+async function follow(client: FanoutClient, text: string, args: Args): Promise<ExitCode> {
   const timeoutMs = integer(args, 'timeout');
   const json = args.values.json === true;
-  return withClient(args, async (client) => {
-    const handle = await client.submit(text, {
-      priority: priority(args),
-      ...(args.values.id ? { workflowId: args.values.id } : {}),
-    });
-    if (!json) process.stdout.write(`submitted ${handle.id}\n`);
-    const display = !json && process.stdout.isTTY ? new ProgressDisplay(process.stdout) : undefined;
-    const results: Record<string, unknown> = {};
-    const quiet = stallHint(handle.id);
-    let done: EventOf<'WorkflowCompleted'> | undefined;
-    try {
-      for await (const event of handle.events(timeoutMs ? { timeoutMs } : {})) {
-        quiet();
-        if (display) display.update(event);
-        else if (!json && worthShowing(event)) process.stdout.write(`${eventLine(event)}\n`);
-        if (event.type === 'TaskSucceeded') results[event.taskId] = event.result ?? event.resultRef;
-        if (event.type === 'WorkflowCompleted') done = event;
-        if (event.type === 'WorkflowRejected') {
-          process.stderr.write(
-            `fanout: the orchestrator refused ${handle.id}: ${eventLine(event)}\n`,
-          );
-          return Exit.usage;
-        }
-      }
-    } finally {
-      display?.stop();
-    }
-    if (!done) throw new Error(`the event log of ${handle.id} ended before it completed`);
-    const document = {
-      summary: { workflowId: handle.id, ...done.synthesis, status: done.status },
-      results,
-    };
-    if (args.values.out) await writeFile(args.values.out, `${JSON.stringify(document, null, 2)}\n`);
-    process.stdout.write(json ? `${JSON.stringify(document)}\n` : `\n${summaryText(done)}`);
-    return exitFor(done.status, args.values.strict);
+  const handle = await client.submit(text, {
+    priority: priority(args),
+    ...(args.values.id ? { workflowId: args.values.id } : {}),
   });
+  if (!json) process.stdout.write(`submitted ${handle.id}\n`);
+  const display =
+    !json && process.stdout.isTTY
+      ? new ProgressDisplay(process.stdout, await client.load())
+      : undefined;
+  const results: Record<string, unknown> = {};
+  const quiet = stallHint(handle.id);
+  let done: EventOf<'WorkflowCompleted'> | undefined;
+  try {
+    for await (const event of handle.events(timeoutMs ? { timeoutMs } : {})) {
+      quiet();
+      if (display) display.update(event);
+      else if (!json && worthShowing(event)) process.stdout.write(`${eventLine(event)}\n`);
+      if (event.type === 'TaskSucceeded') results[event.taskId] = event.result ?? event.resultRef;
+      if (event.type === 'WorkflowCompleted') done = event;
+      if (event.type === 'WorkflowRejected') {
+        process.stderr.write(`fanout: the orchestrator refused ${handle.id}: ${eventLine(event)}\n`);
+        return Exit.usage;
+      }
+    }
+  } finally {
+    await display?.stop();
+  }
+  if (!done) throw new Error(`the event log of ${handle.id} ended before it completed`);
+  const document = {
+    summary: { workflowId: handle.id, ...done.synthesis, status: done.status },
+    results,
+  };
+  if (args.values.out) await writeFile(args.values.out, `${JSON.stringify(document, null, 2)}\n`);
+  process.stdout.write(json ? `${JSON.stringify(document)}\n` : `\n${summaryText(done)}`);
+  return exitFor(done.status, args.values.strict);
 }

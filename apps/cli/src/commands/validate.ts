@@ -1,5 +1,6 @@
 import type { Args } from '../cli';
 import { Exit, type ExitCode } from '../exit-codes';
+import { printProblems } from '../render/problems';
 import { argument, readUserFile } from './common';
 
 /** `fanout validate <file>`: every problem with its location; needs no NATS. */
@@ -13,11 +14,6 @@ export default async function validate(args: Args): Promise<ExitCode> {
     process.stdout.write(`${file}: valid (${phases} phase(s), ${tasks} task(s))\n`);
     return Exit.ok;
   }
-  for (const error of result.errors) {
-    const where = error.line === undefined ? '' : `:${error.line}:${error.column ?? 1}`;
-    const path = error.path ? ` ${error.path}:` : '';
-    process.stderr.write(`${file}${where}:${path} ${error.message}\n`);
-  }
-  process.stderr.write(`${file}: ${result.errors.length} problem(s); nothing was submitted\n`);
+  printProblems(file, result.errors);
   return Exit.usage;
 }

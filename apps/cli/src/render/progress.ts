@@ -1,69 +1,86 @@
-import type { WorkflowEvent } from '@fanout/contracts';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { LoadSnapshot, WorkflowEvent } from '@fanout/contracts';
+import { ProgressModel, type PhaseView } from './progress-model';
 
-interface PhaseLine {
-  status: string;
-  total: number;
-  done: number;
-  failed: number;
-  startedAt?: number;
-  endedAt?: number;
+/** The load snapshots the display follows, stopped with it. */
+interface LoadFeed extends AsyncIterable<LoadSnapshot> {
+  stop(): Promise<void>;
 }
 
-const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancelled']);
+const PHASE_FORMAT = '  {phase} {bar} {value}/{total} {status}{failed}  {elapsed}s';
+const POOLS_FORMAT = '  {pools}';
 
 /**
- * A live view of a workflow on a terminal: one line per phase with its tasks done out of
- * total and its elapsed time, redrawn in place. Fed the same events as the plain log.
+ * A live view of a run on a terminal: a bar per phase (tasks ended out of total, its
+ * status and elapsed time), a line of the pools' busy/total slots and the run's elapsed
+ * time, and failures printed above the bars as they happen. Drawn by cli-progress.
  */
 export class ProgressDisplay {
-  private readonly phases = new Map<string, PhaseLine>();
-  private drawn = 0;
+  private readonly model = new ProgressModel();
+  private readonly bars: MultiBar;
+  private readonly phaseBars = new Map<string, SingleBar>();
+  private readonly poolsBar: SingleBar;
+  private readonly startedAt = Date.now();
   private readonly timer: NodeJS.Timeout;
+  private readonly following: Promise<void>;
 
-  constructor(private readonly out: NodeJS.WriteStream) {
-    this.timer = setInterval(() => this.draw(), 100);
+  constructor(
+    out: NodeJS.WriteStream,
+    private readonly load: LoadFeed,
+  ) {
+    this.bars = new MultiBar(
+      { stream: out, format: PHASE_FORMAT, hideCursor: true, barsize: 24, fps: 10 },
+      Presets.shades_classic,
+    );
+    this.poolsBar = this.bars.create(1, 0, { pools: this.poolsLine() }, { format: POOLS_FORMAT });
+    this.following = this.follow();
+    this.timer = setInterval(() => this.redraw(), 250);
   }
 
   /** Folds one event into the view. */
   update(event: WorkflowEvent): void {
-    if (event.type === 'WorkflowAccepted') {
-      for (const phase of event.definition.phases) {
-        this.phases.set(phase.id, {
-          status: 'waiting',
-          total: phase.tasks.length,
-          done: 0,
-          failed: 0,
-        });
-      }
-    }
-    const phaseId = 'phaseId' in event ? event.phaseId : undefined;
-    const taskPhase = 'taskId' in event ? event.taskId.split('/')[0] : undefined;
-    const line = this.phases.get(phaseId ?? taskPhase ?? '');
-    if (!line) return;
-    if (event.type === 'PhaseStarted')
-      Object.assign(line, { status: 'running', startedAt: event.at });
-    if (event.type === 'PhaseCompleted')
-      Object.assign(line, { status: event.status, endedAt: event.at });
-    if (event.type === 'TasksExpanded') line.total += event.count - 1;
-    if (ENDED.has(event.type)) line.done++;
-    if (event.type === 'TaskFailed') line.failed++;
+    const failure = this.model.update(event);
+    if (failure) this.bars.log(`  ${failure}\n`);
+    this.redraw();
   }
 
-  private draw(): void {
-    const now = Date.now();
-    const lines = [...this.phases].map(([id, phase]) => {
-      const elapsed = phase.startedAt ? ((phase.endedAt ?? now) - phase.startedAt) / 1000 : 0;
-      const failed = phase.failed ? `, ${phase.failed} failed` : '';
-      return `  ${id.padEnd(16)} ${phase.status.padEnd(10)} ${phase.done}/${phase.total}${failed}  ${elapsed.toFixed(1)}s`;
-    });
-    const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    this.out.write(up + lines.map((line) => `\x1b[2K${line}\n`).join(''));
-    this.drawn = lines.length;
-  }
-
-  /** Draws the final state and stops redrawing. */
-  stop(): void {
+  /** Draws the final state and stops drawing and following the load. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
-    this.draw();
+    this.redraw();
+    this.bars.stop();
+    await this.load.stop();
+    await this.following;
   }
+
+  private async follow(): Promise<void> {
+    for await (const snapshot of this.load) this.model.observe(snapshot);
+  }
+
+  private redraw(): void {
+    const width = Math.max(8, ...[...this.model.phases.keys()].map((id) => id.length));
+    for (const phase of this.model.phases.values()) {
+      const bar = this.phaseBars.get(phase.id) ?? this.bars.create(phase.total, 0);
+      this.phaseBars.set(phase.id, bar);
+      bar.setTotal(Math.max(phase.total, 1));
+      bar.update(phase.ended, payload(phase, width));
+    }
+    this.poolsBar.update(0, { pools: this.poolsLine() });
+  }
+
+  private poolsLine(): string {
+    const elapsed = ((Date.now() - this.startedAt) / 1000).toFixed(1);
+    const pools = this.model.pools().map(({ pool, busy, size }) => `${pool} ${busy}/${size}`);
+    return `${elapsed}s  pools busy: ${pools.length ? pools.join('  ') : 'waiting for the workers…'}`;
+  }
+}
+
+function payload(phase: PhaseView, width: number) {
+  const elapsed = phase.startedAt ? ((phase.endedAt ?? Date.now()) - phase.startedAt) / 1000 : 0;
+  return {
+    phase: phase.id.padEnd(width),
+    status: phase.status,
+    failed: phase.failed ? `, ${phase.failed} failed` : '',
+    elapsed: elapsed.toFixed(1),
+  };
 }

@@ -1,20 +1,5 @@
 import type { EventOf } from '@fanout/contracts';
-
-/** Pads columns to their widest cell, so the table lines up in a terminal. */
-function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) =>
-    Math.max(...all.map((row) => (row[column] ?? '').length)),
-  );
-  return all
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+import { table } from './table';
 
 /** The end of a run for a person: the outcome, counts, degraded phases and a table of tasks. */
 export function summaryText(done: EventOf<'WorkflowCompleted'>): string {

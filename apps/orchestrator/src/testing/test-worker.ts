@@ -1,6 +1,14 @@
 import { subjects, type Subjects } from '@fanout/contracts';
-import { CommandBus, decodeTask, PriorityConsumer, taskLevels } from '@fanout/messaging';
-import type { Connection } from '../runner/ports.factory';
+import {
+  CommandBus,
+  decodeTask,
+  PriorityConsumer,
+  taskLevels,
+  type TaskQueue,
+} from '@fanout/messaging';
+
+/** The connection as the messaging library takes it; tests never name the NATS client. */
+export type Connection = ConstructorParameters<typeof TaskQueue>[0];
 
 /** How the test worker treats an attempt: answer, or take it and go silent (a dead worker). */
 export type Answer = 'succeed' | 'vanish';

@@ -80,7 +80,8 @@ export async function connectNats(
       if (!logger || status.type === 'ping' || status.type === 'update') continue;
       const detail = 'server' in status ? ` ${String(status.server)}` : '';
       const line = `NATS ${status.type}${detail}`;
-      if (status.type === 'reconnect') logger.info(line);
+      // We reconnect forever, so a close is always our own drain or close: not a warning.
+      if (status.type === 'reconnect' || status.type === 'close') logger.info(line);
       else logger.warn(line);
     }
   })();

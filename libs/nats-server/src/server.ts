@@ -25,12 +25,43 @@ export async function startNats(options: NatsServerOptions = {}): Promise<NatsSe
   if (pinned)
     throw new Error(`NATS_SERVER_BIN=${pinned} is not an executable file; fix or unset it.`);
   if (await dockerAnswers()) return startContainer(options);
-  throw new Error(NO_SERVER);
+  throw new NatsServerNotFoundError(NO_SERVER_FOR_TESTS);
 }
 
-const NO_SERVER = [
+/**
+ * A nats-server process of ours and nothing else: no NATS_URL, no container. This is the
+ * embedded server of `fanout run`, which must be private to the run (its own port and
+ * store) and gone when the run ends, however it ends.
+ */
+export async function startLocalNats(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const bin = findNatsServer();
+  if (bin) return startLocal(bin, options);
+  const pinned = process.env['NATS_SERVER_BIN'];
+  throw new NatsServerNotFoundError(
+    pinned ? `NATS_SERVER_BIN=${pinned} is not an executable file; fix or unset it.` : NO_BINARY,
+  );
+}
+
+/** No nats-server to start: the message says how to get one. */
+export class NatsServerNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NatsServerNotFoundError';
+  }
+}
+
+const INSTALL_HINT =
+  'install nats-server: `apt-get install nats-server` on Debian/Ubuntu, `brew install nats-server` on macOS, or a release from https://github.com/nats-io/nats-server/releases (NATS_SERVER_BIN=/path/to/nats-server if it is not on PATH)';
+
+const NO_BINARY = [
+  'nats-server was not found on PATH (nor in /usr/sbin, /usr/local/bin or /usr/bin). Either:',
+  `  - ${INSTALL_HINT};`,
+  '  - or use NATS servers you already run: --nats nats://host:4222 (or NATS_URL), with the services started there (`fanout up`).',
+].join('\n');
+
+const NO_SERVER_FOR_TESTS = [
   'No NATS server for tests: nats-server is not on PATH (nor in /usr/sbin or /usr/local/bin), NATS_URL is unset and no Docker engine answers. Any one of these fixes it:',
-  '  - install nats-server: `apt-get install nats-server` on Debian/Ubuntu, or download a release from https://github.com/nats-io/nats-server/releases (NATS_SERVER_BIN=/path/to/nats-server if it is not on PATH);',
+  `  - ${INSTALL_HINT};`,
   '  - point the tests at a running server: NATS_URL=nats://127.0.0.1:4222 (started with -js);',
   '  - start Docker, and the tests run nats-server in a container.',
 ].join('\n');

@@ -86,7 +86,7 @@ export class LocalServer implements NatsServer {
     void this.#exited.then((how) => {
       if (this.#child !== child) return;
       this.#child = undefined; // died on its own: say so in the logs a failing test prints
-      this.#tail.push(`--- @fanout/testing: nats-server ${how} ---`);
+      this.#tail.push(`--- @fanout/nats-server: nats-server ${how} ---`);
     });
     supervise(child, dir);
     for (const out of [child.stdout, child.stderr]) {
@@ -113,12 +113,12 @@ export class LocalServer implements NatsServer {
     this.#child = undefined;
     const how = await this.#exited;
     clearTimeout(grace);
-    this.#tail.push(`--- @fanout/testing: ${signal} sent; nats-server ${how} ---`);
+    this.#tail.push(`--- @fanout/nats-server: ${signal} sent; nats-server ${how} ---`);
   }
 
   async restart(): Promise<void> {
     await this.kill('SIGTERM');
-    this.#tail.push(`--- @fanout/testing: restarting on port ${this.port} with the same store ---`);
+    this.#tail.push(`--- @fanout/nats-server: restarting on port ${this.port} with the same store ---`);
     await this.start();
   }
 

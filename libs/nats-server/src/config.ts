@@ -22,7 +22,7 @@ export interface ConfigSpec {
 export function renderConfig(spec: ConfigSpec): string {
   const q = (s: string) => JSON.stringify(s);
   const lines = [
-    '# Written by @fanout/testing for one test server.',
+    '# Written by @fanout/nats-server for one server of ours.',
     `listen: ${q(`127.0.0.1:${spec.port}`)}`,
     `http: ${q(`127.0.0.1:${spec.httpPort}`)}`,
   ];

@@ -1,0 +1,46 @@
+import type { INestApplicationContext } from '@nestjs/common';
+
+/** A whole Fanout inside this process: its own nats-server and every service. */
+export interface EmbeddedFanout {
+  /** The private server's URL, for the client that submits to it. */
+  readonly natsUrl: string;
+  /** Drains the services, then stops the server and deletes its store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an embedded Fanout for `fanout run` without a NATS URL: a nats-server of its own
+ * (from PATH or /usr/sbin, a free loopback port, a temp store) and the orchestrator and
+ * every worker booted in this process, exactly as their containers boot them. The server
+ * dies with this process however it ends, so nothing is left behind.
+ */
+export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanout> {
+  const [{ startLocalNats }, services] = await Promise.all([
+    import('@fanout/nats-server'),
+    import('@fanout/services'),
+  ]);
+  const nats = await startLocalNats();
+  const env = { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: prefix };
+  // Stdout belongs to the command (`--json` prints one document there); services speak on stderr.
+  const boot = { env, logger: new services.StderrLogger(['error', 'warn']) };
+  const apps: INestApplicationContext[] = [];
+  const stop = async () => {
+    await Promise.allSettled(apps.map((app) => app.close()));
+    await nats.stop();
+  };
+  try {
+    // The orchestrator first: its start creates the streams, which the workers then find.
+    const [first, ...workers] = services.SERVICE_NAMES;
+    apps.push(await services.bootService(first ?? 'orchestrator', boot));
+    const booted = await Promise.allSettled(
+      workers.map((name) => services.bootService(name, boot)),
+    );
+    for (const result of booted) if (result.status === 'fulfilled') apps.push(result.value);
+    const failed = booted.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { natsUrl: nats.url, stop };
+}

@@ -1,0 +1,76 @@
+import type { LoadSnapshot, WorkflowEvent } from '@fanout/contracts';
+
+/** One phase as the display shows it. */
+export interface PhaseView {
+  id: string;
+  status: string;
+  total: number;
+  ended: number;
+  failed: number;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** One pool summed over the instances that serve it. */
+export interface PoolView {
+  pool: string;
+  busy: number;
+  size: number;
+}
+
+const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancelled']);
+
+/**
+ * What a live view of a run knows: the phases (from the workflow's events) and the pools'
+ * busy and free slots (from the workers' load snapshots). Pure, so the display is only
+ * drawing; `update` returns a line worth printing above the bars (a failure), if any.
+ */
+export class ProgressModel {
+  readonly phases = new Map<string, PhaseView>();
+  private readonly load = new Map<string, LoadSnapshot>();
+
+  /** Folds one workflow event in; returns a failure line to print, if it is one. */
+  update(event: WorkflowEvent): string | undefined {
+    if (event.type === 'WorkflowAccepted') {
+      for (const phase of event.definition.phases) {
+        const view = { id: phase.id, status: 'waiting', total: phase.tasks.length };
+        this.phases.set(phase.id, { ...view, ended: 0, failed: 0 });
+      }
+    }
+    const phaseId = 'phaseId' in event ? event.phaseId : undefined;
+    const taskPhase = 'taskId' in event ? event.taskId.split('/')[0] : undefined;
+    const phase = this.phases.get(phaseId ?? taskPhase ?? '');
+    if (!phase) return undefined;
+    if (event.type === 'PhaseStarted') Object.assign(phase, { status: 'running', startedAt: event.at });
+    if (event.type === 'PhaseCompleted') Object.assign(phase, { status: event.status, endedAt: event.at });
+    if (event.type === 'TasksExpanded') phase.total += event.count - 1;
+    if (ENDED.has(event.type)) phase.ended++;
+    if (event.type === 'TaskFailed') {
+      phase.failed++;
+      return `failed ${event.taskId}: ${event.error.code} ${event.error.message}`;
+    }
+    if (event.type === 'TaskAttemptFailed') {
+      return `retrying ${event.taskId} after attempt ${event.attempt}: ${event.error.code} ${event.error.message}`;
+    }
+    return undefined;
+  }
+
+  /** Keeps the latest snapshot of each instance. */
+  observe(snapshot: LoadSnapshot): void {
+    this.load.set(`${snapshot.service}/${snapshot.instance}`, snapshot);
+  }
+
+  /** Every pool's busy and total slots over all instances heard from, by pool name. */
+  pools(): PoolView[] {
+    const sums = new Map<string, PoolView>();
+    for (const snapshot of this.load.values()) {
+      for (const { pool, busy, size } of snapshot.pools) {
+        const sum = sums.get(pool) ?? { pool, busy: 0, size: 0 };
+        sum.busy += busy;
+        sum.size += size;
+        sums.set(pool, sum);
+      }
+    }
+    return [...sums.values()].sort((a, b) => a.pool.localeCompare(b.pool));
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * nats-server processes of our own: found on this machine, started on a free loopback port
+ * with a temp store, crashed, restarted and always cleaned up. Tests start theirs with
+ * {@link startNats}; `fanout run` starts its embedded server with {@link startLocalNats}.
+ * No NATS client here.
+ */
+export { findNatsServer } from './binary.ts';
+export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
+export { NatsServerNotFoundError, startLocalNats, startNats } from './server.ts';
+export type { NatsServer, NatsServerOptions } from './types.ts';

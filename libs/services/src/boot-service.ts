@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import { JetStreamExceptionFilter, JetStreamServer, natsConfigFromEnv } from '@fanout/messaging';
+import { OrchestratorModule } from './orchestrator/orchestrator.module';
+import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
+import { WorkerServiceModule } from './workers/worker-service.module';
+import { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
+
+/** The name of one of Fanout's services. */
+export type ServiceName = 'orchestrator' | WorkerKind;
+
+/** Every service Fanout has, in the order they are best started: the orchestrator first. */
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'orchestrator',
+  ...(Object.keys(WORKER_KINDS) as WorkerKind[]),
+];
+
+/** How a service is booted; everything defaults to this process's environment, as in a container. */
+export interface BootOptions {
+  /**
+   * The settings the service reads (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`,
+   * `FANOUT_ORCHESTRATOR_*`, …). Default: `process.env`. The tools read theirs from
+   * `process.env` whatever is given here.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Where the service logs. Default: Nest's console logger at error, warn and log. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Whether `name` is one of {@link SERVICE_NAMES}, for checking what a user typed. */
+export function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Boots one service in this process and resolves once it is taking work. The same call
+ * runs a service's container (`apps/<name>/src/main.ts`), `fanout up` and the embedded
+ * mode of `fanout run`; `close()` on the result drains it.
+ */
+export async function bootService(
+  name: ServiceName,
+  options: BootOptions = {},
+): Promise<INestApplicationContext> {
+  const logger = options.logger ?? ['error', 'warn', 'log'];
+  const env = options.env ?? process.env;
+  const nats = natsConfigFromEnv(env);
+  if (name === 'orchestrator') {
+    const orchestrator = orchestratorOptionsFromEnv(env);
+    const server = new JetStreamServer({
+      service: 'orchestrator',
+      commands: { concurrency: orchestrator.concurrency, durablePrefix: 'orchestrator' },
+      config: nats,
+    });
+    const app = await NestFactory.createMicroservice(
+      OrchestratorModule.forRoot({ nats, orchestrator }),
+      { strategy: server, logger },
+    );
+    app.useGlobalFilters(new JetStreamExceptionFilter());
+    await app.listen();
+    return app;
+  }
+  return NestFactory.createApplicationContext(WorkerServiceModule.forRoot(name, nats), { logger });
+}

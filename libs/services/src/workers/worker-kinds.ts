@@ -1,0 +1,30 @@
+import { codebaseTools } from '@fanout/tools-codebase';
+import { shellTools } from '@fanout/tools-shell';
+import { webTools } from '@fanout/tools-web';
+import type { WorkerModuleOptions } from '@fanout/worker-kit';
+import { CODEBASE_POOLS } from './codebase-pools';
+import { WEB_POOLS } from './web-pools';
+
+/**
+ * Every kind of worker there is: which tools it hosts and how many slots each gets. A
+ * worker is nothing but worker-kit around a tools library; the tools read their own
+ * settings from the environment.
+ */
+export const WORKER_KINDS = {
+  /** `code.glob`, `code.grep`, `code.read`, `code.xref`, each jailed to the root its task names. */
+  'codebase-worker': { tools: codebaseTools, defaultPools: CODEBASE_POOLS },
+  /**
+   * `bash.exec`: every command checked against the policy, run in the sandbox (bubblewrap
+   * when present; `FANOUT_SANDBOX`), one slot of its category inside the pool so one kind
+   * of work cannot crowd out the rest. 16 slots (`FANOUT_POOL_BASH_EXEC`).
+   */
+  'bash-worker': { tools: shellTools, defaultPools: { 'bash.exec': 16 } },
+  /**
+   * `web.search` and `web.fetch` (`FANOUT_SEARXNG_URL`, `FANOUT_BRAVE_API_KEY`, … see
+   * `webConfigFromEnv`); `FANOUT_WEB_ALLOW` opens the SSRF guard and is for tests only.
+   */
+  'web-worker': { tools: webTools, defaultPools: WEB_POOLS },
+} as const satisfies Record<string, Omit<WorkerModuleOptions, 'service'>>;
+
+/** The name of a kind of worker, which is also its service name in logs and heartbeats. */
+export type WorkerKind = keyof typeof WORKER_KINDS;
