@@ -9,10 +9,14 @@ import {
   EventStream,
   natsConfigFromEnv,
 } from '@fanout/messaging';
-import { startNats, type NatsServer } from '@fanout/testing';
+import {
+  runFanout as fanout,
+  startNats,
+  startServices,
+  type NatsServer,
+  type Services,
+} from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fanout } from './testing/fanout';
-import { startServices, type Services } from '@fanout/testing';
 
 const PREFIX = `cli${process.pid}`;
 const EXAMPLE = 'examples/explore-this-repo.yaml';
@@ -132,7 +136,7 @@ describe('the fanout command against real services', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a raw SubmitWorkflow on the command bus runs, and its completion event can be read', async () => {
+  it('watch follows a workflow someone else submitted on the command bus until it completes', async () => {
     const names = subjects(PREFIX);
     await new CommandBus(connection, names).publish({
       type: 'workflow.submit',

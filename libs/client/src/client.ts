@@ -172,12 +172,13 @@ export class FanoutClient {
   }
 
   /**
-   * Every worker instance's load as it reports it (slots busy and free per pool, every few
-   * seconds), for as long as it is iterated: what a progress display shows beside the
+   * Every worker instance's load (slots busy and free per pool): the latest snapshot each
+   * instance left, stopped ones included (look at `at`), then each new one every few
+   * seconds, for as long as it is iterated. What a progress display shows beside the
    * phases. Stop it with `stop()`.
    */
   load(): Promise<Subscription<LoadSnapshot>> {
-    return new MetricsBus(this.connection, this.names).subscribe();
+    return new MetricsBus(this.connection, this.names).follow();
   }
 
   /** Lets go of NATS after everything sent has been flushed. */

@@ -118,7 +118,9 @@ export class LocalServer implements NatsServer {
 
   async restart(): Promise<void> {
     await this.kill('SIGTERM');
-    this.#tail.push(`--- @fanout/nats-server: restarting on port ${this.port} with the same store ---`);
+    this.#tail.push(
+      `--- @fanout/nats-server: restarting on port ${this.port} with the same store ---`,
+    );
     await this.start();
   }
 

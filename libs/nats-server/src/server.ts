@@ -37,9 +37,10 @@ export async function startLocalNats(options: NatsServerOptions = {}): Promise<N
   const bin = findNatsServer();
   if (bin) return startLocal(bin, options);
   const pinned = process.env['NATS_SERVER_BIN'];
-  throw new NatsServerNotFoundError(
-    pinned ? `NATS_SERVER_BIN=${pinned} is not an executable file; fix or unset it.` : NO_BINARY,
-  );
+  const what = pinned
+    ? `NATS_SERVER_BIN=${pinned} is not an executable file`
+    : 'nats-server was not found on PATH (nor in /usr/sbin, /usr/local/bin or /usr/bin)';
+  throw new NatsServerNotFoundError(`${what}. Either:\n${HOW_TO_GET_ONE}`);
 }
 
 /** No nats-server to start: the message says how to get one. */
@@ -53,8 +54,7 @@ export class NatsServerNotFoundError extends Error {
 const INSTALL_HINT =
   'install nats-server: `apt-get install nats-server` on Debian/Ubuntu, `brew install nats-server` on macOS, or a release from https://github.com/nats-io/nats-server/releases (NATS_SERVER_BIN=/path/to/nats-server if it is not on PATH)';
 
-const NO_BINARY = [
-  'nats-server was not found on PATH (nor in /usr/sbin, /usr/local/bin or /usr/bin). Either:',
+const HOW_TO_GET_ONE = [
   `  - ${INSTALL_HINT};`,
   '  - or use NATS servers you already run: --nats nats://host:4222 (or NATS_URL), with the services started there (`fanout up`).',
 ].join('\n');

@@ -12,6 +12,12 @@ export {
 } from './boot-service';
 export { runService } from './run-service';
 export { StderrLogger } from './stderr-logger';
-export { OrchestratorModule, type OrchestratorModuleOptions } from './orchestrator/orchestrator.module';
-export { OrchestratorOptions, orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
+export {
+  OrchestratorModule,
+  type OrchestratorModuleOptions,
+} from './orchestrator/orchestrator.module';
+export {
+  OrchestratorOptions,
+  orchestratorOptionsFromEnv,
+} from './orchestrator/orchestrator.options';
 export { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';

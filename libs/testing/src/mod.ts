@@ -11,7 +11,9 @@ export {
   type NatsServer,
   type NatsServerOptions,
 } from '@fanout/nats-server';
+export { runFanout, startFanout, type FanoutRun } from './fanout-cli.ts';
 export {
+  startProcess,
   startService,
   startServices,
   workspaceRoot,

@@ -39,20 +39,30 @@ export function startService(
   name: string,
   options: ServiceOptions = {},
 ): ServiceProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      join(workspaceRoot, `apps/${name}/src/main.ts`),
-    ],
-    {
-      cwd: workspaceRoot,
-      env: { ...process.env, NATS_URL: natsUrl, FANOUT_SUBJECT_PREFIX: prefix, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const main = join(workspaceRoot, `apps/${name}/src/main.ts`);
+  return startProcess(name, [...(options.nodeArgs ?? []), '--import', 'tsx', main], READY[name], {
+    NATS_URL: natsUrl,
+    FANOUT_SUBJECT_PREFIX: prefix,
+    ...options.env,
+  });
+}
+
+/**
+ * Starts a Node program of the repository (`node ...argv` from its root, with `env` over
+ * this process's environment) as a {@link ServiceProcess} that is ready once its output
+ * matches `readyLine`.
+ */
+export function startProcess(
+  label: string,
+  argv: string[],
+  readyLine: RegExp | undefined,
+  env: Record<string, string | undefined> = {},
+): ServiceProcess {
+  const child = spawn(process.execPath, argv, {
+    cwd: workspaceRoot,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const read = (chunk: Buffer) => (output += chunk.toString());
   child.stdout.on('data', read);
@@ -63,14 +73,15 @@ export function startService(
   const ready = (timeoutMs = 40_000) =>
     new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
-        if (READY[name]?.test(output)) done(resolve);
+        if (readyLine?.test(output)) done(resolve);
       }, 25);
       const timer = setTimeout(
-        () => done(() => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`))),
+        () =>
+          done(() => reject(new Error(`${label} did not start in ${timeoutMs} ms:\n${output}`))),
         timeoutMs,
       );
       void exited.then((code) =>
-        done(() => reject(new Error(`${name} exited with ${code}:\n${output}`))),
+        done(() => reject(new Error(`${label} exited with ${code}:\n${output}`))),
       );
       function done(settle: () => void) {
         clearInterval(poll);
@@ -87,6 +98,13 @@ export function startService(
       return exited;
     },
   };
+}
+
+/** This process's environment with `overrides` on top; an `undefined` removes a variable. */
+export function childEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...overrides };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
 }
 
 /** Several services started together. */

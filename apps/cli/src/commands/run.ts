@@ -65,7 +65,9 @@ async function follow(client: FanoutClient, text: string, args: Args): Promise<E
       if (event.type === 'TaskSucceeded') results[event.taskId] = event.result ?? event.resultRef;
       if (event.type === 'WorkflowCompleted') done = event;
       if (event.type === 'WorkflowRejected') {
-        process.stderr.write(`fanout: the orchestrator refused ${handle.id}: ${eventLine(event)}\n`);
+        process.stderr.write(
+          `fanout: the orchestrator refused ${handle.id}: ${eventLine(event)}\n`,
+        );
         return Exit.usage;
       }
     }

@@ -18,6 +18,9 @@ export interface PoolView {
   size: number;
 }
 
+/** Three missed load snapshots (one every 5 s): the instance is gone. */
+const STALE_MS = 15_000;
+
 const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancelled']);
 
 /**
@@ -41,8 +44,10 @@ export class ProgressModel {
     const taskPhase = 'taskId' in event ? event.taskId.split('/')[0] : undefined;
     const phase = this.phases.get(phaseId ?? taskPhase ?? '');
     if (!phase) return undefined;
-    if (event.type === 'PhaseStarted') Object.assign(phase, { status: 'running', startedAt: event.at });
-    if (event.type === 'PhaseCompleted') Object.assign(phase, { status: event.status, endedAt: event.at });
+    if (event.type === 'PhaseStarted')
+      Object.assign(phase, { status: 'running', startedAt: event.at });
+    if (event.type === 'PhaseCompleted')
+      Object.assign(phase, { status: event.status, endedAt: event.at });
     if (event.type === 'TasksExpanded') phase.total += event.count - 1;
     if (ENDED.has(event.type)) phase.ended++;
     if (event.type === 'TaskFailed') {
@@ -60,10 +65,14 @@ export class ProgressModel {
     this.load.set(`${snapshot.service}/${snapshot.instance}`, snapshot);
   }
 
-  /** Every pool's busy and total slots over all instances heard from, by pool name. */
-  pools(): PoolView[] {
+  /**
+   * Every pool's busy and total slots over the instances heard from lately (a snapshot
+   * older than {@link STALE_MS} is an instance that stopped), by pool name.
+   */
+  pools(now: number): PoolView[] {
     const sums = new Map<string, PoolView>();
     for (const snapshot of this.load.values()) {
+      if (now - snapshot.at > STALE_MS) continue;
       for (const { pool, busy, size } of snapshot.pools) {
         const sum = sums.get(pool) ?? { pool, busy: 0, size: 0 };
         sum.busy += busy;

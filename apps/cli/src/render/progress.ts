@@ -70,7 +70,9 @@ export class ProgressDisplay {
 
   private poolsLine(): string {
     const elapsed = ((Date.now() - this.startedAt) / 1000).toFixed(1);
-    const pools = this.model.pools().map(({ pool, busy, size }) => `${pool} ${busy}/${size}`);
+    const pools = this.model
+      .pools(Date.now())
+      .map(({ pool, busy, size }) => `${pool} ${busy}/${size}`);
     return `${elapsed}s  pools busy: ${pools.length ? pools.join('  ') : 'waiting for the workers…'}`;
   }
 }

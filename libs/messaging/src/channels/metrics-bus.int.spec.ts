@@ -57,6 +57,28 @@ describe('MetricsBus on a real nats-server', () => {
     expect(LoadSnapshot.parse(last!.json())).toMatchObject({ instance: 'w1' });
   });
 
+  it('follow() starts with the latest snapshot of every instance, then goes on live', async () => {
+    const jsm = await jetstreamManager(connection);
+    bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 1 }] });
+    bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 9 }] });
+    bus.publish(snapshot('bash-worker', 'b1'));
+    await expect
+      .poll(async () => (await jsm.streams.info(names.streams.metrics)).state.messages)
+      .toBe(3);
+    const following = await bus.follow();
+    const seen: LoadSnapshot[] = [];
+    for await (const got of following) {
+      seen.push(got);
+      if (seen.length === 2) bus.publish(snapshot('code-worker', 'c1'));
+      if (seen.length === 3) break;
+    }
+    expect(seen.map((s) => [s.instance, s.pools[0]?.busy])).toEqual([
+      ['w1', 9],
+      ['b1', 3],
+      ['c1', 3],
+    ]);
+  });
+
   it('refuses an invalid snapshot at the publisher', () => {
     expect(() => bus.publish({ ...snapshot('s', 'i'), cpuPercent: -1 })).toThrow(
       InvalidMessageError,

@@ -3,7 +3,9 @@ import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
 import { injectTrace } from '../tracing/propagation';
 import { encode } from './codec';
+import { decode } from './codec';
 import { subscribeCore, type CoreSubscribeOptions } from './core-subscription';
+import { follow } from './ordered-reader';
 import type { Subscription } from './subscription';
 
 /**
@@ -35,5 +37,20 @@ export class MetricsBus {
         ? this.names.allMetrics()
         : this.names.metrics(filter.service, '*');
     return subscribeCore(this.connection, subject, LoadSnapshot, options);
+  }
+
+  /**
+   * Every instance's latest snapshot kept in the metrics stream (instances that stopped
+   * included, with their old `at`), then each new one as it comes: the whole picture at
+   * once for a view that starts after the services, instead of a wait for their next tick.
+   */
+  follow(): Promise<Subscription<LoadSnapshot>> {
+    return follow(
+      this.connection,
+      this.names.streams.metrics,
+      this.names.allMetrics(),
+      'last-per-subject',
+      (message) => decode(LoadSnapshot, message.data, message.subject),
+    );
   }
 }

@@ -9,14 +9,19 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Subscription } from './subscription';
 
 /**
- * Where a read of a stream starts: everything kept, only what arrives from now on, a
- * stream sequence (resume after the last one seen), or a point in time.
+ * Where a read of a stream starts: everything kept, only what arrives from now on, the
+ * latest message of each subject (the current state of every instance), a stream sequence
+ * (resume after the last one seen), or a point in time.
  */
-export type StartAt = 'all' | 'new' | { seq: number } | { time: Date | number };
+export type StartAt =
+  'all' | 'new' | 'last-per-subject' | { seq: number } | { time: Date | number };
 
 function orderedOptions(filter: string, from: StartAt): Partial<OrderedConsumerOptions> {
   if (from === 'all') return { filter_subjects: filter, deliver_policy: 'all' };
   if (from === 'new') return { filter_subjects: filter, deliver_policy: 'new' };
+  if (from === 'last-per-subject') {
+    return { filter_subjects: filter, deliver_policy: 'last_per_subject' };
+  }
   if ('seq' in from) {
     if (!Number.isInteger(from.seq) || from.seq < 1) {
       throw new Error(`a stream sequence starts at 1, got ${from.seq}`);

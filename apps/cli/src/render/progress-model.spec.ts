@@ -1,0 +1,71 @@
+import type { LoadSnapshot, WorkflowEvent } from '@fanout/contracts';
+import { describe, expect, it } from 'vitest';
+import { ProgressModel } from './progress-model';
+
+const at = 1_000;
+const base = { workflowId: 'wf-1', at };
+
+function snapshot(instance: string, pools: LoadSnapshot['pools']): LoadSnapshot {
+  return {
+    service: 'codebase-worker',
+    instance,
+    at,
+    pools,
+    cpuPercent: 1,
+    rssBytes: 1,
+    eventLoopDelayMs: { p50: 0, p99: 0 },
+  };
+}
+
+describe('the progress model', () => {
+  it('counts each phase’s ended and failed tasks, grows with a fan-out, and reports failures', () => {
+    const model = new ProgressModel();
+    const events = [
+      {
+        ...base,
+        type: 'WorkflowAccepted',
+        priority: 2,
+        definition: { phases: [{ id: 'find', tasks: [{ id: 'a' }, { id: 'each' }] }] },
+      },
+      { ...base, type: 'PhaseStarted', phaseId: 'find' },
+      { ...base, type: 'TasksExpanded', taskId: 'find/each', count: 3 },
+      { ...base, type: 'TaskSucceeded', taskId: 'find/a', attempt: 1, durationMs: 1 },
+      {
+        ...base,
+        type: 'TaskFailed',
+        taskId: 'find/each/1',
+        attempt: 2,
+        error: { code: 'NOT_FOUND', message: 'no such file', retryable: false },
+      },
+    ] as unknown as WorkflowEvent[];
+    const printed = events.map((event) => model.update(event)).filter(Boolean);
+    expect(model.phases.get('find')).toMatchObject({
+      status: 'running',
+      total: 4,
+      ended: 2,
+      failed: 1,
+      startedAt: at,
+    });
+    expect(printed).toEqual(['failed find/each/1: NOT_FOUND no such file']);
+  });
+
+  it('sums busy and total slots per pool over the latest snapshot of each live instance', () => {
+    const model = new ProgressModel();
+    model.observe(snapshot('one', [{ pool: 'code.grep', size: 24, busy: 20 }]));
+    model.observe(snapshot('one', [{ pool: 'code.grep', size: 24, busy: 3 }]));
+    model.observe(
+      snapshot('two', [
+        { pool: 'code.grep', size: 24, busy: 5 },
+        { pool: 'code.read', size: 8, busy: 0 },
+      ]),
+    );
+    model.observe({
+      ...snapshot('gone', [{ pool: 'code.grep', size: 24, busy: 24 }]),
+      at: at - 20_000,
+    });
+    expect(model.pools(at + 1_000)).toEqual([
+      { pool: 'code.grep', busy: 8, size: 48 },
+      { pool: 'code.read', busy: 0, size: 8 },
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { childEnv, startProcess, workspaceRoot, type ServiceProcess } from './services.ts';
+
+/** The real `fanout` launcher, as `npx fanout` runs it. */
+const LAUNCHER = join(workspaceRoot, 'apps/cli/bin/fanout.mjs');
+
+/** What one run of the `fanout` command did. */
+export interface FanoutRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `fanout <args>` to its end as a process, from the repository root, with `env` over
+ * this process's environment (a value of `undefined` removes a variable: `NATS_URL`, to
+ * get the embedded mode).
+ */
+export function runFanout(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<FanoutRun> {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+    cwd: workspaceRoot,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Starts a long-running `fanout` (e.g. `fanout up`), ready once it prints `readyLine`. */
+export function startFanout(
+  args: string[],
+  readyLine: RegExp,
+  env: Record<string, string | undefined> = {},
+): ServiceProcess {
+  return startProcess('fanout', [LAUNCHER, ...args], readyLine, env);
+}
