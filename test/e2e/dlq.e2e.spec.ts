@@ -89,7 +89,7 @@ describe('fanout dlq', () => {
     expect(after.stdout).toBe('no dead letters\n');
   });
 
-  it('exits 2 for a sequence that is not a dead letter, or none at all', async () => {
+  it('exits 2 for a sequence that is not a dead letter, or none at all; 3 where no services ever ran', async () => {
     const missing = await runFanout(['dlq', 'retry', '999999'], env());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no dead letter at sequence 999999/);
@@ -98,5 +98,9 @@ describe('fanout dlq', () => {
     expect(garbage.stderr).toMatch(/"first" is not a dead letter's sequence number/);
     const usage = await runFanout(['dlq', 'purge'], env());
     expect(usage.code).toBe(2);
+    const elsewhere = await runFanout(['dlq', 'list', '--prefix', `${PREFIX}none`], env());
+    expect(elsewhere.code).toBe(3);
+    expect(elsewhere.stderr).toMatch(/no Fanout streams on this NATS server/);
+    expect(elsewhere.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -26,6 +26,10 @@ describe('fanout up', () => {
         status: 'succeeded',
         result: { content: expect.stringContaining('"name"') },
       });
+      const status = await runFanout(['status'], env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/codebase-worker\s+\S+\s+\d+s ago\s+code\.glob \d+\/16 /);
+      expect(status.stdout).not.toMatch(/bash-worker/);
       // No bash worker was started: its tool finds nobody, and waits out the timeout.
       const bash = await runFanout(
         ['call', 'bash.exec', '--input', '{"command":"true"}', '--timeout', '1500', '--json'],
@@ -39,7 +43,7 @@ describe('fanout up', () => {
     expect(up.output()).toMatch(/codebase-worker.*stopped: 1 tasks reported/);
   });
 
-  it('refuses an unknown service name with exit 2, and unreachable NATS with exit 3', async () => {
+  it('refuses an unknown service name with exit 2, and unreachable NATS with exit 3; status sees no service', async () => {
     const unknown = await runFanout([
       'up',
       '--only',
@@ -49,6 +53,9 @@ describe('fanout up', () => {
     ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--only takes service names from orchestrator, codebase-worker/);
+    const none = await runFanout(['status', '--nats', nats.url, '--prefix', `${PREFIX}none`]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/no live services/);
     const down = await runFanout(['up', '--nats', 'nats://127.0.0.1:1']);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach NATS at nats:\/\/127\.0\.0\.1:1/);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { classify, Exit, UsageError, type ExitCode } from './exit-codes';
+import { classify, Exit, messageOf, UsageError, type ExitCode } from './exit-codes';
 
 /** What `fanout --help` prints; kept here so help needs no other module. */
 export const HELP = `fanout — run batches of tool calls as workflows over NATS
@@ -18,7 +18,7 @@ Commands:
                            --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker
   submit <file>          submit a workflow and print its id
   watch <id>             print a workflow's events until it completes
-  status <id>            how a workflow stands now
+  status [id]            how a workflow stands now; without an id, the live services
   cancel <id>            cancel a workflow [--reason <text>]
   dlq list|retry|discard dead letters: list [--tool <tool>] [--json], retry <seq>…, discard <seq>…
 
@@ -89,7 +89,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     return await (await load()).default(args);
   } catch (error) {
     const { code, expected } = classify(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     process.stderr.write(
       expected || !(error instanceof Error) ? `fanout: ${message}\n` : `fanout: ${error.stack}\n`,
     );

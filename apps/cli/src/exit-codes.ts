@@ -25,7 +25,20 @@ const BY_NAME: Record<string, ExitCode> = {
   TimeoutError: Exit.infrastructure,
   NatsServerNotFoundError: Exit.infrastructure,
   DeadLetterNotFoundError: Exit.usage,
+  StreamNotFoundError: Exit.infrastructure,
 };
+
+/** Messages of ours for errors whose own words would not tell a user what to do. */
+const SAID_BETTER: Record<string, string> = {
+  StreamNotFoundError:
+    'no Fanout streams on this NATS server under this subject prefix: are the services running here (fanout up), with the same --prefix?',
+};
+
+/** What to tell the user about an error: ours where we know better, else its own message. */
+export function messageOf(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  return SAID_BETTER[name] ?? (error instanceof Error ? error.message : String(error));
+}
 
 /** The exit code for an error, and whether it is expected (printed without a stack). */
 export function classify(error: unknown): { code: ExitCode; expected: boolean } {

@@ -181,6 +181,14 @@ export class FanoutClient {
     return new MetricsBus(this.connection, this.names).follow();
   }
 
+  /**
+   * The services' instances as they last reported (load snapshots kept for about ten
+   * minutes); one whose `at` is older than a few of its 5 s ticks has stopped.
+   */
+  instances(): Promise<LoadSnapshot[]> {
+    return new MetricsBus(this.connection, this.names).latest();
+  }
+
   /** Lets go of NATS after everything sent has been flushed. */
   async close(): Promise<void> {
     await this.connection.drain().catch(() => this.connection.close());

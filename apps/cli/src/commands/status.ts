@@ -3,14 +3,16 @@ import { Exit, type ExitCode } from '../exit-codes';
 import { summaryText } from '../render/summary';
 import { argument, withClient } from './common';
 import { exitFor } from './outcome';
+import { servicesStatus } from './services-status';
 
 const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancelled']);
 
 /**
  * `fanout status <id>`: how a workflow stands now, from its log; no waiting. A finished
- * workflow exits as `run` would; a running one exits 0.
+ * workflow exits as `run` would; a running one exits 0. Without an id: the live services.
  */
 export default async function status(args: Args): Promise<ExitCode> {
+  if (args.positionals.length === 1) return servicesStatus(args);
   const id = argument(args, 'workflow id');
   const log = await withClient(args, (client) => client.workflow(id).history());
   if (log.length === 0) {

@@ -57,7 +57,7 @@ describe('MetricsBus on a real nats-server', () => {
     expect(LoadSnapshot.parse(last!.json())).toMatchObject({ instance: 'w1' });
   });
 
-  it('follow() starts with the latest snapshot of every instance, then goes on live', async () => {
+  it('latest() reads the last snapshot of every instance; follow() starts there and goes on live', async () => {
     const jsm = await jetstreamManager(connection);
     bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 1 }] });
     bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 9 }] });
@@ -65,6 +65,10 @@ describe('MetricsBus on a real nats-server', () => {
     await expect
       .poll(async () => (await jsm.streams.info(names.streams.metrics)).state.messages)
       .toBe(3);
+    expect((await bus.latest()).map((s) => [s.instance, s.pools[0]?.busy])).toEqual([
+      ['w1', 9],
+      ['b1', 3],
+    ]);
     const following = await bus.follow();
     const seen: LoadSnapshot[] = [];
     for await (const got of following) {

@@ -5,7 +5,7 @@ import { injectTrace } from '../tracing/propagation';
 import { encode } from './codec';
 import { decode } from './codec';
 import { subscribeCore, type CoreSubscribeOptions } from './core-subscription';
-import { follow } from './ordered-reader';
+import { follow, readToEnd } from './ordered-reader';
 import type { Subscription } from './subscription';
 
 /**
@@ -46,6 +46,20 @@ export class MetricsBus {
    */
   follow(): Promise<Subscription<LoadSnapshot>> {
     return follow(
+      this.connection,
+      this.names.streams.metrics,
+      this.names.allMetrics(),
+      'last-per-subject',
+      (message) => decode(LoadSnapshot, message.data, message.subject),
+    );
+  }
+
+  /**
+   * The latest snapshot of every instance the metrics stream still keeps (about ten
+   * minutes), stopped ones included: what `fanout status` shows. Read once, no waiting.
+   */
+  latest(): Promise<LoadSnapshot[]> {
+    return readToEnd(
       this.connection,
       this.names.streams.metrics,
       this.names.allMetrics(),

@@ -1,0 +1,44 @@
+import type { LoadSnapshot } from '@fanout/contracts';
+import type { Args } from '../cli';
+import { Exit, type ExitCode } from '../exit-codes';
+import { table } from '../render/table';
+import { withClient } from './common';
+
+/** Three missed load snapshots (one every 5 s): the instance is gone. */
+const STALE_MS = 15_000;
+
+/**
+ * `fanout status` without an id: every service instance that reported lately, with its
+ * pools' busy slots, CPU and memory. Exits 1 when none is alive, so it doubles as a check
+ * that something is there to run work.
+ */
+export async function servicesStatus(args: Args): Promise<ExitCode> {
+  const snapshots = await withClient(args, (client) =>
+    // No metrics stream: no service ever started on this NATS and prefix.
+    client.instances().catch((error: Error) => {
+      if (error.name === 'StreamNotFoundError') return [];
+      throw error;
+    }),
+  );
+  const now = Date.now();
+  const live = snapshots.filter((snapshot) => now - snapshot.at <= STALE_MS);
+  if (live.length === 0) {
+    process.stdout.write('no live services (no load reported in the last 15 s)\n');
+    return Exit.failed;
+  }
+  const header = ['SERVICE', 'INSTANCE', 'SEEN', 'POOLS BUSY', 'CPU', 'RSS'];
+  const rows = live.map((snapshot) => row(snapshot, now));
+  process.stdout.write(`${table(header, rows)}\n`);
+  return Exit.ok;
+}
+
+function row(snapshot: LoadSnapshot, now: number): string[] {
+  return [
+    snapshot.service,
+    snapshot.instance,
+    `${Math.round((now - snapshot.at) / 1000)}s ago`,
+    snapshot.pools.map(({ pool, busy, size }) => `${pool} ${busy}/${size}`).join(' '),
+    `${Math.round(snapshot.cpuPercent)}%`,
+    `${Math.round(snapshot.rssBytes / 2 ** 20)} MB`,
+  ];
+}
