@@ -1,3 +1,4 @@
+import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
@@ -50,7 +51,7 @@ export class MetricsBus {
       this.names.streams.metrics,
       this.names.allMetrics(),
       'last-per-subject',
-      (message) => decode(LoadSnapshot, message.data, message.subject),
+      decodeSnapshot,
     );
   }
 
@@ -64,7 +65,11 @@ export class MetricsBus {
       this.names.streams.metrics,
       this.names.allMetrics(),
       'last-per-subject',
-      (message) => decode(LoadSnapshot, message.data, message.subject),
+      decodeSnapshot,
     );
   }
+}
+
+function decodeSnapshot(message: JsMsg): LoadSnapshot {
+  return decode(LoadSnapshot, message.data, message.subject);
 }
