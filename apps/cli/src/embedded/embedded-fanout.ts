@@ -15,11 +15,17 @@ export interface EmbeddedFanout {
  * dies with this process however it ends, so nothing is left behind.
  */
 export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanout> {
-  const [{ startLocalNats }, services] = await Promise.all([
+  const [{ startLocalNats }, services, { startTelemetry }] = await Promise.all([
     import('@fanout/nats-server'),
     import('@fanout/services'),
+    import('@fanout/telemetry'),
   ]);
-  const nats = await startLocalNats();
+  // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, as the services' own would.
+  const telemetry = startTelemetry({ serviceName: 'fanout' });
+  const nats = await startLocalNats().catch(async (error: unknown) => {
+    await telemetry.shutdown();
+    throw error;
+  });
   const env = { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: prefix };
   // Stdout belongs to the command (`--json` prints one document there); services speak on stderr.
   const boot = { env, logger: new services.StderrLogger(['error', 'warn']) };
@@ -27,6 +33,7 @@ export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanou
   const stop = async () => {
     await Promise.allSettled(apps.map((app) => app.close()));
     await nats.stop();
+    await telemetry.shutdown().catch(() => undefined);
   };
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
