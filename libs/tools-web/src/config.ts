@@ -7,6 +7,10 @@ export interface WebConfig {
   fetch: FetchOptions;
   providers: SearchProvider[];
   defaultProvider?: string;
+  /** Providers a search naming none is sent to at once, results fused (see `SearchOptions`). */
+  fanOut?: string[];
+  /** At most this many results per site ahead of the others. */
+  perDomain?: number;
 }
 
 /**
@@ -15,6 +19,9 @@ export interface WebConfig {
  * - `FANOUT_BRAVE_API_KEY` — enables the `brave` provider;
  * - `FANOUT_SEARCH_GENERIC` — JSON of a `GenericProviderConfig`;
  * - `FANOUT_SEARCH_PROVIDER` — the default provider's name;
+ * - `FANOUT_SEARCH_FANOUT` — comma-separated providers every search naming none goes to,
+ *   their results fused (`all` for every configured one);
+ * - `FANOUT_SEARCH_PER_DOMAIN` — at most this many results per site ahead of the others;
  * - `FANOUT_WEB_ALLOW` — comma-separated SSRF allow-list (CIDRs, hosts). FOR TESTS ONLY:
  *   it opens the guard to the addresses named, e.g. `127.0.0.0/8` for loopback servers;
  * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing.
@@ -27,9 +34,16 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
     providers.push(genericJson(JSON.parse(env.FANOUT_SEARCH_GENERIC) as GenericProviderConfig));
   }
   const number = (value: string | undefined) => (value ? Number(value) : undefined);
+  const fanOut =
+    env.FANOUT_SEARCH_FANOUT === 'all'
+      ? providers.map((provider) => provider.name)
+      : (env.FANOUT_SEARCH_FANOUT ?? '').split(',').filter(Boolean);
+  const perDomain = number(env.FANOUT_SEARCH_PER_DOMAIN);
   return {
     providers,
     ...(env.FANOUT_SEARCH_PROVIDER ? { defaultProvider: env.FANOUT_SEARCH_PROVIDER } : {}),
+    ...(fanOut.length ? { fanOut } : {}),
+    ...(perDomain ? { perDomain } : {}),
     fetch: {
       allow: (env.FANOUT_WEB_ALLOW ?? '').split(',').filter(Boolean),
       politenessDelayMs: number(env.FANOUT_WEB_POLITENESS_MS),

@@ -1,6 +1,8 @@
 /**
  * The codes the web tools throw. Each reaches the wire as `FanoutError.code` through
  * `toFanoutError`, so a caller (or the retry policy) can branch without parsing text.
+ * A body over `maxBytes` is no error: `web.fetch` returns its first `maxBytes` with
+ * `truncated: true`, whether or not the server declared the length up front.
  */
 export const WebErrorCode = {
   SsrfBlocked: 'SSRF_BLOCKED',
@@ -8,7 +10,6 @@ export const WebErrorCode = {
   HttpError: 'HTTP_ERROR',
   TooManyRedirects: 'TOO_MANY_REDIRECTS',
   RedirectLoop: 'REDIRECT_LOOP',
-  TooLarge: 'TOO_LARGE',
   ContentType: 'CONTENT_TYPE',
   RateLimited: 'RATE_LIMITED',
   Timeout: 'TIMEOUT',

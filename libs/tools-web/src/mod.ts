@@ -15,6 +15,7 @@ export { extract, type ExtractMode, type Extracted } from './fetch/extract';
 export { SsrfGuard, type SsrfOptions } from './ssrf/guard';
 export { blockedReason, parseAllowList } from './ssrf/address-policy';
 export { WebSearcher, type SearchOptions } from './search/searcher';
+export { inArrivalOrder, type Arrival } from './search/arrivals';
 export { CategoryPool, DEFAULT_CATEGORY_SHARES, UNCATEGORISED } from './search/category-pool';
 export type { RawResult, SearchProvider } from './search/provider';
 export { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
@@ -37,6 +38,8 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
   const searcher = new WebSearcher({
     providers: config.providers,
     ...(config.defaultProvider ? { defaultProvider: config.defaultProvider } : {}),
+    ...(config.fanOut ? { fanOut: config.fanOut } : {}),
+    ...(config.perDomain ? { perDomain: config.perDomain } : {}),
   });
   return {
     'web.search': searcher.search,

@@ -19,14 +19,14 @@ const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
  * Turns a response body into title, text and links (absolute, deduplicated). 'text' is
  * the page's visible text, title and links from one SAX pass; 'html' is the markup as
  * sent and 'readable' the main article (Readability over a linkedom document, falling
- * back to the visible text), both with title and links from a cheaper regex scan.
+ * back to the visible text), both with title and links from a cheaper scan of the tags.
  * Plain text and JSON come back as they are, without links.
  */
 export function extract(
   body: string,
   mimeType: string,
   mode: ExtractMode,
-  base: string,
+  base: string | URL,
 ): Extracted {
   if (!HTML_TYPES.has(mimeType)) return { text: body, links: [] };
   if (mode === 'text') return scanHtml(body, base);

@@ -27,6 +27,7 @@ const ARTICLE = `<!doctype html><html><head><title> A  Page </title><style>p{}</
 describe('web.fetch', () => {
   let site: TestServer;
   let etagHits = 0;
+  let declaredHugeFinished: boolean | undefined;
   const fetcher = new WebFetcher({
     allow: ['127.0.0.0/8'],
     politenessDelayMs: 0,
@@ -52,6 +53,20 @@ describe('web.fetch', () => {
         };
         more();
       },
+      '/declared-huge': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(50 << 20) });
+        const chunk = 'y'.repeat(64 * 1024);
+        const more = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', more);
+        };
+        res.once('close', () => (declaredHugeFinished = res.writableFinished));
+        more();
+      },
+      '/declared-7': (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-length': '7' })
+          .end('{"a":1}'),
       '/slow': (_req, res) => void setTimeout(() => res.writeHead(200).end('late'), 2_000),
       '/limited': (_req, res) =>
         res.writeHead(429, { 'retry-after': '7', 'content-type': 'text/plain' }).end(),
@@ -147,6 +162,23 @@ describe('web.fetch', () => {
     const result = await fetcher.fetch(input(`${site.origin}/huge`, { maxBytes: 100_000 }), ctx());
     expect(result).toMatchObject({ bytes: 100_000, truncated: true });
     expect(result.text).toHaveLength(100_000);
+  });
+
+  it('truncates a body whose Content-Length is over maxBytes, and stops the transfer', async () => {
+    const result = await fetcher.fetch(
+      input(`${site.origin}/declared-huge`, { maxBytes: 100_000 }),
+      ctx(),
+    );
+    expect(result).toMatchObject({ status: 200, bytes: 100_000, truncated: true });
+    expect(result.text).toBe('y'.repeat(100_000));
+    await expect.poll(() => declaredHugeFinished).toBe(false);
+  });
+
+  it('reads a body of exactly maxBytes whole, with or without Content-Length', async () => {
+    for (const path of ['/declared-7', '/json']) {
+      const result = await fetcher.fetch(input(`${site.origin}${path}`, { maxBytes: 7 }), ctx());
+      expect(result).toMatchObject({ text: '{"a":1}', bytes: 7, truncated: false });
+    }
   });
 
   it('refuses a binary content type', async () => {

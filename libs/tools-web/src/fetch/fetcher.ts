@@ -2,8 +2,9 @@ import type { ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
 import { Agent, request, type Dispatcher } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
 import { bareHost, SsrfGuard, type Resolver } from '../ssrf/guard';
-import { decode, readBounded } from './body';
+import { decode, readBody, readBounded } from './body';
 import { extract } from './extract';
+import { Deadline } from './deadline';
 import { HostLimiter } from './host-limiter';
 import { HttpCache, type CachedResponse } from './http-cache';
 import { RobotsCache } from './robots';
@@ -46,29 +47,6 @@ interface Hop {
   cached?: CachedResponse;
 }
 
-/**
- * The task's signal plus an overall deadline, as one signal that is let go of when the
- * fetch ends: cheaper than `AbortSignal.any`, which leaves a dependant on the parent
- * signal until garbage collection, and a timer that is cleared rather than left to fire.
- */
-function deadline(parent: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  if (parent.aborted) onAbort();
-  else parent.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')),
-    ms,
-  );
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
 /** The redirect target; an unparsable `Location` is the site's fault, not worth a retry. */
 function nextHop(location: string, from: URL): URL {
   try {
@@ -96,16 +74,20 @@ export class WebFetcher {
   private readonly limiter: HostLimiter;
   private readonly robots: RobotsCache;
   private readonly cache = new HttpCache();
-  private readonly userAgent: string;
   private readonly types: Set<string>;
+  /** The headers every request sends, built once. */
+  private readonly headers: Record<string, string>;
 
   constructor(private readonly options: FetchOptions = {}) {
     this.guard = new SsrfGuard({
       allow: options.allow,
       ...(options.resolve ? { resolve: options.resolve } : {}),
     });
-    this.userAgent = options.userAgent ?? 'FanoutBot/0.1 (+https://github.com/fanout)';
     this.types = new Set(options.contentTypes ?? DEFAULT_TYPES);
+    this.headers = {
+      'user-agent': options.userAgent ?? 'FanoutBot/0.1 (+https://github.com/fanout)',
+      accept: [...this.types, '*/*;q=0.1'].join(', '),
+    };
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? 8,
       headersTimeout: options.headersTimeoutMs ?? 15_000,
@@ -124,13 +106,14 @@ export class WebFetcher {
     input: FetchInput,
     context: { signal: AbortSignal },
   ): Promise<FetchOutput> => {
-    const { signal, dispose } = deadline(context.signal, input.timeoutMs);
+    const deadline = new Deadline(context.signal, input.timeoutMs);
+    const { signal } = deadline;
     try {
       return await this.follow(new URL(input.url), input, signal);
     } catch (error) {
       throw toWebError(error, signal, `fetching ${input.url}`);
     } finally {
-      dispose();
+      deadline.dispose();
     }
   };
 
@@ -140,13 +123,12 @@ export class WebFetcher {
   }
 
   private async follow(start: URL, input: FetchInput, signal: AbortSignal): Promise<FetchOutput> {
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined; // made on the first redirect: most fetches have none
     let url = start;
     for (let hop = 0; ; hop += 1) {
-      url.hash = '';
-      if (seen.has(url.href))
+      if (url.hash) url.hash = '';
+      if (seen?.has(url.href))
         throw new WebError(WebErrorCode.RedirectLoop, `redirect loop at ${url.href}`);
-      seen.add(url.href);
       const { response, release } = await this.hop(url, signal);
       try {
         const location = header(response.headers, 'location');
@@ -163,6 +145,7 @@ export class WebFetcher {
               `more than ${hop} redirects from ${start.href}`,
             );
           }
+          (seen ??= new Set()).add(url.href);
           url = nextHop(location, url);
           continue;
         }
@@ -177,26 +160,25 @@ export class WebFetcher {
     url: URL,
     signal: AbortSignal,
   ): Promise<{ response: Hop; release: () => void }> {
-    await this.guard.check(url);
+    const screening = this.guard.screen(url);
+    if (screening) await screening;
     let crawlDelayMs = 0;
     if (this.options.robots !== false) {
-      const verdict = await this.robots.verdict(url, signal);
+      const pending = this.robots.verdict(url, signal);
+      const verdict = pending instanceof Promise ? await pending : pending;
       if (!verdict.allowed) {
         throw new WebError(WebErrorCode.RobotsDisallowed, `robots.txt disallows ${url.href}`);
       }
       crawlDelayMs = verdict.crawlDelayMs ?? 0;
     }
-    const release = await this.limiter.acquire(bareHost(url), signal, crawlDelayMs);
+    const slot = this.limiter.acquire(bareHost(url), signal, crawlDelayMs);
+    const release = slot instanceof Promise ? await slot : slot;
     try {
-      const { entry, headers } = this.cache.validators(url.href);
+      const entry = this.cache.get(url.href);
       const res = await request(url, {
         dispatcher: this.agent,
         signal,
-        headers: {
-          'user-agent': this.userAgent,
-          accept: [...this.types, '*/*;q=0.1'].join(', '),
-          ...headers,
-        },
+        headers: entry ? { ...this.headers, ...HttpCache.validators(entry) } : this.headers,
       });
       const response: Hop = {
         status: res.statusCode,
@@ -252,7 +234,11 @@ export class WebFetcher {
       bytes = response.cached.body.subarray(0, input.maxBytes);
       truncated = response.cached.body.length > input.maxBytes;
     } else {
-      ({ bytes, truncated } = await readBounded(response.body, input.maxBytes));
+      ({ bytes, truncated } = await readBody(
+        response.body,
+        response.headers['content-length'],
+        input.maxBytes,
+      ));
       if (!truncated) {
         this.cache.store(
           url.href,
@@ -271,7 +257,7 @@ export class WebFetcher {
       decode(bytes, response.contentType),
       mime,
       input.extract,
-      url.href,
+      url,
     );
     return {
       url: url.href,
@@ -295,7 +281,7 @@ export class WebFetcher {
       const res = await request(url, {
         dispatcher: this.agent,
         signal,
-        headers: { 'user-agent': this.userAgent },
+        headers: { 'user-agent': this.headers['user-agent'] as string },
       });
       const location = header(res.headers, 'location');
       if (res.statusCode >= 300 && res.statusCode < 400 && location) {

@@ -19,34 +19,70 @@ export class HostLimiter {
     private readonly delayMs: number,
   ) {}
 
-  /** Waits for a slot on `host`; returns the release. Rejects with `CANCELLED` on abort. */
-  async acquire(host: string, signal: AbortSignal, delayMs = this.delayMs): Promise<() => void> {
+  /**
+   * Takes a slot on `host` and returns its release: at once when one is free and no
+   * spacing is due (most fetches, and no reason to wait a turn), else a promise that
+   * waits for both. Rejects with `CANCELLED` on abort.
+   */
+  acquire(
+    host: string,
+    signal: AbortSignal,
+    delayMs = this.delayMs,
+  ): (() => void) | Promise<() => void> {
     const state = this.state(host);
-    if (state.active >= this.concurrency) {
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          state.waiting.splice(state.waiting.indexOf(wake), 1);
-          reject(new WebError(WebErrorCode.Cancelled, `waiting for ${host} was cancelled`));
-        };
-        state.waiting.push(wake);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-    } else state.active += 1;
+    if (state.active >= this.concurrency) return this.queue(host, state, signal, delayMs);
+    state.active += 1;
+    const wait = this.space(state, delayMs);
+    if (wait > 0) return this.sleep(host, state, wait, signal);
+    return this.releaser(host, state);
+  }
+
+  private async queue(
+    host: string,
+    state: HostState,
+    signal: AbortSignal,
+    delayMs: number,
+  ): Promise<() => void> {
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        state.waiting.splice(state.waiting.indexOf(wake), 1);
+        reject(new WebError(WebErrorCode.Cancelled, `waiting for ${host} was cancelled`));
+      };
+      state.waiting.push(wake);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const wait = this.space(state, delayMs);
+    return wait > 0 ? this.sleep(host, state, wait, signal) : this.releaser(host, state);
+  }
+
+  /** Books the next start on the host; how long this one must wait for its turn. */
+  private space(state: HostState, delayMs: number): number {
     const now = Date.now();
     const startAt = Math.max(now, state.nextStartAt);
     state.nextStartAt = startAt + Math.max(delayMs, this.delayMs);
-    if (startAt > now) {
-      try {
-        await abortableSleep(startAt - now, signal);
-      } catch (error) {
-        this.release(host, state);
-        throw error;
-      }
+    return startAt - now;
+  }
+
+  private async sleep(
+    host: string,
+    state: HostState,
+    ms: number,
+    signal: AbortSignal,
+  ): Promise<() => void> {
+    try {
+      await abortableSleep(ms, signal);
+    } catch (error) {
+      this.release(host, state);
+      throw error;
     }
+    return this.releaser(host, state);
+  }
+
+  private releaser(host: string, state: HostState): () => void {
     let released = false;
     return () => {
       if (!released) this.release(host, state);

@@ -25,14 +25,17 @@ export class HttpCache {
     this.entries = new Lru(maxEntries);
   }
 
-  /** The conditional request headers for `url`, with the entry they refer to. */
-  validators(url: string): { entry?: CachedResponse; headers: Record<string, string> } {
-    const entry = this.entries.get(url);
-    if (!entry) return { headers: {} };
+  /** The stored response for `url`, to revalidate. */
+  get(url: string): CachedResponse | undefined {
+    return this.entries.get(url);
+  }
+
+  /** The conditional request headers that revalidate `entry`. */
+  static validators(entry: CachedResponse): Record<string, string> {
     const headers: Record<string, string> = {};
     if (entry.etag) headers['if-none-match'] = entry.etag;
     if (entry.lastModified) headers['if-modified-since'] = entry.lastModified;
-    return { entry, headers };
+    return headers;
   }
 
   /** Keeps a complete 200 response that carries a validator and allows storing. */
@@ -40,6 +43,7 @@ export class HttpCache {
     if (response.status !== 200 || response.body.length > this.maxEntryBytes) return;
     if (!response.etag && !response.lastModified) return;
     if (cacheControl && /no-store/i.test(cacheControl)) return;
-    this.entries.set(url, response);
+    // A copy: the body read may be a view into a larger network buffer, not worth keeping.
+    this.entries.set(url, { ...response, body: Buffer.from(response.body) });
   }
 }

@@ -23,7 +23,7 @@ type Rules = ReturnType<typeof robotsParser> | 'allow-all' | 'disallow-all';
  * cached for a shorter while, so the site can recover).
  */
 export class RobotsCache {
-  private readonly cache: Lru<Promise<Rules>>;
+  private readonly cache: Lru<Entry>;
 
   constructor(
     private readonly load: RobotsLoader,
@@ -34,11 +34,20 @@ export class RobotsCache {
     this.cache = new Lru(1_024, ttlMs);
   }
 
-  /** Whether `url` may be fetched, and how far apart requests to its host should be. */
-  async verdict(url: URL, signal: AbortSignal): Promise<RobotsVerdict> {
-    const rules = await this.rules(url.origin, signal);
-    if (rules === 'allow-all') return { allowed: true };
-    if (rules === 'disallow-all') return { allowed: false };
+  /**
+   * Whether `url` may be fetched, and how far apart requests to its host should be: at
+   * once when the origin's rules are loaded (the common case, and no reason to wait a
+   * turn of the event loop), a promise while they load.
+   */
+  verdict(url: URL, signal: AbortSignal): RobotsVerdict | Promise<RobotsVerdict> {
+    const entry = this.entry(url.origin, signal);
+    if (entry.rules) return this.judge(entry.rules, url);
+    return entry.loading.then((rules) => this.judge(rules, url));
+  }
+
+  private judge(rules: Rules, url: URL): RobotsVerdict {
+    if (rules === 'allow-all') return ALLOWED;
+    if (rules === 'disallow-all') return DISALLOWED;
     const delay = rules.getCrawlDelay(this.userAgent);
     return {
       allowed: rules.isAllowed(url.href, this.userAgent) !== false,
@@ -46,28 +55,46 @@ export class RobotsCache {
     };
   }
 
-  private rules(origin: string, signal: AbortSignal): Promise<Rules> {
+  private entry(origin: string, signal: AbortSignal): Entry {
     const cached = this.cache.get(origin);
     if (cached) return cached;
     const robotsUrl = new URL('/robots.txt', origin);
-    const loading = this.load(robotsUrl, signal).then(
-      ({ status, text }): Rules => {
-        if (status >= 200 && status < 300) return robotsParser(robotsUrl.href, text);
-        if (status >= 400 && status < 500) return 'allow-all';
-        this.cache.set(origin, Promise.resolve('disallow-all'), this.failureTtlMs);
-        return 'disallow-all';
-      },
-      (error: unknown): Rules => {
-        // Nothing cached when the asker gave up or the guard refused: the error is the answer.
-        if (signal.aborted || (error as { code?: unknown }).code === 'SSRF_BLOCKED') {
-          this.cache.delete(origin);
-          throw error;
-        }
-        this.cache.set(origin, Promise.resolve('disallow-all'), this.failureTtlMs);
-        return 'disallow-all';
-      },
+    const failed = (): Rules => {
+      this.cache.set(origin, settled('disallow-all'), this.failureTtlMs);
+      return 'disallow-all';
+    };
+    const entry: Entry = {
+      loading: this.load(robotsUrl, signal).then(
+        ({ status, text }): Rules => {
+          if (status >= 200 && status < 300) return robotsParser(robotsUrl.href, text);
+          if (status >= 400 && status < 500) return 'allow-all';
+          return failed();
+        },
+        (error: unknown): Rules => {
+          // Nothing cached when the asker gave up or the guard refused: the error is the answer.
+          if (signal.aborted || (error as { code?: unknown }).code === 'SSRF_BLOCKED') {
+            this.cache.delete(origin);
+            throw error;
+          }
+          return failed();
+        },
+      ),
+    };
+    entry.loading.then(
+      (rules) => (entry.rules = rules),
+      () => undefined,
     );
-    this.cache.set(origin, loading);
-    return loading;
+    this.cache.set(origin, entry);
+    return entry;
   }
 }
+
+/** An origin's rules: loading, and once loaded, at hand without awaiting. */
+interface Entry {
+  loading: Promise<Rules>;
+  rules?: Rules;
+}
+
+const settled = (rules: Rules): Entry => ({ loading: Promise.resolve(rules), rules });
+const ALLOWED: RobotsVerdict = Object.freeze({ allowed: true });
+const DISALLOWED: RobotsVerdict = Object.freeze({ allowed: false });

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { LinkResolver } from './resolve-link';
 
 /** What one streaming pass over HTML yields. */
 export interface Scanned {
@@ -52,12 +53,13 @@ export function squeeze(text: string): string {
  * several times cheaper than parsing a document, which is what keeps 'text' and 'html'
  * extraction close to the cost of the transfer itself. `wantText` false skips the text.
  */
-export function scanHtml(html: string, base: string, wantText = true): Scanned {
+export function scanHtml(html: string, base: string | URL, wantText = true): Scanned {
   let title = '';
   let inTitle = false;
   let skipDepth = 0;
   const text: string[] = [];
   const links = new Set<string>();
+  const resolver = new LinkResolver(base);
   const parser = new Parser(
     {
       onopentag(name, attributes) {
@@ -65,15 +67,8 @@ export function scanHtml(html: string, base: string, wantText = true): Scanned {
         else if (SKIP.has(name)) skipDepth += 1;
         else if (wantText && BLOCK.has(name)) text.push('\n');
         if (name === 'a' && attributes.href !== undefined) {
-          try {
-            const url = new URL(attributes.href, base);
-            if (url.protocol === 'http:' || url.protocol === 'https:') {
-              url.hash = '';
-              links.add(url.href);
-            }
-          } catch {
-            // an unparsable href is not a link
-          }
+          const link = resolver.resolve(attributes.href);
+          if (link !== undefined) links.add(link);
         }
       },
       ontext(data) {

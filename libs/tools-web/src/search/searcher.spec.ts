@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultOf } from '../testing/drain';
 import { serve, type TestServer } from '../testing/serve';
 import { brave, genericJson, searxng } from './providers';
 import { WebSearcher } from './searcher';
@@ -74,7 +75,7 @@ describe('web.search', () => {
     });
 
   it('returns canonical, deduplicated results ranked in the provider order', async () => {
-    const result = await searcher().search(ask('rust async'), ctx());
+    const result = await resultOf(searcher().search(ask('rust async'), ctx()));
     expect(result.provider).toBe('searxng');
     expect(result.results).toEqual([
       {
@@ -105,12 +106,14 @@ describe('web.search', () => {
 
   it('keeps only the domains asked for and drops the excluded ones', async () => {
     const s = searcher();
-    const kept = await s.search(ask('domains', { domains: ['example.com'] }), ctx());
+    const kept = await resultOf(s.search(ask('domains', { domains: ['example.com'] }), ctx()));
     expect(kept.results.map((r) => r.url)).toEqual([
       'https://docs.example.com/guide?id=2',
       'https://www.example.com/',
     ]);
-    const dropped = await s.search(ask('domains', { exclude: ['docs.example.com'] }), ctx());
+    const dropped = await resultOf(
+      s.search(ask('domains', { exclude: ['docs.example.com'] }), ctx()),
+    );
     expect(dropped.results.map((r) => r.rank)).toEqual([1, 2]);
   });
 
@@ -118,26 +121,26 @@ describe('web.search', () => {
     const s = searcher();
     const before = queries.length;
     await Promise.all([
-      s.search(ask('  Cache   Me “please” '), ctx()),
-      s.search(ask('cache me "please"'), ctx()),
+      resultOf(s.search(ask('  Cache   Me “please” '), ctx())),
+      resultOf(s.search(ask('cache me "please"'), ctx())),
     ]);
-    await s.search(ask('CACHE ME " please "'), ctx());
+    await resultOf(s.search(ask('CACHE ME " please "'), ctx()));
     expect(queries.length - before).toBe(1);
     expect(queries.at(-1)).toBe('cache me "please"');
   });
 
   it('maps 429 to retryable RATE_LIMITED with retryAfterMs, 5xx to retryable, 4xx to final', async () => {
     const s = searcher();
-    await expect(s.search(ask('slow down'), ctx())).rejects.toMatchObject({
+    await expect(resultOf(s.search(ask('slow down'), ctx()))).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       retryable: true,
       retryAfterMs: 3_000,
     });
-    await expect(s.search(ask('broken'), ctx())).rejects.toMatchObject({
+    await expect(resultOf(s.search(ask('broken'), ctx()))).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
       retryable: true,
     });
-    await expect(s.search(ask('bad request'), ctx())).rejects.toMatchObject({
+    await expect(resultOf(s.search(ask('bad request'), ctx()))).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
       retryable: false,
     });
@@ -146,28 +149,32 @@ describe('web.search', () => {
   it('does not cache a failure', async () => {
     const s = searcher();
     const before = queries.length;
-    await expect(s.search(ask('broken'), ctx())).rejects.toThrow();
-    await expect(s.search(ask('broken'), ctx())).rejects.toThrow();
+    await expect(resultOf(s.search(ask('broken'), ctx()))).rejects.toThrow();
+    await expect(resultOf(s.search(ask('broken'), ctx()))).rejects.toThrow();
     expect(queries.length - before).toBe(2);
   });
 
   it('talks to Brave and to a generic JSON endpoint described by config', async () => {
     const s = searcher();
-    expect((await s.search(ask('q', { provider: 'brave' }), ctx())).results).toMatchObject([
-      { url: 'https://brave.example/a', snippet: 'from brave', provider: 'brave' },
-    ]);
-    expect((await s.search(ask('q', { provider: 'generic' }), ctx())).results).toMatchObject([
-      { url: 'https://g.example/x', title: 'X', snippet: 'generic', rank: 1 },
-    ]);
+    expect(
+      (await resultOf(s.search(ask('q', { provider: 'brave' }), ctx()))).results,
+    ).toMatchObject([{ url: 'https://brave.example/a', snippet: 'from brave', provider: 'brave' }]);
+    expect(
+      (await resultOf(s.search(ask('q', { provider: 'generic' }), ctx()))).results,
+    ).toMatchObject([{ url: 'https://g.example/x', title: 'X', snippet: 'generic', rank: 1 }]);
   });
 
   it("runs a search tagged with a category in that category's share of the pool", async () => {
-    const result = await searcher().search(ask('categorised', { category: 'security' }), ctx());
+    const result = await resultOf(
+      searcher().search(ask('categorised', { category: 'security' }), ctx()),
+    );
     expect(result.results).toHaveLength(3);
   });
 
   it('refuses an unknown provider', async () => {
-    await expect(searcher().search(ask('q', { provider: 'nope' }), ctx())).rejects.toMatchObject({
+    await expect(
+      resultOf(searcher().search(ask('q', { provider: 'nope' }), ctx())),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
   });
@@ -183,7 +190,7 @@ describe('web.search', () => {
           },
         ],
       });
-      await expect(s.search(ask('q'), ctx())).rejects.toMatchObject({
+      await expect(resultOf(s.search(ask('q'), ctx()))).rejects.toMatchObject({
         code: 'TIMEOUT',
         retryable: true,
       });

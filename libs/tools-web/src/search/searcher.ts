@@ -1,8 +1,10 @@
 import type { ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
 import { toWebError, WebError, WebErrorCode } from '../errors';
 import { Lru } from '../fetch/lru';
+import { inArrivalOrder } from './arrivals';
 import { canonicalUrl, onDomain } from './canonical-url';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
+import { clusterByDomain, reciprocalRankFusion } from './fusion';
 import { normalizeQuery } from './normalize-query';
 import type { RawResult, SearchProvider } from './provider';
 
@@ -21,50 +23,113 @@ export interface SearchOptions {
   concurrency?: number;
   /** Each category's share of `concurrency`; see `DEFAULT_CATEGORY_SHARES`. */
   shares?: Readonly<Record<string, number>>;
+  /**
+   * The providers a search that names none goes to, all at once; their lists are merged
+   * by canonical URL and ranked by reciprocal rank fusion, so what several engines agree
+   * on comes first. Default: the default provider alone.
+   */
+  fanOut?: readonly string[];
+  /**
+   * At most this many results per site ahead of every other site's (`clusterByDomain`),
+   * so one domain cannot fill the page. Default: no limit.
+   */
+  perDomain?: number;
 }
+
+type SearchResult = SearchOutput['results'][number];
 
 /**
  * `web.search` over pluggable providers. Queries are normalised and cached with a TTL
  * (and concurrent asks for the same query share one request), so a batch that asks the
  * same thing in many tasks costs the provider one call. Results are canonicalised,
- * deduplicated, filtered by domain and ranked 1..n in the provider's order. Provider
- * calls share a `CategoryPool`, so each query category keeps its share of the slots.
+ * deduplicated, filtered by domain and ranked 1..n in the provider's order; a search
+ * fanned out to several providers streams each new result as its provider answers and
+ * returns them fused. Provider calls share a `CategoryPool`, so each query category
+ * keeps its share of the slots.
  */
 export class WebSearcher {
   private readonly providers = new Map<string, SearchProvider>();
   private readonly cache: Lru<Promise<RawResult[]>>;
   private readonly defaultProvider: string | undefined;
   private readonly pool: CategoryPool;
+  private readonly fanOut: readonly string[];
+  private readonly perDomain: number | undefined;
 
   constructor(options: SearchOptions) {
     for (const provider of options.providers) this.providers.set(provider.name, provider);
     this.defaultProvider = options.defaultProvider ?? options.providers[0]?.name;
     this.cache = new Lru(options.maxEntries ?? 1_000, options.ttlMs ?? 600_000);
     this.pool = new CategoryPool(options.concurrency ?? 16, options.shares);
+    const unknown = options.fanOut?.filter((name) => !this.providers.has(name)) ?? [];
+    if (unknown.length > 0)
+      throw new Error(`fanOut names unknown providers: ${unknown.join(', ')}`);
+    this.fanOut = options.fanOut?.length ? options.fanOut : [];
+    this.perDomain = options.perDomain;
   }
 
-  /** The tool. */
-  readonly search = async (
+  /**
+   * The tool. Streams each result the first time any provider returns it (ranked as that
+   * provider ranked it), and returns the whole list: one provider's in its order, several
+   * providers' fused. With several, the search fails only when every provider does.
+   */
+  readonly search = (
     input: SearchInput,
     context: { signal: AbortSignal },
-  ): Promise<SearchOutput> => {
-    const name = input.provider ?? this.defaultProvider;
-    const provider = name ? this.providers.get(name) : undefined;
-    if (!provider) {
-      throw new WebError(
-        WebErrorCode.InvalidInput,
-        `no search provider ${name ?? ''} is configured`.trim(),
-      );
-    }
+  ): AsyncGenerator<SearchResult, SearchOutput, void> => this.run(input, context);
+
+  private async *run(
+    input: SearchInput,
+    { signal }: { signal: AbortSignal },
+  ): AsyncGenerator<SearchResult, SearchOutput, void> {
+    const providers = this.choose(input.provider);
     const query = normalizeQuery(input.query);
     const category = input.category ?? UNCATEGORISED;
-    const raw = await this.ask(provider, query, input.count, category, context.signal);
+    const lists: (SearchResult[] | undefined)[] = providers.map(() => undefined);
+    const errors: unknown[] = [];
+    const streamed = new Set<string>();
+    const asking = providers.map((provider) =>
+      this.ask(provider, query, input.count, category, signal),
+    );
+    for await (const arrival of inArrivalOrder(asking)) {
+      if ('error' in arrival) {
+        errors[arrival.index] = arrival.error;
+        continue;
+      }
+      const provider = providers[arrival.index] as SearchProvider;
+      const list = this.shape(arrival.value, input, provider.name);
+      lists[arrival.index] = list;
+      for (const result of list) {
+        if (streamed.has(result.url)) continue;
+        streamed.add(result.url);
+        yield result;
+      }
+    }
+    if (signal.aborted) throw toWebError(undefined, signal, 'search');
+    const answered = lists.flatMap((list, i) => (list ? [{ list, name: providers[i]?.name }] : []));
+    if (answered.length === 0) throw errors.find((error) => error !== undefined);
+    const ranked =
+      answered.length === 1
+        ? (answered[0]?.list ?? [])
+        : reciprocalRankFusion(answered.map(({ list }) => list)).slice(0, input.count);
     return {
       query: input.query,
-      provider: provider.name,
-      results: this.shape(raw, input, provider.name),
+      provider: answered.map(({ name }) => name).join('+'),
+      results: this.perDomain ? clusterByDomain(ranked, this.perDomain) : ranked,
     };
-  };
+  }
+
+  /** The provider the input names, else the fan-out list, else the default provider. */
+  private choose(name: string | undefined): SearchProvider[] {
+    const names = name ? [name] : this.fanOut.length ? this.fanOut : [this.defaultProvider];
+    return names.map((wanted) => {
+      const provider = wanted ? this.providers.get(wanted) : undefined;
+      if (provider) return provider;
+      throw new WebError(
+        WebErrorCode.InvalidInput,
+        `no search provider ${wanted ?? ''} is configured`.trim(),
+      );
+    });
+  }
 
   private ask(
     provider: SearchProvider,

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { WebError, WebErrorCode } from '../errors';
+import { Lru } from '../fetch/lru';
 import { blockedReason, hostAllowed, parseAllowList, type AllowList } from './address-policy';
 
 /** Resolves a host name to every address it has, like `dns.lookup(host, { all: true })`. */
@@ -28,7 +29,8 @@ type LookupCallback = (
 
 /** The host of a parsed URL as the resolver and policy want it: lower case, no brackets. */
 export function bareHost(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const { hostname } = url; // already lower case, for every special scheme
+  return hostname.charCodeAt(0) === 91 /* [ */ ? hostname.slice(1, -1) : hostname;
 }
 
 function blocked(message: string): WebError {
@@ -45,6 +47,13 @@ function blocked(message: string): WebError {
 export class SsrfGuard {
   private readonly allow: AllowList;
   private readonly resolver: Resolver;
+  /**
+   * The verdict on each address literal seen (empty when allowed): a literal always gets
+   * the same one, and parsing and matching it against every range on each hop of each
+   * fetch is most of what a check of a literal costs. Names are not cached: they are
+   * resolved again on every check, as the answer may have changed.
+   */
+  private readonly literals = new Lru<string>(4_096);
 
   constructor(options: SsrfOptions = {}) {
     this.allow = parseAllowList(options.allow);
@@ -53,19 +62,31 @@ export class SsrfGuard {
 
   /** Throws `SSRF_BLOCKED` unless `url` is http(s) to an address the policy allows. */
   async check(url: URL): Promise<void> {
+    await this.screen(url);
+  }
+
+  /**
+   * `check` for the fetch path: throws at once when the URL alone decides (scheme,
+   * credentials, an address literal), returns undefined when it passes without asking
+   * DNS, and a promise only when a name must be resolved, so most hops wait no turn.
+   */
+  screen(url: URL): Promise<void> | undefined {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw blocked(`scheme ${url.protocol} is not allowed`);
     }
     if (url.username || url.password) throw blocked('credentials in URLs are not allowed');
     const host = bareHost(url);
-    if (ipaddr.isValid(host)) {
-      const reason = blockedReason(host, this.allow);
-      if (reason) throw blocked(`${url.origin}: ${reason}`);
-      return;
+    let reason = this.literals.get(host);
+    if (reason === undefined && ipaddr.isValid(host)) {
+      reason = blockedReason(host, this.allow) ?? '';
+      this.literals.set(host, reason);
     }
-    if (hostAllowed(host, this.allow)) return;
-    const addresses = await this.resolve(host);
-    this.judge(host, addresses);
+    if (reason !== undefined) {
+      if (reason) throw blocked(`${url.origin}: ${reason}`);
+      return undefined;
+    }
+    if (hostAllowed(host, this.allow)) return undefined;
+    return this.resolve(host).then((addresses) => this.judge(host, addresses));
   }
 
   /** A `net.connect` lookup that resolves, then refuses if any answer is not allowed. */
