@@ -34,6 +34,19 @@ describe('fanout run without a NATS URL (the embedded mode)', () => {
     expect(reads.length).toBe(document.results['find/libs'].files.length);
   });
 
+  it('fanout call without a NATS URL runs one tool call on an embedded Fanout too', async () => {
+    const input = JSON.stringify({
+      root: '.',
+      pattern: 'Publish from any NATS client',
+      include: ['README.md'],
+    });
+    const run = await runFanout(['call', 'code.grep', '--input', input, '--json'], EMBEDDED);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ tool: 'code.grep', status: 'succeeded', error: null });
+    expect(document.result.matches.map((m: { path: string }) => m.path)).toContain('README.md');
+  });
+
   it('exits 3 with install hints and no stack trace when there is no nats-server to embed', async () => {
     const run = await runFanout(['run', EXAMPLE], {
       ...EMBEDDED,

@@ -12,7 +12,8 @@ Commands:
                            --json  one JSON document {summary, results} on stdout
                            --out <file>  also write that document to a file
                            --strict  a degraded workflow counts as failed
-  call <tool>            run one tool call: --input '<json>' | --input @file [--json]
+  call <tool>            run one tool call: --input '<json>' | --input @file [--json];
+                         like run, embedded without --nats or $NATS_URL
   validate <file>        check a workflow (YAML or JSON); every error with its location
   up                     run services in the foreground until SIGTERM (what a container runs)
                            --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker

@@ -1,6 +1,6 @@
 import type { Args } from '../cli';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { argument, integer, priority, readUserFile, withClient } from './common';
+import { argument, integer, priority, readUserFile, withServices } from './common';
 
 /** `--input '<json>'` or `--input @file`, which must hold a JSON object. */
 async function readInput(raw: string | undefined): Promise<Record<string, unknown>> {
@@ -19,14 +19,15 @@ async function readInput(raw: string | undefined): Promise<Record<string, unknow
 }
 
 /**
- * `fanout call <tool> --input ...`: one tool call. With `--json`, stdout is exactly one
+ * `fanout call <tool> --input ...`: one tool call, on the running services or, without a
+ * NATS URL, on an embedded Fanout as `run` does. With `--json`, stdout is exactly one
  * document `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
  */
 export default async function call(args: Args): Promise<ExitCode> {
   const tool = argument(args, 'tool name');
   const input = await readInput(args.values.input);
   const timeoutMs = integer(args, 'timeout');
-  const outcome = await withClient(args, (client) =>
+  const outcome = await withServices(args, (client) =>
     client.call(tool, input, { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) }),
   );
   const ok = outcome.status === 'succeeded';

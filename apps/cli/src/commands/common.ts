@@ -62,3 +62,23 @@ export async function withClient<T>(
     await client.close();
   }
 }
+
+/**
+ * {@link withClient} on the services at `--nats` or `NATS_URL`; with neither, on an
+ * embedded Fanout (its own nats-server and every service in this process) started for
+ * `use` and stopped after it. What `run` and `call` work through.
+ */
+export async function withServices<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
+  const natsUrl = args.values.nats ?? process.env['NATS_URL'];
+  if (natsUrl) return withClient(args, use, natsUrl);
+  const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
+  if (!args.values.json) {
+    process.stderr.write('fanout: no NATS URL given; starting an embedded Fanout\n');
+  }
+  const embedded = await startEmbeddedFanout(args.values.prefix ?? 'fanout');
+  try {
+    return await withClient(args, use, embedded.natsUrl);
+  } finally {
+    await embedded.stop();
+  }
+}

@@ -8,7 +8,7 @@ import { printProblems } from '../render/problems';
 import { ProgressDisplay } from '../render/progress';
 import { stallHint } from '../render/stall-hint';
 import { summaryText } from '../render/summary';
-import { argument, integer, priority, readUserFile, withClient } from './common';
+import { argument, integer, priority, readUserFile, withServices } from './common';
 import { exitFor } from './outcome';
 
 /**
@@ -28,17 +28,7 @@ export default async function run(args: Args): Promise<ExitCode> {
     printProblems(file, checked.errors);
     return Exit.usage;
   }
-  const natsUrl = args.values.nats ?? process.env['NATS_URL'];
-  if (natsUrl) return withClient(args, (client) => follow(client, text, args), natsUrl);
-  const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
-  const quiet = args.values.json === true;
-  if (!quiet) process.stderr.write('fanout: no NATS URL given; starting an embedded Fanout\n');
-  const embedded = await startEmbeddedFanout(args.values.prefix ?? 'fanout');
-  try {
-    return await withClient(args, (client) => follow(client, text, args), embedded.natsUrl);
-  } finally {
-    await embedded.stop();
-  }
+  return withServices(args, (client) => follow(client, text, args));
 }
 
 /** Submits the workflow and follows it to its end: the display, the document, the exit code. */
