@@ -24,7 +24,8 @@ const searchResult = z.object({
 
 export const WebSearch = defineTool({
   name: 'web.search',
-  description: 'queries a search provider and returns deduplicated, ranked results',
+  description:
+    'queries a search provider (or several at once where the deployment fans out, fused by reciprocal rank) and returns deduplicated, ranked results, each streamed as it first arrives',
   input: z.strictObject({
     query: z.string().min(1).max(2_000),
     provider: z.string().optional(),
