@@ -12,9 +12,9 @@ export default async function up(args: Args): Promise<ExitCode> {
     import('@fanout/services'),
     import('@fanout/client'),
   ]);
-  const names = args.values.only?.split(',').map((name) => name.trim()) ?? SERVICE_NAMES;
-  const unknown = names.filter((name) => !isServiceName(name));
-  if (unknown.length > 0 || names.length === 0) {
+  const asked = args.values.only?.split(',').map((name) => name.trim()) ?? SERVICE_NAMES;
+  const names = asked.filter(isServiceName);
+  if (names.length !== asked.length || names.length === 0) {
     throw new UsageError(
       `--only takes service names from ${SERVICE_NAMES.join(', ')}; got "${args.values.only}"`,
     );
@@ -35,10 +35,7 @@ export default async function up(args: Args): Promise<ExitCode> {
   });
   const apps = [];
   try {
-    for (const name of names) {
-      if (!isServiceName(name)) continue;
-      apps.push(await bootService(name, { env }));
-    }
+    for (const name of names) apps.push(await bootService(name, { env }));
     process.stderr.write(`fanout: up: ${names.join(', ')} on ${servers.join(',')}\n`);
     const signal = await stopped;
     process.stderr.write(`fanout: ${signal}, draining ${names.join(', ')}\n`);
