@@ -7,6 +7,7 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   SimpleSpanProcessor,
   type SpanProcessor,
@@ -28,7 +29,7 @@ export interface Telemetry {
  * AsyncLocalStorage context manager are always registered, so a trace crosses NATS
  * (through message headers) and `await`s even where no collector runs, as in tests;
  * spans leave the process over OTLP/HTTP (Jaeger accepts it) only when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and are not even recorded when it is not.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (!options.serviceName) {
@@ -45,6 +46,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors,
+    // With nowhere to send spans, none is recorded: ids are still made and passed on, so
+    // logs keep their trace ids and a trace still crosses NATS, but a span costs nothing.
+    // A deployment exports from every service or from none.
+    ...(spanProcessors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
   });
   // A provider registered earlier in this process (another startTelemetry) would win.
   trace.disable();

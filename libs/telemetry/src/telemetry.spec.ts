@@ -102,9 +102,24 @@ describe('telemetry', () => {
       propagation.inject(context.active(), carrier);
       span.end();
     });
-    expect(carrier['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    // Flags 00: with no exporter nothing is recorded, yet the ids travel all the same.
+    expect(carrier['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
     const extracted = trace.getSpanContext(propagation.extract(context.active(), carrier));
     expect(extracted?.traceId).toBe(traceId);
+  });
+
+  it('records no span when there is nowhere to send it, and records them when there is', async () => {
+    telemetry = startTelemetry({ serviceName: 'sampling-test', env: {} });
+    const unsent = trace.getTracer('test').startSpan('work');
+    expect(unsent.isRecording()).toBe(false);
+    expect(unsent.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    unsent.end();
+    await telemetry.shutdown();
+    const exporter = new InMemorySpanExporter();
+    telemetry = startTelemetry({ serviceName: 'sampling-test', exporter, env: {} });
+    const sent = trace.getTracer('test').startSpan('work');
+    expect(sent.isRecording()).toBe(true);
+    sent.end();
   });
 
   it('sends spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT when it is set', async () => {
