@@ -11,6 +11,8 @@ export interface WebConfig {
   fanOut?: string[];
   /** At most this many results per site ahead of the others. */
   perDomain?: number;
+  /** Requests per second, by provider name. */
+  rates?: Record<string, number>;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface WebConfig {
  * - `FANOUT_SEARCH_FANOUT` — comma-separated providers every search naming none goes to,
  *   their results fused (`all` for every configured one);
  * - `FANOUT_SEARCH_PER_DOMAIN` — at most this many results per site ahead of the others;
+ * - `FANOUT_SEARCH_RATES` — requests per second by provider, e.g. `searxng=5,brave=1`
+ *   (default: `brave=1`, the free plan's limit; a 429's `Retry-After` is always honoured);
  * - `FANOUT_WEB_ALLOW` — comma-separated SSRF allow-list (CIDRs, hosts). FOR TESTS ONLY:
  *   it opens the guard to the addresses named, e.g. `127.0.0.0/8` for loopback servers;
  * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing.
@@ -39,7 +43,9 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
       ? providers.map((provider) => provider.name)
       : (env.FANOUT_SEARCH_FANOUT ?? '').split(',').filter(Boolean);
   const perDomain = number(env.FANOUT_SEARCH_PER_DOMAIN);
+  const rates = { brave: 1, ...parseRates(env.FANOUT_SEARCH_RATES ?? '') };
   return {
+    rates,
     providers,
     ...(env.FANOUT_SEARCH_PROVIDER ? { defaultProvider: env.FANOUT_SEARCH_PROVIDER } : {}),
     ...(fanOut.length ? { fanOut } : {}),
@@ -50,4 +56,18 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
       perHostConcurrency: number(env.FANOUT_WEB_PER_HOST),
     },
   };
+}
+
+/** `name=rate,…` into a map; a malformed entry is a configuration error, said plainly. */
+function parseRates(text: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const entry of text.split(',').filter(Boolean)) {
+    const [name, raw] = entry.split('=');
+    const rate = Number(raw);
+    if (!name || !(rate > 0)) {
+      throw new Error(`FANOUT_SEARCH_RATES: "${entry}" is not name=requests-per-second`);
+    }
+    rates[name.trim()] = rate;
+  }
+  return rates;
 }

@@ -40,6 +40,7 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
     ...(config.defaultProvider ? { defaultProvider: config.defaultProvider } : {}),
     ...(config.fanOut ? { fanOut: config.fanOut } : {}),
     ...(config.perDomain ? { perDomain: config.perDomain } : {}),
+    ...(config.rates ? { rates: config.rates } : {}),
   });
   return {
     'web.search': searcher.search,

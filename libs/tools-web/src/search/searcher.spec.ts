@@ -23,12 +23,16 @@ const RESULTS = [
 describe('web.search', () => {
   let server: TestServer;
   const queries: string[] = [];
+  /** When each query reached the server. */
+  const arrivedAt = new Map<string, number>();
   beforeAll(async () => {
     server = await serve({
       '/search': (req, res) => {
         const q = new URL(req.url!, 'http://x').searchParams.get('q') ?? '';
         queries.push(q);
+        arrivedAt.set(q, Date.now());
         if (q === 'slow down') return void res.writeHead(429, { 'retry-after': '3' }).end();
+        if (q === 'pause a second') return void res.writeHead(429, { 'retry-after': '1' }).end();
         if (q === 'broken') return void res.writeHead(503).end();
         if (q === 'bad request') return void res.writeHead(400).end();
         res
@@ -58,8 +62,9 @@ describe('web.search', () => {
   });
   afterAll(async () => server?.close());
 
-  const searcher = () =>
+  const searcher = (rates?: Record<string, number>) =>
     new WebSearcher({
+      ...(rates ? { rates } : {}),
       providers: [
         searxng(server.origin),
         brave('key', `${server.origin}/res/v1/`),
@@ -130,20 +135,51 @@ describe('web.search', () => {
   });
 
   it('maps 429 to retryable RATE_LIMITED with retryAfterMs, 5xx to retryable, 4xx to final', async () => {
-    const s = searcher();
-    await expect(resultOf(s.search(ask('slow down'), ctx()))).rejects.toMatchObject({
+    // A searcher each: after the 429 its provider is held for the Retry-After.
+    await expect(resultOf(searcher().search(ask('slow down'), ctx()))).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       retryable: true,
       retryAfterMs: 3_000,
     });
-    await expect(resultOf(s.search(ask('broken'), ctx()))).rejects.toMatchObject({
+    await expect(resultOf(searcher().search(ask('broken'), ctx()))).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
       retryable: true,
     });
-    await expect(resultOf(s.search(ask('bad request'), ctx()))).rejects.toMatchObject({
+    await expect(resultOf(searcher().search(ask('bad request'), ctx()))).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
       retryable: false,
     });
+  });
+
+  it("spaces calls to a provider by its rate, whatever the pool's width", async () => {
+    const s = searcher({ searxng: 5 }); // one call every 200 ms
+    const asked = ['paced one', 'paced two', 'paced three'];
+    await Promise.all(asked.map((q) => resultOf(s.search(ask(q), ctx()))));
+    const times = asked.map((q) => arrivedAt.get(q)!).sort((a, b) => a - b);
+    // Timers may fire a little early; never a whole turn early.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(180);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(180);
+  });
+
+  it("holds a provider for a 429's Retry-After, for every search that follows", async () => {
+    const s = searcher();
+    await expect(resultOf(s.search(ask('pause a second'), ctx()))).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 1_000,
+    });
+    const refusedAt = arrivedAt.get('pause a second')!;
+    const after = await resultOf(s.search(ask('after the pause'), ctx()));
+    expect(after.results.length).toBeGreaterThan(0);
+    expect(arrivedAt.get('after the pause')! - refusedAt).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a cancelled task stops waiting for its turn at a paced provider', async () => {
+    const s = searcher({ searxng: 0.2 }); // one call every 5 s
+    await resultOf(s.search(ask('first of the slow'), ctx()));
+    const controller = new AbortController();
+    const waiting = resultOf(s.search(ask('second of the slow'), { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
   it('does not cache a failure', async () => {

@@ -6,6 +6,7 @@ import { canonicalUrl, onDomain } from './canonical-url';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
 import { clusterByDomain, reciprocalRankFusion } from './fusion';
 import { normalizeQuery } from './normalize-query';
+import { ProviderPacer } from './provider-pacer';
 import type { RawResult, SearchProvider } from './provider';
 
 type SearchInput = ToolParamsOf<'web.search'>;
@@ -34,6 +35,12 @@ export interface SearchOptions {
    * so one domain cannot fill the page. Default: no limit.
    */
   perDomain?: number;
+  /**
+   * Requests per second each provider allows, by name (Brave's free plan: 1). Calls to a
+   * provider are spaced to stay under it, and a 429's `Retry-After` holds the provider
+   * for every task. Default: no limit but `Retry-After`.
+   */
+  rates?: Readonly<Record<string, number>>;
 }
 
 type SearchResult = SearchOutput['results'][number];
@@ -45,7 +52,7 @@ type SearchResult = SearchOutput['results'][number];
  * deduplicated, filtered by domain and ranked 1..n in the provider's order; a search
  * fanned out to several providers streams each new result as its provider answers and
  * returns them fused. Provider calls share a `CategoryPool`, so each query category
- * keeps its share of the slots.
+ * keeps its share of the slots, and keep to each provider's rate (`ProviderPacer`).
  */
 export class WebSearcher {
   private readonly providers = new Map<string, SearchProvider>();
@@ -54,6 +61,7 @@ export class WebSearcher {
   private readonly pool: CategoryPool;
   private readonly fanOut: readonly string[];
   private readonly perDomain: number | undefined;
+  private readonly pacer: ProviderPacer;
 
   constructor(options: SearchOptions) {
     for (const provider of options.providers) this.providers.set(provider.name, provider);
@@ -65,6 +73,7 @@ export class WebSearcher {
       throw new Error(`fanOut names unknown providers: ${unknown.join(', ')}`);
     this.fanOut = options.fanOut?.length ? options.fanOut : [];
     this.perDomain = options.perDomain;
+    this.pacer = new ProviderPacer(options.rates);
   }
 
   /**
@@ -145,12 +154,31 @@ export class WebSearcher {
     // does not fail every task waiting on it; each asker stops waiting on its own signal.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 30_000);
-    const asking = this.pool
-      .run(category, controller.signal, () => provider.search(query, count, controller.signal))
-      .finally(() => clearTimeout(timer));
+    const asking = this.paced(provider, controller.signal, () =>
+      this.pool.run(category, controller.signal, () =>
+        provider.search(query, count, controller.signal),
+      ),
+    ).finally(() => clearTimeout(timer));
     this.cache.set(key, asking);
     asking.catch(() => this.cache.delete(key));
     return abortable(asking, signal);
+  }
+
+  /** `call` on `provider`'s turn; a 429 with `Retry-After` holds the provider for everyone. */
+  private async paced<T>(
+    provider: SearchProvider,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    await this.pacer.turn(provider.name, signal);
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof WebError && error.retryAfterMs !== undefined) {
+        this.pacer.hold(provider.name, error.retryAfterMs);
+      }
+      throw error;
+    }
   }
 
   private shape(raw: RawResult[], input: SearchInput, provider: string): SearchOutput['results'] {
