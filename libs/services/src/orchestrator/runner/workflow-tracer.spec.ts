@@ -6,6 +6,13 @@ import type { WorkflowEvent } from '@fanout/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowTracer } from './workflow-tracer';
 
+/**
+ * Event times are epoch milliseconds. A real one here: OpenTelemetry reads a number below
+ * the process's uptime as a `performance.now()` reading, so a toy time like 1000 would
+ * come back shifted by the time origin once the test process has run for a second.
+ */
+const T0 = Date.UTC(2026, 0, 1);
+
 describe('WorkflowTracer', () => {
   const exporter = new InMemorySpanExporter();
   let telemetry: Telemetry;
@@ -28,7 +35,7 @@ describe('WorkflowTracer', () => {
       type: 'Submit',
       workflowId: 'wf-trace',
       priority: 2,
-      now: 1_000,
+      now: T0,
       definition: {
         phases: [
           { id: 'a', tasks: [{ id: 'x', tool: 'noop' }] },
@@ -43,7 +50,7 @@ describe('WorkflowTracer', () => {
       attempt: 1,
       worker: 'w',
       outcome: { kind: 'succeeded', result: {}, durationMs: 1 },
-      now: 1_010,
+      now: T0 + 10,
     });
     run({
       type: 'Report',
@@ -51,7 +58,7 @@ describe('WorkflowTracer', () => {
       attempt: 1,
       worker: 'w',
       outcome: { kind: 'succeeded', result: {}, durationMs: 1 },
-      now: 1_020,
+      now: T0 + 20,
     });
 
     const spans = exporter.getFinishedSpans();
@@ -72,6 +79,6 @@ describe('WorkflowTracer', () => {
       byName.get('phase a')!.spanContext().spanId,
     );
     expect(handedToWorker?.spanId).toBe(byName.get('task a/x')!.spanContext().spanId);
-    expect(root.startTime[0] * 1000 + root.startTime[1] / 1e6).toBe(1_000);
+    expect(root.startTime[0] * 1000 + root.startTime[1] / 1e6).toBe(T0);
   });
 });
