@@ -1,17 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { subjects, type ReportTask } from '@fanout/contracts';
-import {
-  commandLevels,
-  connectNats,
-  decodeCommand,
-  ensureTopology,
-  natsConfigFromEnv,
-  PriorityConsumer,
-  TaskQueue,
-} from '@fanout/messaging';
+import { subjects } from '@fanout/contracts';
+import { connectNats, ensureTopology, natsConfigFromEnv, TaskQueue } from '@fanout/messaging';
 import { startNats, startService, type NatsServer } from '@fanout/testing';
+import { ReportLog } from '@fanout/worker-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('bash-worker, as a process', () => {
@@ -30,18 +23,9 @@ describe('bash-worker, as a process', () => {
   it('runs a bash.exec task in its workspace, refuses a denied one, and exits 0 on SIGTERM', async () => {
     const names = subjects(`bw${process.pid}`);
     const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
-    const reports: ReportTask[] = [];
     await ensureTopology(connection, { prefix: names.prefix });
-    const reader = await PriorityConsumer.create(connection, {
-      stream: names.streams.commands,
-      levels: commandLevels(names, 'test_reports'),
-      concurrency: 1,
-    });
-    reader.start(async (message) => {
-      const command = decodeCommand(message);
-      if (command.type === 'task.report') reports.push(command);
-      message.ack();
-    });
+    const reader = await ReportLog.open(connection, names);
+    const { reports } = reader;
 
     const worker = startService(nats.url, names.prefix, 'bash-worker');
     try {

@@ -1,16 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subjects, type ReportTask } from '@fanout/contracts';
-import {
-  commandLevels,
-  connectNats,
-  decodeCommand,
-  ensureTopology,
-  natsConfigFromEnv,
-  PriorityConsumer,
-  TaskQueue,
-} from '@fanout/messaging';
+import { subjects } from '@fanout/contracts';
+import { connectNats, ensureTopology, natsConfigFromEnv, TaskQueue } from '@fanout/messaging';
 import { startNats, startService, type NatsServer } from '@fanout/testing';
+import { ReportLog } from '@fanout/worker-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('web-worker, as a process', () => {
@@ -36,18 +29,9 @@ describe('web-worker, as a process', () => {
   it('runs a web.fetch task against a loopback page, reports the success, and exits 0 on SIGTERM', async () => {
     const names = subjects(`ww${process.pid}`);
     const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
-    const reports: ReportTask[] = [];
     await ensureTopology(connection, { prefix: names.prefix });
-    const reader = await PriorityConsumer.create(connection, {
-      stream: names.streams.commands,
-      levels: commandLevels(names, 'test_reports'),
-      concurrency: 1,
-    });
-    reader.start(async (message) => {
-      const command = decodeCommand(message);
-      if (command.type === 'task.report') reports.push(command);
-      message.ack();
-    });
+    const reader = await ReportLog.open(connection, names);
+    const { reports } = reader;
 
     const worker = startService(nats.url, names.prefix, 'web-worker', {
       env: {

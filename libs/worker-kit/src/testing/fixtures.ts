@@ -1,22 +1,21 @@
 import {
-  commandLevels,
   connectNats,
-  decodeCommand,
   ensureTopology,
   natsConfigFromEnv,
-  PriorityConsumer,
   TaskQueue,
   type TopologyInput,
 } from '@fanout/messaging';
-import { subjects, type ReportTask, type Subjects, type TaskEnvelope } from '@fanout/contracts';
+import { subjects, type Subjects, type TaskEnvelope } from '@fanout/contracts';
 import type { Connection } from '../transport-types';
 import { Worker } from '../worker';
 import type { WorkerLogger, WorkerOptions } from '../worker-options';
 
+export { ReportLog } from './report-log';
+
 /**
  * Helpers for this library's integration specs (not exported): connections, fresh
- * prefixes, envelopes, a reader of the reports on the command bus, and workers that are
- * drained when the test ends.
+ * prefixes, envelopes and workers that are drained when the test ends; the reader of the
+ * reports is `ReportLog`, shared with the worker apps' specs.
  */
 
 let counter = 0;
@@ -59,51 +58,6 @@ export function envelope(n: number, overrides: Partial<TaskEnvelope> = {}): Task
 export async function dispatch(connection: Connection, names: Subjects, ...tasks: TaskEnvelope[]) {
   const queue = new TaskQueue(connection, names);
   for (const task of tasks) await queue.dispatch(task);
-}
-
-/**
- * Reads every `task.report` off the command bus (a work queue: reading takes them off, as
- * the orchestrator would), in the order they were stored.
- */
-export class ReportLog {
-  readonly reports: ReportTask[] = [];
-  private constructor(private readonly consumer: PriorityConsumer) {}
-
-  static async open(connection: Connection, names: Subjects): Promise<ReportLog> {
-    const consumer = await PriorityConsumer.create(connection, {
-      stream: names.streams.commands,
-      levels: commandLevels(names, 'test_reports'),
-      concurrency: 1,
-      onError: () => undefined,
-    });
-    const log = new ReportLog(consumer);
-    consumer.start(async (message) => {
-      const command = decodeCommand(message);
-      if (command.type === 'task.report') log.reports.push(command);
-      message.ack();
-    });
-    return log;
-  }
-
-  /** Outcome kinds of one task's reports, in order. */
-  kinds(taskId: string): string[] {
-    return this.of(taskId).map((report) => report.outcome.kind);
-  }
-
-  of(taskId: string): ReportTask[] {
-    return this.reports.filter((report) => report.taskId === taskId);
-  }
-
-  /** The succeeded or failed report of a task, if it came. */
-  terminal(taskId: string): ReportTask | undefined {
-    return this.of(taskId).find(
-      (r) => r.outcome.kind === 'succeeded' || r.outcome.kind === 'failed',
-    );
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.stop();
-  }
 }
 
 /** A logger that keeps every line, for tests that look for a warning. */
