@@ -1,4 +1,5 @@
 import { WebError, WebErrorCode } from '../errors';
+import { waitTurn } from '../wait';
 
 interface HostState {
   active: number;
@@ -74,7 +75,7 @@ export class HostLimiter {
     signal: AbortSignal,
   ): Promise<() => void> {
     try {
-      await abortableSleep(ms, signal);
+      await waitTurn(ms, signal, 'politeness wait');
     } catch (error) {
       this.release(host, state);
       throw error;
@@ -102,18 +103,4 @@ export class HostLimiter {
     state.active -= 1;
     if (state.active === 0 && state.nextStartAt <= Date.now()) this.hosts.delete(host);
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new WebError(WebErrorCode.Cancelled, 'politeness wait was cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

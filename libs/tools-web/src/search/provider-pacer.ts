@@ -1,4 +1,4 @@
-import { WebError, WebErrorCode } from '../errors';
+import { waitTurn } from '../wait';
 
 /**
  * Per-provider rate limits: calls to one provider start at least `1000 / rate` ms apart,
@@ -22,7 +22,7 @@ export class ProviderPacer {
     const rate = this.rates[provider];
     const due = Math.max(now, this.nextAt.get(provider) ?? 0);
     if (rate !== undefined) this.nextAt.set(provider, due + 1000 / rate);
-    return due > now ? sleep(due - now, provider, signal) : undefined;
+    return due > now ? waitTurn(due - now, signal, `waiting for ${provider}'s turn`) : undefined;
   }
 
   /** No call to `provider` before `ms` from now (its `Retry-After`). */
@@ -30,18 +30,4 @@ export class ProviderPacer {
     const until = Date.now() + ms;
     if (until > (this.nextAt.get(provider) ?? 0)) this.nextAt.set(provider, until);
   }
-}
-
-function sleep(ms: number, provider: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new WebError(WebErrorCode.Cancelled, `waiting for ${provider}'s turn was cancelled`));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
