@@ -1,40 +1,25 @@
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noopTool } from './noop-tool';
 import { reap, spawnWorker } from './testing/child-worker';
 import {
-  connectTo,
   dispatch,
   envelope,
   freshNames,
+  natsHarness,
   ReportLog,
   startWorker,
 } from './testing/fixtures';
-import type { Connection } from './transport-types';
 
 describe('a worker process killed mid-task', () => {
-  let nats: NatsServer;
-  let connection: Connection;
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    nats = await startNats();
-    connection = await connectTo(nats.url);
-  });
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await nats?.stop();
-  });
+  const harness = natsHarness();
+  const { cleanup } = harness;
 
   it('leaves its task to be redelivered to another worker after ack wait', async () => {
-    const names = await freshNames(connection, 'crash');
-    const reports = await ReportLog.open(connection, names);
+    const names = await freshNames(harness.connection, 'crash');
+    const reports = await ReportLog.open(harness.connection, names);
     cleanup.push(() => reports.stop());
     const doomed = spawnWorker({
-      NATS_URL: nats.url,
+      NATS_URL: harness.nats.url,
       FANOUT_SUBJECT_PREFIX: names.prefix,
       WORKER_INSTANCE: 'doomed',
       WORKER_ACK_WAIT_MS: '2000',
@@ -42,11 +27,11 @@ describe('a worker process killed mid-task', () => {
     cleanup.push(() => reap(doomed));
     await expect.poll(() => doomed.lines, { timeout: 20_000 }).toContain('ready');
 
-    await dispatch(connection, names, envelope(1, { input: { sleepMs: 1_500 } }));
+    await dispatch(harness.connection, names, envelope(1, { input: { sleepMs: 1_500 } }));
     await expect.poll(() => doomed.lines, { timeout: 10_000 }).toContain('running phase/task-1');
     const survivor = await startWorker(
       {
-        connection,
+        connection: harness.connection,
         names,
         service: 'test-worker',
         instance: 'survivor',

@@ -1,44 +1,29 @@
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noopTool } from './noop-tool';
 import {
-  connectTo,
   dispatch,
   envelope,
   freshNames,
+  natsHarness,
   ReportLog,
   startWorker,
 } from './testing/fixtures';
-import type { Connection } from './transport-types';
 import type { AnyTool } from './worker-options';
 
 describe('Worker.drain', () => {
-  let nats: NatsServer;
-  let connection: Connection;
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    nats = await startNats();
-    connection = await connectTo(nats.url);
-  });
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await nats?.stop();
-  });
+  const harness = natsHarness();
+  const { cleanup } = harness;
 
   const quick: AnyTool = () => Promise.resolve({ sleptMs: 0 });
 
   async function setup(name: string) {
-    const names = await freshNames(connection, name);
-    const reports = await ReportLog.open(connection, names);
+    const names = await freshNames(harness.connection, name);
+    const reports = await ReportLog.open(harness.connection, names);
     cleanup.push(() => reports.stop());
     const start = (instance: string, tool: AnyTool, slots: number) =>
       startWorker(
         {
-          connection,
+          connection: harness.connection,
           names,
           service: 'test-worker',
           instance,
@@ -54,7 +39,7 @@ describe('Worker.drain', () => {
     const { names, reports, start } = await setup('graceful');
     const leaving = await start('leaving', noopTool, 2);
     const tasks = Array.from({ length: 6 }, (_, n) => envelope(n, { input: { sleepMs: 800 } }));
-    await dispatch(connection, names, ...tasks);
+    await dispatch(harness.connection, names, ...tasks);
     await expect.poll(() => leaving.load()[0]!.busy, { timeout: 10_000 }).toBe(2);
 
     const drained = leaving.drain(10_000);
@@ -77,7 +62,7 @@ describe('Worker.drain', () => {
     const { names, reports, start } = await setup('pastgrace');
     const leaving = await start('leaving', noopTool, 2);
     const tasks = [0, 1].map((n) => envelope(n, { input: { sleepMs: 60_000 } }));
-    await dispatch(connection, names, ...tasks);
+    await dispatch(harness.connection, names, ...tasks);
     await expect.poll(() => leaving.load()[0]!.busy, { timeout: 10_000 }).toBe(2);
 
     expect(await leaving.drain(300)).toEqual({ acked: 0, returned: 2, terminated: 0 });

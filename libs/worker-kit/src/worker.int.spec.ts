@@ -1,43 +1,35 @@
 import { Broadcaster, CommandBus, DataPipeline } from '@fanout/messaging';
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noopTool } from './noop-tool';
 import {
-  connectTo,
   dispatch,
   envelope,
   freshNames,
+  natsHarness,
   memoryLogger,
   ReportLog,
   startWorker,
 } from './testing/fixtures';
-import type { Connection } from './transport-types';
 import type { AnyTool } from './worker-options';
 
 describe('Worker on a real nats-server', () => {
-  let nats: NatsServer;
-  let connection: Connection;
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    nats = await startNats();
-    connection = await connectTo(nats.url);
-  });
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await nats?.stop();
-  });
+  const harness = natsHarness();
+  const { cleanup } = harness;
 
   async function setup(name: string, tool: AnyTool = noopTool, pools = { noop: 4 }) {
-    const names = await freshNames(connection, name);
-    const reports = await ReportLog.open(connection, names);
+    const names = await freshNames(harness.connection, name);
+    const reports = await ReportLog.open(harness.connection, names);
     cleanup.push(() => reports.stop());
     const logger = memoryLogger();
     const worker = await startWorker(
-      { connection, names, service: 'test-worker', tools: { noop: tool }, pools, logger },
+      {
+        connection: harness.connection,
+        names,
+        service: 'test-worker',
+        tools: { noop: tool },
+        pools,
+        logger,
+      },
       cleanup,
     );
     return { names, reports, worker, logger };
@@ -45,7 +37,11 @@ describe('Worker on a real nats-server', () => {
 
   it('runs a dispatched noop task and reports it succeeded, for the attempt it was given, without a started report', async () => {
     const { names, reports, worker } = await setup('succeeds');
-    await dispatch(connection, names, envelope(1, { attempt: 3, input: { echo: 'hello' } }));
+    await dispatch(
+      harness.connection,
+      names,
+      envelope(1, { attempt: 3, input: { echo: 'hello' } }),
+    );
 
     await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
     const report = reports.terminal('phase/task-1')!;
@@ -63,7 +59,7 @@ describe('Worker on a real nats-server', () => {
 
   it('reports started, then heartbeats, then the result for a task that runs long', async () => {
     const { names, reports } = await setup('long');
-    await dispatch(connection, names, envelope(1, { input: { sleepMs: 900 } }));
+    await dispatch(harness.connection, names, envelope(1, { input: { sleepMs: 900 } }));
 
     await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
     const kinds = reports.kinds('phase/task-1');
@@ -79,10 +75,10 @@ describe('Worker on a real nats-server', () => {
       return { sleptMs: 0, echo: count };
     }
     const { names, reports } = await setup('streams', counting as AnyTool);
-    await dispatch(connection, names, envelope(7, { workflowId: 'wf-s', attempt: 2 }));
+    await dispatch(harness.connection, names, envelope(7, { workflowId: 'wf-s', attempt: 2 }));
 
     const items: unknown[] = [];
-    const pipeline = new DataPipeline(connection, names);
+    const pipeline = new DataPipeline(harness.connection, names);
     for await (const item of pipeline.items({
       workflowId: 'wf-s',
       taskId: 'phase/task-7',
@@ -103,7 +99,7 @@ describe('Worker on a real nats-server', () => {
     const { names, reports } = await setup('fails');
     const refusal = { code: 'NO_WAY', message: 'refused', retryable: false };
     await dispatch(
-      connection,
+      harness.connection,
       names,
       envelope(1, { input: { fail: true } }),
       envelope(2, { input: { fail: refusal } }),
@@ -123,7 +119,11 @@ describe('Worker on a real nats-server', () => {
 
   it('reports input that breaks the contract as failed INVALID_INPUT, not retryable, and takes it off the queue', async () => {
     const { names, reports, worker } = await setup('invalid');
-    await dispatch(connection, names, envelope(1, { input: { sleepMs: 'soon', extra: 1 } }));
+    await dispatch(
+      harness.connection,
+      names,
+      envelope(1, { input: { sleepMs: 'soon', extra: 1 } }),
+    );
 
     await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
     const outcome = reports.terminal('phase/task-1')!.outcome;
@@ -148,10 +148,10 @@ describe('Worker on a real nats-server', () => {
       );
     };
     const { names, reports } = await setup('cancel', waits);
-    await dispatch(connection, names, envelope(1, { workflowId: 'wf-c' }));
+    await dispatch(harness.connection, names, envelope(1, { workflowId: 'wf-c' }));
     await expect.poll(() => running, { timeout: 10_000 }).toBe(true);
 
-    await new Broadcaster(connection, names).publish({
+    await new Broadcaster(harness.connection, names).publish({
       kind: 'cancel',
       workflowId: 'wf-c',
       taskIds: ['phase/task-1'],
@@ -168,7 +168,7 @@ describe('Worker on a real nats-server', () => {
   it("aborts a tool at its envelope's deadline and reports a retryable TIMEOUT", async () => {
     const { names, reports } = await setup('deadline');
     await dispatch(
-      connection,
+      harness.connection,
       names,
       envelope(1, { input: { sleepMs: 60_000 }, deadline: Date.now() + 500 }),
     );
@@ -194,7 +194,7 @@ describe('Worker on a real nats-server', () => {
     };
     const { names, reports, worker } = await setup('pool', counted, { noop: 3 });
     const tasks = Array.from({ length: 12 }, (_, n) => envelope(n, { input: { sleepMs: 150 } }));
-    await dispatch(connection, names, ...tasks);
+    await dispatch(harness.connection, names, ...tasks);
 
     await expect
       .poll(() => tasks.filter((t) => reports.terminal(t.taskId)).length, { timeout: 15_000 })
@@ -204,24 +204,30 @@ describe('Worker on a real nats-server', () => {
   });
 
   it('retries a report the full command bus refused, and stores it once the bus has room', async () => {
-    const names = await freshNames(connection, 'busfull', { commands: { maxMsgs: 2 } });
-    const bus = new CommandBus(connection, names);
+    const names = await freshNames(harness.connection, 'busfull', { commands: { maxMsgs: 2 } });
+    const bus = new CommandBus(harness.connection, names);
     for (const n of [1, 2]) {
       await bus.publish({ type: 'workflow.cancel', commandId: `filler-${n}`, workflowId: 'wf-x' });
     }
     const logger = memoryLogger();
     await startWorker(
-      { connection, names, service: 'test-worker', tools: { noop: noopTool }, logger },
+      {
+        connection: harness.connection,
+        names,
+        service: 'test-worker',
+        tools: { noop: noopTool },
+        logger,
+      },
       cleanup,
     );
-    await dispatch(connection, names, envelope(1));
+    await dispatch(harness.connection, names, envelope(1));
     await expect
       .poll(() => logger.lines.some((line) => /task-1:1:succeeded was not accepted/.test(line)), {
         timeout: 10_000,
       })
       .toBe(true);
 
-    const reports = await ReportLog.open(connection, names);
+    const reports = await ReportLog.open(harness.connection, names);
     cleanup.push(() => reports.stop());
     await expect
       .poll(() => reports.terminal('phase/task-1')?.outcome.kind, { timeout: 15_000 })

@@ -6,6 +6,8 @@ import {
   type TopologyInput,
 } from '@fanout/messaging';
 import { subjects, type Subjects, type TaskEnvelope } from '@fanout/contracts';
+import { startNats, type NatsServer } from '@fanout/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Connection } from '../transport-types';
 import { Worker } from '../worker';
 import type { WorkerLogger, WorkerOptions } from '../worker-options';
@@ -17,6 +19,39 @@ export { ReportLog } from './report-log';
  * prefixes, envelopes and workers that are drained when the test ends; the reader of the
  * reports is `ReportLog`, shared with the worker apps' specs.
  */
+
+/** A spec file's server and connection, and the steps to undo after each test. */
+export interface NatsHarness {
+  readonly nats: NatsServer;
+  readonly connection: Connection;
+  /** Run in reverse after each test: stop readers, drain workers, … */
+  readonly cleanup: (() => Promise<unknown>)[];
+}
+
+/**
+ * Registers the hooks every worker spec needs: a nats-server and a connection for the
+ * file, the cleanup steps after each test, and everything closed at the end. Read the
+ * fields inside tests, once `beforeAll` has run.
+ */
+export function natsHarness(): NatsHarness {
+  const harness = { cleanup: [] } as unknown as {
+    nats: NatsServer;
+    connection: Connection;
+    cleanup: (() => Promise<unknown>)[];
+  };
+  beforeAll(async () => {
+    harness.nats = await startNats();
+    harness.connection = await connectTo(harness.nats.url);
+  });
+  afterEach(async () => {
+    for (const step of harness.cleanup.splice(0).reverse()) await step();
+  });
+  afterAll(async () => {
+    await harness.connection?.close();
+    await harness.nats?.stop();
+  });
+  return harness;
+}
 
 let counter = 0;
 
