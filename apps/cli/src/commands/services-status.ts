@@ -1,11 +1,9 @@
 import type { LoadSnapshot } from '@fanout/contracts';
 import type { Args } from '../cli';
 import { Exit, type ExitCode } from '../exit-codes';
+import { isLive } from '../render/progress-model';
 import { table } from '../render/table';
 import { withClient } from './common';
-
-/** Three missed load snapshots (one every 5 s): the instance is gone. */
-const STALE_MS = 15_000;
 
 /**
  * `fanout status` without an id: every service instance that reported lately, with its
@@ -13,15 +11,9 @@ const STALE_MS = 15_000;
  * that something is there to run work.
  */
 export async function servicesStatus(args: Args): Promise<ExitCode> {
-  const snapshots = await withClient(args, (client) =>
-    // No metrics stream: no service ever started on this NATS and prefix.
-    client.instances().catch((error: Error) => {
-      if (error.name === 'StreamNotFoundError') return [];
-      throw error;
-    }),
-  );
+  const snapshots = await withClient(args, (client) => client.instances());
   const now = Date.now();
-  const live = snapshots.filter((snapshot) => now - snapshot.at <= STALE_MS);
+  const live = snapshots.filter((snapshot) => isLive(snapshot, now));
   if (live.length === 0) {
     process.stdout.write('no live services (no load reported in the last 15 s)\n');
     return Exit.failed;

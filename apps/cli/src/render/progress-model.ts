@@ -21,6 +21,11 @@ export interface PoolView {
 /** Three missed load snapshots (one every 5 s): the instance is gone. */
 const STALE_MS = 15_000;
 
+/** Whether the instance that sent `snapshot` was still alive at `now`. */
+export function isLive(snapshot: LoadSnapshot, now: number): boolean {
+  return now - snapshot.at <= STALE_MS;
+}
+
 const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancelled']);
 
 /**
@@ -67,12 +72,12 @@ export class ProgressModel {
 
   /**
    * Every pool's busy and total slots over the instances heard from lately (a snapshot
-   * older than {@link STALE_MS} is an instance that stopped), by pool name.
+   * older than three missed ticks is an instance that stopped), by pool name.
    */
   pools(now: number): PoolView[] {
     const sums = new Map<string, PoolView>();
     for (const snapshot of this.load.values()) {
-      if (now - snapshot.at > STALE_MS) continue;
+      if (!isLive(snapshot, now)) continue;
       for (const { pool, busy, size } of snapshot.pools) {
         const sum = sums.get(pool) ?? { pool, busy: 0, size: 0 };
         sum.busy += busy;

@@ -1,4 +1,4 @@
-import type { JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
@@ -58,15 +58,23 @@ export class MetricsBus {
   /**
    * The latest snapshot of every instance the metrics stream still keeps (about ten
    * minutes), stopped ones included: what `fanout status` shows. Read once, no waiting.
+   * No metrics stream means no service ever started under this prefix: none.
    */
-  latest(): Promise<LoadSnapshot[]> {
-    return readToEnd(
-      this.connection,
-      this.names.streams.metrics,
-      this.names.allMetrics(),
-      'last-per-subject',
-      decodeSnapshot,
-    );
+  async latest(): Promise<LoadSnapshot[]> {
+    try {
+      return await readToEnd(
+        this.connection,
+        this.names.streams.metrics,
+        this.names.allMetrics(),
+        'last-per-subject',
+        decodeSnapshot,
+      );
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) {
+        return [];
+      }
+      throw error;
+    }
   }
 }
 
