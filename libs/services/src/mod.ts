@@ -10,7 +10,7 @@ export {
   type BootOptions,
   type ServiceName,
 } from './boot-service';
-export { runService } from './run-service';
+export { runService, runServices, type RunOptions } from './run-service';
 export { StderrLogger } from './stderr-logger';
 export {
   OrchestratorModule,

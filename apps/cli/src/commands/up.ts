@@ -8,7 +8,7 @@ import { Exit, UsageError, type ExitCode } from '../exit-codes';
  * the rest go back to their queues) and exits 0.
  */
 export default async function up(args: Args): Promise<ExitCode> {
-  const [{ bootService, isServiceName, SERVICE_NAMES }, { probeNats }] = await Promise.all([
+  const [{ isServiceName, runServices, SERVICE_NAMES }, { probeNats }] = await Promise.all([
     import('@fanout/services'),
     import('@fanout/client'),
   ]);
@@ -26,23 +26,10 @@ export default async function up(args: Args): Promise<ExitCode> {
   };
   const servers = (env['NATS_URL'] ?? 'nats://127.0.0.1:4222').split(',');
   await probeNats(servers, 3_000);
-  const { startTelemetry } = await import('@fanout/telemetry');
-  const telemetry = startTelemetry({ serviceName: names.length === 1 ? `${names[0]}` : 'fanout' });
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    // `on`, not `once`: execa's cleanup re-raises a signal it thinks nobody else handles.
-    process.on('SIGTERM', resolve);
-    process.on('SIGINT', resolve);
+  await runServices(names, {
+    env,
+    onReady: () =>
+      process.stderr.write(`fanout: up: ${names.join(', ')} on ${servers.join(',')}\n`),
   });
-  const apps = [];
-  try {
-    for (const name of names) apps.push(await bootService(name, { env }));
-    process.stderr.write(`fanout: up: ${names.join(', ')} on ${servers.join(',')}\n`);
-    const signal = await stopped;
-    process.stderr.write(`fanout: ${signal}, draining ${names.join(', ')}\n`);
-  } finally {
-    // Workers first, so nothing they report finds its orchestrator gone.
-    for (const app of apps.reverse()) await app.close();
-    await telemetry.shutdown().catch(() => undefined);
-  }
   return Exit.ok;
 }

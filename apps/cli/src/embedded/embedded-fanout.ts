@@ -37,8 +37,8 @@ export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanou
   };
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
-    const [first, ...workers] = services.SERVICE_NAMES;
-    apps.push(await services.bootService(first ?? 'orchestrator', boot));
+    apps.push(await services.bootService('orchestrator', boot));
+    const workers = services.SERVICE_NAMES.filter((name) => name !== 'orchestrator');
     const booted = await Promise.allSettled(
       workers.map((name) => services.bootService(name, boot)),
     );
