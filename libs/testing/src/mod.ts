@@ -11,6 +11,7 @@ export {
   type NatsServer,
   type NatsServerOptions,
 } from '@fanout/nats-server';
+export { drain, resultOf } from './drain.ts';
 export { runFanout, startFanout, type FanoutRun } from './fanout-cli.ts';
 export {
   startProcess,

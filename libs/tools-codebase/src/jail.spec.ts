@@ -6,7 +6,8 @@ import { glob } from './glob/glob';
 import { grep } from './grep/grep';
 import { openJail, relativeInside, resolveInside } from './jail';
 import { read } from './read/read';
-import { context, drain, params, rejection, tempTree, type TempTree } from './testing/fixtures';
+import { drain } from '@fanout/testing';
+import { context, params, rejection, tempTree, type TempTree } from './testing/fixtures';
 
 describe('the jail', () => {
   let tree: TempTree;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import fastGlob from 'fast-glob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, drain, params, tempTree, type TempTree } from '../testing/fixtures';
+import { drain } from '@fanout/testing';
+import { context, params, tempTree, type TempTree } from '../testing/fixtures';
 import { glob } from './glob';
 
 describe('code.glob', () => {

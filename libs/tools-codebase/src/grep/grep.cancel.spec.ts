@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { glob } from '../glob/glob';
-import { context, drain, params, rejection } from '../testing/fixtures';
+import { drain } from '@fanout/testing';
+import { context, params, rejection } from '../testing/fixtures';
 import { grep } from './grep';
 
 /** A tree big enough that rg is still busy when the test aborts: /usr holds gigabytes. */

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import type { ToolInputOf } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import { ripgrepPath } from '../ripgrep/ripgrep-path';
-import { context, drain, params } from '../testing/fixtures';
+import { drain } from '@fanout/testing';
+import { context, params } from '../testing/fixtures';
 import { grep } from './grep';
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, drain, params, rejection, tempTree, type TempTree } from '../testing/fixtures';
+import { drain } from '@fanout/testing';
+import { context, params, rejection, tempTree, type TempTree } from '../testing/fixtures';
 import { grep } from './grep';
 
 describe('code.grep', () => {

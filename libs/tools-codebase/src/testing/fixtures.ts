@@ -35,18 +35,6 @@ export function params<T extends ToolName>(tool: T, input: ToolInputOf<T>): Tool
   return TOOLS[tool].input.parse(input) as ToolParamsOf<T>;
 }
 
-/** Runs a streaming tool to its end: the items it yielded, and its result. */
-export async function drain<C, R>(
-  run: AsyncGenerator<C, R, void>,
-): Promise<{ items: C[]; result: R }> {
-  const items: C[] = [];
-  for (;;) {
-    const step = await run.next();
-    if (step.done) return { items, result: step.value };
-    items.push(step.value);
-  }
-}
-
 /** The error a promise rejects with; fails the test if it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
   try {

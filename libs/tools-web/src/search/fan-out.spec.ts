@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drain, resultOf } from '../testing/drain';
+import { drain, resultOf } from '@fanout/testing';
 import { serve, type TestServer } from '../testing/serve';
 import { searxng } from './providers';
 import { WebSearcher, type SearchOptions } from './searcher';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultOf } from '../testing/drain';
+import { resultOf } from '@fanout/testing';
 import { serve, type TestServer } from '../testing/serve';
 import { brave, genericJson, searxng } from './providers';
 import { WebSearcher } from './searcher';

@@ -1,6 +1,6 @@
 /**
- * Runs a streaming tool to its end and gives back what it streamed and what it returned,
- * so a test can check both; it rejects as the tool does.
+ * Runs a streaming tool (an async generator) to its end and gives back what it streamed
+ * and what it returned, so a test can check both; it rejects as the tool does.
  */
 export async function drain<C, R>(
   run: AsyncGenerator<C, R, void>,
