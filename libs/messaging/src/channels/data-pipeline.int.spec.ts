@@ -1,44 +1,29 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { DataBatch, subjects, type Subjects } from '@fanout/contracts';
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DataBatch } from '@fanout/contracts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DataGapError } from '../errors';
-import { ensureTopology } from '../topology/ensure-topology';
 import { DataPipeline } from './data-pipeline';
-import { testConnection, uniquePrefix } from './test-fixtures';
+import { channelHarness } from './test-fixtures';
 
 const task = { workflowId: 'wf-data', taskId: 'search/grep', attempt: 1 };
 
 describe('DataPipeline on a real nats-server', () => {
-  let nats: NatsServer;
-  let connection: NatsConnection;
-  let names: Subjects;
+  const harness = channelHarness('data');
   let pipeline: DataPipeline;
-  beforeAll(async () => {
-    nats = await startNats(); // default max_payload: 1 MiB
-  });
-  afterAll(async () => {
-    await nats?.stop();
-  });
-  beforeEach(async () => {
-    connection = await testConnection(nats.url);
-    names = subjects(uniquePrefix('data'));
-    await ensureTopology(connection, { prefix: names.prefix });
-    pipeline = new DataPipeline(connection, names);
-  });
-  afterEach(async () => {
-    await connection.close();
+  beforeEach(() => {
+    pipeline = new DataPipeline(harness.connection, harness.names);
   });
 
   /** The batches stored for the task, as the stream holds them. */
   async function storedBatches(): Promise<DataBatch[]> {
-    const jsm = await jetstreamManager(connection);
-    const { state } = await jsm.streams.info(names.streams.data);
+    const jsm = await jetstreamManager(harness.connection);
+    const { state } = await jsm.streams.info(harness.names.streams.data);
     const batches: DataBatch[] = [];
     for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
       batches.push(
-        DataBatch.parse((await jsm.streams.getMessage(names.streams.data, { seq }))!.json()),
+        DataBatch.parse(
+          (await jsm.streams.getMessage(harness.names.streams.data, { seq }))!.json(),
+        ),
       );
     }
     return batches;
@@ -79,14 +64,14 @@ describe('DataPipeline on a real nats-server', () => {
   });
 
   it('round-trips a 5 MB batch through the Object Store, transparently', async () => {
-    expect(connection.info?.max_payload).toBe(1_048_576);
+    expect(harness.connection.info?.max_payload).toBe(1_048_576);
     const big = 'x'.repeat(5 * 1024 * 1024);
     const producer = pipeline.producer(task);
     await producer.push({ big });
     await producer.close();
     const [stored] = await storedBatches();
     expect(stored!.items).toEqual([]);
-    expect(stored!.ref).toMatchObject({ bucket: names.buckets.payloads });
+    expect(stored!.ref).toMatchObject({ bucket: harness.names.buckets.payloads });
     expect(stored!.ref!.size).toBeGreaterThan(5 * 1024 * 1024);
     const items = await readAll();
     expect(items).toHaveLength(1);
@@ -102,12 +87,12 @@ describe('DataPipeline on a real nats-server', () => {
     await first.close();
     expect(await readAll()).toEqual(['a', 'b', 'c']);
 
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(harness.connection);
     const batches = await storedBatches();
     // Stored: attempt 2's only batch, then attempt 1's batches 0, 1, 2 and the final 3.
     expect(batches[2]).toMatchObject({ attempt: 1, seq: 1 });
-    const seqOfBatch1 = (await jsm.streams.info(names.streams.data)).state.first_seq + 2;
-    await jsm.streams.deleteMessage(names.streams.data, seqOfBatch1);
+    const seqOfBatch1 = (await jsm.streams.info(harness.names.streams.data)).state.first_seq + 2;
+    await jsm.streams.deleteMessage(harness.names.streams.data, seqOfBatch1);
     await expect(readAll()).rejects.toBeInstanceOf(DataGapError);
   });
 });

@@ -1,15 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { subjects, type ErrorRecord, type Subjects } from '@fanout/contracts';
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorRecord } from '@fanout/contracts';
+import { describe, expect, it } from 'vitest';
 import { DeadLetterNotFoundError } from '../errors';
-import { ensureTopology } from '../topology/ensure-topology';
 import { DeadLetters } from './dead-letters';
 import { ErrorChannel } from './error-channel';
 import { PriorityConsumer, type PriorityConsumerOptions } from './priority-consumer';
 import { TaskQueue, taskLevels } from './task-queue';
-import { envelope, gate, testConnection, uniquePrefix } from './test-fixtures';
+import { channelHarness, envelope, gate, testConnection } from './test-fixtures';
 
 const failure = (service: string, kind: string, message: string): ErrorRecord => ({
   service,
@@ -24,28 +21,11 @@ const failure = (service: string, kind: string, message: string): ErrorRecord =>
 });
 
 describe('the error channel and dead letters on a real nats-server', () => {
-  let nats: NatsServer;
-  let connection: NatsConnection;
-  let names: Subjects;
-  const cleanup: (() => Promise<unknown>)[] = [];
-  beforeAll(async () => {
-    nats = await startNats();
-  });
-  afterAll(async () => {
-    await nats?.stop();
-  });
-  beforeEach(async () => {
-    connection = await testConnection(nats.url);
-    names = subjects(uniquePrefix('errors'));
-    await ensureTopology(connection, { prefix: names.prefix });
-  });
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await connection.close();
-  });
+  const harness = channelHarness('errors');
+  const { cleanup } = harness;
 
   it('reads records back with their cause chain, by service and kind', async () => {
-    const channel = new ErrorChannel(connection, names);
+    const channel = new ErrorChannel(harness.connection, harness.names);
     await channel.record(failure('web-worker', 'tool', 'fetch failed'));
     await channel.record(failure('bash-worker', 'tool', 'exit 1'));
     await channel.record(failure('web-worker', 'invalid-message', 'bad json'));
@@ -59,7 +39,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
   });
 
   it('follows new records as they are recorded', async () => {
-    const channel = new ErrorChannel(connection, names);
+    const channel = new ErrorChannel(harness.connection, harness.names);
     await channel.record(failure('old', 'tool', 'before'));
     const subscription = await channel.subscribe();
     await channel.record(failure('new', 'tool', 'after'));
@@ -70,12 +50,12 @@ describe('the error channel and dead letters on a real nats-server', () => {
   });
 
   /** A `noop` worker whose handler fails while `failing` is true, with dead letters on. */
-  async function worker(overrides: Partial<PriorityConsumerOptions> = {}, on = connection) {
-    const letters = new DeadLetters(on, names);
+  async function worker(overrides: Partial<PriorityConsumerOptions> = {}, on = harness.connection) {
+    const letters = new DeadLetters(on, harness.names);
     const state = { failing: true, handled: [] as number[], reported: [] as string[] };
     const consumer = await PriorityConsumer.create(on, {
-      stream: names.streams.tasks,
-      levels: taskLevels(names, 'noop'),
+      stream: harness.names.streams.tasks,
+      levels: taskLevels(harness.names, 'noop'),
       concurrency: 2,
       maxDeliver: 2,
       backoffMs: [20],
@@ -94,7 +74,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
       state.handled.push(message.json<{ input: { n: number } }>().input.n);
       message.ack();
     });
-    await new TaskQueue(connection, names).dispatch(envelope(7));
+    await new TaskQueue(harness.connection, harness.names).dispatch(envelope(7));
 
     await expect.poll(async () => (await letters.list('noop')).length).toBe(1);
     const [dead] = await letters.list();
@@ -104,9 +84,9 @@ describe('the error channel and dead letters on a real nats-server', () => {
       envelope: { taskId: 'phase/task-7', attempt: 1 },
       lastError: { message: 'tool exploded' },
     });
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(harness.connection);
     await expect
-      .poll(async () => (await jsm.streams.info(names.streams.tasks)).state.messages)
+      .poll(async () => (await jsm.streams.info(harness.names.streams.tasks)).state.messages)
       .toBe(0);
 
     expect(state.reported).toContainEqual(expect.stringContaining('tool exploded'));
@@ -122,7 +102,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
     consumer.start(async () => {
       throw new Error('always');
     });
-    await new TaskQueue(connection, names).dispatch(envelope(1));
+    await new TaskQueue(harness.connection, harness.names).dispatch(envelope(1));
     await expect.poll(async () => (await letters.list()).length).toBe(1);
     const [dead] = await letters.list();
 
@@ -132,7 +112,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
   });
 
   it('dead-letters, without running it again, a task whose consumer died on its last delivery', async () => {
-    const doomed = await testConnection(nats.url);
+    const doomed = await testConnection(harness.nats.url);
     const hang = gate();
     const first = await worker({ maxDeliver: 1, ackWaitMs: 1_000, heartbeatMs: 200 }, doomed);
     cleanup.push(async () => hang.open()); // before first.stop(), which waits for its handler
@@ -141,7 +121,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
       runs.push('first');
       await hang.promise;
     });
-    await new TaskQueue(connection, names).dispatch(envelope(3));
+    await new TaskQueue(harness.connection, harness.names).dispatch(envelope(3));
     await expect.poll(() => runs).toEqual(['first']);
     await doomed.close();
 
@@ -161,10 +141,10 @@ describe('the error channel and dead letters on a real nats-server', () => {
     consumer.start(async () => {
       throw new Error('cannot read it');
     });
-    const subject = names.task('noop', 2);
-    await jetstream(connection).publish(subject, '{"not":"an envelope"}');
+    const subject = harness.names.task('noop', 2);
+    await jetstream(harness.connection).publish(subject, '{"not":"an envelope"}');
 
-    const channel = new ErrorChannel(connection, names);
+    const channel = new ErrorChannel(harness.connection, harness.names);
     await expect.poll(async () => (await channel.read({ kind: 'invalid-task' })).length).toBe(1);
     const [stored] = await channel.read({ kind: 'invalid-task' });
     expect(stored!.record).toMatchObject({
@@ -172,9 +152,9 @@ describe('the error channel and dead letters on a real nats-server', () => {
       payload: '{"not":"an envelope"}',
       error: { message: 'cannot read it', cause: { code: 'INVALID_MESSAGE' } },
     });
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(harness.connection);
     await expect
-      .poll(async () => (await jsm.streams.info(names.streams.tasks)).state.messages)
+      .poll(async () => (await jsm.streams.info(harness.names.streams.tasks)).state.messages)
       .toBe(0);
   });
 });

@@ -1,11 +1,8 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { subjects, type Subjects, type WorkflowEvent } from '@fanout/contracts';
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkflowEvent } from '@fanout/contracts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
-import { ensureTopology } from '../topology/ensure-topology';
 import { EventStream, type StoredEvent } from './event-stream';
-import { testConnection, uniquePrefix } from './test-fixtures';
+import { channelHarness } from './test-fixtures';
 
 const started = (workflowId: string, phaseId: string, at = Date.now()): WorkflowEvent => ({
   type: 'PhaseStarted',
@@ -23,24 +20,10 @@ const failed = (workflowId: string, at = Date.now()): WorkflowEvent => ({
 });
 
 describe('EventStream on a real nats-server', () => {
-  let nats: NatsServer;
-  let connection: NatsConnection;
-  let names: Subjects;
+  const harness = channelHarness('events');
   let events: EventStream;
-  beforeAll(async () => {
-    nats = await startNats();
-  });
-  afterAll(async () => {
-    await nats?.stop();
-  });
-  beforeEach(async () => {
-    connection = await testConnection(nats.url);
-    names = subjects(uniquePrefix('events'));
-    await ensureTopology(connection, { prefix: names.prefix });
-    events = new EventStream(connection, names);
-  });
-  afterEach(async () => {
-    await connection.close();
+  beforeEach(() => {
+    events = new EventStream(harness.connection, harness.names);
   });
 
   /** Takes the next `count` events of a subscription, then stops it. */
@@ -58,7 +41,7 @@ describe('EventStream on a real nats-server', () => {
     const again = await events.publish(failed('wf-a'), { msgID: 'e1' });
     expect(again).toEqual({ seq: first.seq, duplicate: true });
     const [stored] = await events.read();
-    expect(stored!.subject).toBe(names.event('wf-a', 'errors', 'TaskFailed'));
+    expect(stored!.subject).toBe(harness.names.event('wf-a', 'errors', 'TaskFailed'));
   });
 
   it('follows one workflow and topic, live, leaving out the rest', async () => {
@@ -111,8 +94,11 @@ describe('EventStream on a real nats-server', () => {
   });
 
   it('ends a subscription with InvalidMessageError on a stored event that breaks the contract', async () => {
-    connection.publish(names.event('wf-a', 'progress', 'PhaseStarted'), '{"type":"PhaseStarted"}');
-    await connection.flush();
+    harness.connection.publish(
+      harness.names.event('wf-a', 'progress', 'PhaseStarted'),
+      '{"type":"PhaseStarted"}',
+    );
+    await harness.connection.flush();
     const subscription = await events.subscribe({ workflowId: 'wf-a' });
     await expect(take(subscription, 1)).rejects.toThrow(/invalid message on .*workflowId/);
   });

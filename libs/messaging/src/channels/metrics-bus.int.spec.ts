@@ -1,12 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
-import { startNats, type NatsServer } from '@fanout/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LoadSnapshot } from '@fanout/contracts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
-import { ensureTopology } from '../topology/ensure-topology';
 import { MetricsBus } from './metrics-bus';
-import { testConnection, uniquePrefix } from './test-fixtures';
+import { channelHarness } from './test-fixtures';
 
 const snapshot = (service: string, instance: string): LoadSnapshot => ({
   service,
@@ -19,24 +16,10 @@ const snapshot = (service: string, instance: string): LoadSnapshot => ({
 });
 
 describe('MetricsBus on a real nats-server', () => {
-  let nats: NatsServer;
-  let connection: NatsConnection;
-  let names: Subjects;
+  const harness = channelHarness('metrics');
   let bus: MetricsBus;
-  beforeAll(async () => {
-    nats = await startNats();
-  });
-  afterAll(async () => {
-    await nats?.stop();
-  });
-  beforeEach(async () => {
-    connection = await testConnection(nats.url);
-    names = subjects(uniquePrefix('metrics'));
-    await ensureTopology(connection, { prefix: names.prefix });
-    bus = new MetricsBus(connection, names);
-  });
-  afterEach(async () => {
-    await connection.close();
+  beforeEach(() => {
+    bus = new MetricsBus(harness.connection, harness.names);
   });
 
   it('delivers snapshots of the subscribed service only, and the stream keeps them', async () => {
@@ -47,23 +30,23 @@ describe('MetricsBus on a real nats-server', () => {
       expect(got).toMatchObject({ service: 'web-worker', instance: 'w1', pools: [{ busy: 3 }] });
       break;
     }
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(harness.connection);
     await expect
-      .poll(async () => (await jsm.streams.info(names.streams.metrics)).state.messages)
+      .poll(async () => (await jsm.streams.info(harness.names.streams.metrics)).state.messages)
       .toBe(2);
-    const last = await jsm.streams.getMessage(names.streams.metrics, {
-      last_by_subj: names.metrics('web-worker', 'w1'),
+    const last = await jsm.streams.getMessage(harness.names.streams.metrics, {
+      last_by_subj: harness.names.metrics('web-worker', 'w1'),
     });
     expect(LoadSnapshot.parse(last!.json())).toMatchObject({ instance: 'w1' });
   });
 
   it('latest() reads the last snapshot of every instance; follow() starts there and goes on live', async () => {
-    const jsm = await jetstreamManager(connection);
+    const jsm = await jetstreamManager(harness.connection);
     bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 1 }] });
     bus.publish({ ...snapshot('web-worker', 'w1'), pools: [{ pool: 'fetch', size: 32, busy: 9 }] });
     bus.publish(snapshot('bash-worker', 'b1'));
     await expect
-      .poll(async () => (await jsm.streams.info(names.streams.metrics)).state.messages)
+      .poll(async () => (await jsm.streams.info(harness.names.streams.metrics)).state.messages)
       .toBe(3);
     expect((await bus.latest()).map((s) => [s.instance, s.pools[0]?.busy])).toEqual([
       ['w1', 9],
@@ -95,12 +78,12 @@ describe('MetricsBus on a real nats-server', () => {
       {},
       { onInvalid: (error) => invalid.push(error.subject) },
     );
-    connection.publish(names.metrics('rogue', 'r1'), '{"service":"rogue"}');
+    harness.connection.publish(harness.names.metrics('rogue', 'r1'), '{"service":"rogue"}');
     bus.publish(snapshot('web-worker', 'w2'));
     for await (const got of subscription) {
       expect(got.instance).toBe('w2');
       break;
     }
-    expect(invalid).toEqual([names.metrics('rogue', 'r1')]);
+    expect(invalid).toEqual([harness.names.metrics('rogue', 'r1')]);
   });
 });
