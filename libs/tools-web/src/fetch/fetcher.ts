@@ -1,12 +1,14 @@
 import type { ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
 import { bareHost, SsrfGuard, type Resolver } from '../ssrf/guard';
-import { decode, readBody, readBounded } from './body';
+import { decode } from './decode';
+import { exchange, type ExchangeOptions } from './exchange';
 import { extract } from './extract';
 import { Deadline } from './deadline';
 import { HostLimiter } from './host-limiter';
-import { HttpCache, type CachedResponse } from './http-cache';
+import { HttpCache } from './http-cache';
 import { RobotsCache } from './robots';
 
 /** How a `WebFetcher` behaves; every field has a default fit for the open web. */
@@ -39,12 +41,20 @@ const ROBOTS_MAX_BYTES = 512 * 1024;
 type FetchInput = ToolParamsOf<'web.fetch'>;
 type FetchOutput = ToolOutputOf<'web.fetch'>;
 
+/** A response as the fetch sees it: an exchange, or a stored one a 304 revalidated. */
 interface Hop {
   status: number;
   contentType: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
-  cached?: CachedResponse;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  truncated: boolean;
+  cached?: boolean;
+}
+
+/** The MIME type of a `Content-Type`, lower case, without parameters. */
+function mimeOf(contentType: string): string {
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** The redirect target; an unparsable `Location` is the site's fault, not worth a retry. */
@@ -58,7 +68,7 @@ function nextHop(location: string, from: URL): URL {
   }
 }
 
-function header(headers: Hop['headers'], name: string): string | undefined {
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -129,37 +139,28 @@ export class WebFetcher {
       if (url.hash) url.hash = '';
       if (seen?.has(url.href))
         throw new WebError(WebErrorCode.RedirectLoop, `redirect loop at ${url.href}`);
-      const { response, release } = await this.hop(url, signal);
-      try {
-        const location = header(response.headers, 'location');
-        if (
-          response.status >= 300 &&
-          response.status < 400 &&
-          response.status !== 304 &&
-          location
-        ) {
-          await response.body.dump().catch(() => undefined);
-          if (hop >= (this.options.maxRedirects ?? 5)) {
-            throw new WebError(
-              WebErrorCode.TooManyRedirects,
-              `more than ${hop} redirects from ${start.href}`,
-            );
-          }
-          (seen ??= new Set()).add(url.href);
-          url = nextHop(location, url);
-          continue;
+      const response = await this.hop(url, input.maxBytes, signal);
+      const location = header(response.headers, 'location');
+      if (response.status >= 300 && response.status < 400 && response.status !== 304 && location) {
+        if (hop >= (this.options.maxRedirects ?? 5)) {
+          throw new WebError(
+            WebErrorCode.TooManyRedirects,
+            `more than ${hop} redirects from ${start.href}`,
+          );
         }
-        return await this.finish(url, response, input);
-      } finally {
-        release();
+        (seen ??= new Set()).add(url.href);
+        url = nextHop(location, url);
+        continue;
       }
+      return this.finish(url, response, input);
     }
   }
 
-  private async hop(
-    url: URL,
-    signal: AbortSignal,
-  ): Promise<{ response: Hop; release: () => void }> {
+  /**
+   * One request, past the guard, robots and the host's limit, holding a slot on the host
+   * until its response is read; a 304 to a revalidation comes back as the stored response.
+   */
+  private async hop(url: URL, maxBytes: number, signal: AbortSignal): Promise<Hop> {
     const screening = this.guard.screen(url);
     if (screening) await screening;
     let crawlDelayMs = 0;
@@ -175,39 +176,40 @@ export class WebFetcher {
     const release = slot instanceof Promise ? await slot : slot;
     try {
       const entry = this.cache.get(url.href);
-      const res = await request(url, {
-        dispatcher: this.agent,
+      const res = await exchange(
+        this.agent,
+        url,
+        {
+          headers: entry ? { ...this.headers, ...HttpCache.validators(entry) } : this.headers,
+          maxBytes,
+          keepBody: this.keepBody,
+        },
         signal,
-        headers: entry ? { ...this.headers, ...HttpCache.validators(entry) } : this.headers,
-      });
-      const response: Hop = {
-        status: res.statusCode,
-        contentType: header(res.headers, 'content-type') ?? '',
-        headers: res.headers,
-        body: res.body,
-      };
-      if (res.statusCode === 304 && entry) {
-        await res.body.dump().catch(() => undefined);
+      );
+      const contentType = header(res.headers, 'content-type') ?? '';
+      if (res.status === 304 && entry) {
+        const { body } = entry;
         return {
-          response: {
-            ...response,
-            status: entry.status,
-            contentType: entry.contentType,
-            cached: entry,
-          },
-          release,
+          status: entry.status,
+          contentType: entry.contentType,
+          headers: res.headers,
+          body: body.length > maxBytes ? body.subarray(0, maxBytes) : body,
+          truncated: body.length > maxBytes,
+          cached: true,
         };
       }
-      return { response, release };
-    } catch (error) {
+      return { ...res, contentType };
+    } finally {
       release();
-      throw error;
     }
   }
 
-  private async finish(url: URL, response: Hop, input: FetchInput): Promise<FetchOutput> {
+  /** Only a successful response of an accepted type has a body worth reading. */
+  private readonly keepBody = (status: number, headers: IncomingHttpHeaders): boolean =>
+    status >= 200 && status < 300 && this.types.has(mimeOf(header(headers, 'content-type') ?? ''));
+
+  private finish(url: URL, response: Hop, input: FetchInput): FetchOutput {
     if (response.status === 429 || (response.status === 503 && response.headers['retry-after'])) {
-      await response.body.dump().catch(() => undefined);
       const wait = retryAfterMs(response.headers['retry-after']);
       throw new WebError(WebErrorCode.RateLimited, `${url.host} answered ${response.status}`, {
         retryable: true,
@@ -215,46 +217,33 @@ export class WebFetcher {
       });
     }
     if (response.status >= 400) {
-      await response.body.dump().catch(() => undefined);
       throw new WebError(WebErrorCode.HttpError, `${url.href} answered ${response.status}`, {
         retryable: response.status >= 500 || response.status === 408,
       });
     }
-    const mime = response.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    const mime = mimeOf(response.contentType);
     if (!this.types.has(mime)) {
-      await response.body.dump().catch(() => undefined);
       throw new WebError(
         WebErrorCode.ContentType,
         `${url.href} is ${mime || 'of no content type'}`,
       );
     }
-    let bytes: Buffer;
-    let truncated = false;
-    if (response.cached) {
-      bytes = response.cached.body.subarray(0, input.maxBytes);
-      truncated = response.cached.body.length > input.maxBytes;
-    } else {
-      ({ bytes, truncated } = await readBody(
-        response.body,
-        response.headers['content-length'],
-        input.maxBytes,
-      ));
-      if (!truncated) {
-        this.cache.store(
-          url.href,
-          {
-            status: response.status,
-            contentType: response.contentType,
-            body: bytes,
-            etag: header(response.headers, 'etag'),
-            lastModified: header(response.headers, 'last-modified'),
-          },
-          header(response.headers, 'cache-control'),
-        );
-      }
+    const { body, truncated } = response;
+    if (!response.cached && !truncated) {
+      this.cache.store(
+        url.href,
+        {
+          status: response.status,
+          contentType: response.contentType,
+          body,
+          etag: header(response.headers, 'etag'),
+          lastModified: header(response.headers, 'last-modified'),
+        },
+        header(response.headers, 'cache-control'),
+      );
     }
     const { title, text, links } = extract(
-      decode(bytes, response.contentType),
+      decode(body, response.contentType),
       mime,
       input.extract,
       url,
@@ -266,7 +255,7 @@ export class WebFetcher {
       ...(title ? { title } : {}),
       text,
       links,
-      bytes: bytes.length,
+      bytes: body.length,
       truncated,
     };
   }
@@ -278,24 +267,24 @@ export class WebFetcher {
     let url = robotsUrl;
     for (let hop = 0; hop <= 5; hop += 1) {
       await this.guard.check(url);
-      const res = await request(url, {
-        dispatcher: this.agent,
-        signal,
-        headers: { 'user-agent': this.headers['user-agent'] as string },
-      });
+      const res = await exchange(this.agent, url, this.robotsRequest, signal);
       const location = header(res.headers, 'location');
-      if (res.statusCode >= 300 && res.statusCode < 400 && location) {
-        await res.body.dump().catch(() => undefined);
+      if (res.status >= 300 && res.status < 400 && location) {
         url = new URL(location, url);
         continue;
       }
-      if (res.statusCode !== 200) {
-        await res.body.dump().catch(() => undefined);
-        return { status: res.statusCode, text: '' };
-      }
-      const { bytes } = await readBounded(res.body, ROBOTS_MAX_BYTES);
-      return { status: 200, text: bytes.toString('utf8') };
+      if (res.status !== 200) return { status: res.status, text: '' };
+      return { status: 200, text: res.body.toString('utf8') };
     }
     return { status: 404, text: '' }; // too many redirects: RFC 9309 says treat as unavailable (4xx)
+  }
+
+  /** How robots.txt is asked for: our agent name only, and its first 512 KiB kept. */
+  private get robotsRequest(): ExchangeOptions {
+    return {
+      headers: { 'user-agent': this.headers['user-agent'] as string },
+      maxBytes: ROBOTS_MAX_BYTES,
+      keepBody: (status) => status === 200,
+    };
   }
 }

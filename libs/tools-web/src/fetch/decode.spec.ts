@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode } from './body';
+import { decode } from './decode';
 
 describe('body decoding', () => {
   it('decodes UTF-8 exactly as a TextDecoder does, BOM and bad bytes included', () => {
