@@ -1,5 +1,6 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
+import { exchange } from '../fetch/exchange';
 
 /**
  * The providers' shared connection pool. Providers are endpoints the operator
@@ -11,6 +12,12 @@ export const providerAgent = new Agent({
   headersTimeout: 10_000,
   bodyTimeout: 10_000,
 });
+
+/**
+ * The most of an answer a provider may send: a page of results is tens of kilobytes, and
+ * one that goes on past this is broken, not rich.
+ */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /**
  * GETs a provider's JSON and maps failures onto retryability: 429 is `RATE_LIMITED`
@@ -25,27 +32,36 @@ export async function getJson(
 ): Promise<unknown> {
   const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   try {
-    const res = await request(url, {
-      dispatcher: providerAgent,
-      signal: bounded,
-      headers: { accept: 'application/json', ...headers },
-    });
-    if (res.statusCode === 429) {
-      await res.body.dump().catch(() => undefined);
+    const res = await exchange(
+      providerAgent,
+      url,
+      {
+        headers: { accept: 'application/json', ...headers },
+        maxBytes: MAX_ANSWER_BYTES,
+        keepBody: (status) => status < 400,
+      },
+      bounded,
+    );
+    if (res.status === 429) {
       const wait = retryAfterMs(res.headers['retry-after']);
       throw new WebError(WebErrorCode.RateLimited, `${provider} is rate limiting`, {
         retryable: true,
         ...(wait !== undefined ? { retryAfterMs: wait } : {}),
       });
     }
-    if (res.statusCode >= 400) {
-      await res.body.dump().catch(() => undefined);
-      throw new WebError(WebErrorCode.ProviderError, `${provider} answered ${res.statusCode}`, {
-        retryable: res.statusCode >= 500 || res.statusCode === 408,
+    if (res.status >= 400) {
+      throw new WebError(WebErrorCode.ProviderError, `${provider} answered ${res.status}`, {
+        retryable: res.status >= 500 || res.status === 408,
       });
     }
+    if (res.truncated) {
+      throw new WebError(
+        WebErrorCode.ProviderError,
+        `${provider} sent an answer over ${MAX_ANSWER_BYTES} bytes`,
+      );
+    }
     try {
-      return await res.body.json();
+      return JSON.parse(res.body.toString('utf8')) as unknown;
     } catch (error) {
       throw new WebError(WebErrorCode.ProviderError, `${provider} sent no JSON`, {
         retryable: true,

@@ -35,6 +35,8 @@ describe('web.search', () => {
         if (q === 'pause a second') return void res.writeHead(429, { 'retry-after': '1' }).end();
         if (q === 'broken') return void res.writeHead(503).end();
         if (q === 'bad request') return void res.writeHead(400).end();
+        if (q === 'not json') return void res.writeHead(200).end('<html>maintenance</html>');
+        if (q === 'endless') return void res.writeHead(200).end(`[${'0,'.repeat(5_000_000)}0]`);
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ query: q, results: RESULTS }));
@@ -148,6 +150,18 @@ describe('web.search', () => {
     await expect(resultOf(searcher().search(ask('bad request'), ctx()))).rejects.toMatchObject({
       code: 'PROVIDER_ERROR',
       retryable: false,
+    });
+  });
+
+  it('refuses an answer that is not JSON, or longer than any page of results', async () => {
+    await expect(resultOf(searcher().search(ask('not json'), ctx()))).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('sent no JSON'),
+    });
+    await expect(resultOf(searcher().search(ask('endless'), ctx()))).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      retryable: false,
+      message: expect.stringContaining('over 8388608 bytes'),
     });
   });
 
