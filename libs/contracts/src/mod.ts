@@ -13,7 +13,7 @@ export * from './commands';
 export * from './events';
 export * from './channels';
 export * from './tools/catalog';
-export { type ToolContract } from './tools/define-tool';
+export { type ToolContract, type ToolSpread } from './tools/define-tool';
 export type { ToolContext, ToolFunction, ToolImplementation } from './tools/tool-function';
 export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';
 export { BashExec } from './tools/shell';

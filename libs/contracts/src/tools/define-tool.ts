@@ -15,6 +15,21 @@ export interface ToolContract<
   input: I;
   output: O;
   chunk?: C;
+  /**
+   * Set when calls that share a key share a limit somewhere else (web.fetch: a host's
+   * politeness). The engine keeps at most `limit` tasks of one key dispatched at once in a
+   * workflow, so a batch heavy on one key waits for that key alone while tasks with other
+   * keys take the free slots, instead of the whole batch queueing behind it on a worker.
+   */
+  spread?: ToolSpread;
+}
+
+/** How a tool's calls are spread over the keys that share a limit (see `ToolContract.spread`). */
+export interface ToolSpread {
+  /** The key of a call, from its input (not yet checked against the schema); none: no limit. */
+  key(input: unknown): string | undefined;
+  /** Calls of one key dispatched at once, per workflow. */
+  limit: number;
 }
 
 /** Pascal-cases a tool name for schema ids: `code.grep` becomes `CodeGrep`. */

@@ -38,6 +38,12 @@ export const WebSearch = defineTool({
   chunk: searchResult,
 });
 
+/** The host a fetch goes to: what `web.fetch` calls are spread by. */
+function hostOf(input: unknown): string | undefined {
+  const url = (input as { url?: unknown } | null | undefined)?.url;
+  return typeof url === 'string' && URL.canParse(url) ? new URL(url).hostname : undefined;
+}
+
 export const WebFetch = defineTool({
   name: 'web.fetch',
   description:
@@ -58,4 +64,6 @@ export const WebFetch = defineTool({
     bytes: z.number().int().nonnegative(),
     truncated: z.boolean(),
   }),
+  // As many to one host as the web worker lets in at once (its default per-host limit).
+  spread: { key: hostOf, limit: 4 },
 });

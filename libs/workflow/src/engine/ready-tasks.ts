@@ -1,36 +1,49 @@
+import { TOOLS, type ToolContract } from '@fanout/contracts';
+import { SpreadLimits } from './spread';
 import type { TaskState, WorkflowState } from './state';
+
+/**
+ * How many ready tasks one step may pass over because their spread key is at its limit
+ * before it stops looking: a batch of thousands on one host must not make every step
+ * walk the whole backlog.
+ */
+const MAX_PASSED_OVER = 1_024;
 
 /**
  * The tasks to dispatch now, in order: higher priority first, then the order in which
  * they became ready; retries only once their `retryAt` has come; never more than
- * `maxConcurrency` on queues and with workers at once.
+ * `maxConcurrency` on queues and with workers at once, nor more of one spread key (a
+ * web.fetch's host, say) than its tool allows, so the tasks behind a busy key go first.
  */
-export function readyTasks(state: WorkflowState, now: number): TaskState[] {
+export function readyTasks(
+  state: WorkflowState,
+  now: number,
+  tools: Readonly<Record<string, ToolContract>> = TOOLS,
+): TaskState[] {
   if (state.status !== 'running' || !state.definition) return [];
   const capacity = state.definition.budget.maxConcurrency - state.activeCount;
   if (capacity <= 0) return [];
   const picked: TaskState[] = [];
+  const spread = new SpreadLimits(state, tools);
+  let passedOver = 0;
+  const consider = (task: TaskState): void => {
+    if (spread.admit(task)) picked.push(task);
+    else passedOver += 1;
+  };
+  const looking = () => picked.length < capacity && passedOver < MAX_PASSED_OVER;
   const retries = (state.retryingCount === 0 ? [] : Object.keys(state.retrying))
     .map((id) => state.tasks[id]!)
     .filter((task) => (task.retryAt ?? Infinity) <= now)
     .sort((a, b) => a.priority - b.priority);
   let retryIndex = 0;
-  for (
-    let priority = 0;
-    priority < state.readyQueues.length && picked.length < capacity;
-    priority += 1
-  ) {
-    while (
-      retryIndex < retries.length &&
-      retries[retryIndex]!.priority <= priority &&
-      picked.length < capacity
-    ) {
-      picked.push(retries[retryIndex++]!);
+  for (let priority = 0; priority < state.readyQueues.length && looking(); priority += 1) {
+    while (retryIndex < retries.length && retries[retryIndex]!.priority <= priority && looking()) {
+      consider(retries[retryIndex++]!);
     }
     for (const id of state.readyQueues[priority]!) {
-      if (picked.length >= capacity) break;
+      if (!looking()) break;
       const task = state.tasks[id]!;
-      if (task.status === 'ready') picked.push(task);
+      if (task.status === 'ready') consider(task);
     }
   }
   return picked;

@@ -1,0 +1,102 @@
+import type { WorkflowDocument } from '@fanout/contracts';
+import { describe, expect, it } from 'vitest';
+import { dispatched, only, Scenario } from './testing/given-when-then';
+
+/** A search that yields URLs, then one web.fetch per URL: the usual research batch. */
+const research = (maxConcurrency: number): WorkflowDocument => ({
+  budget: { maxConcurrency },
+  phases: [
+    { id: 'find', tasks: [{ id: 'urls', tool: 'noop' }] },
+    {
+      id: 'read',
+      dependsOn: ['find'],
+      barrier: { policy: 'degrade' },
+      tasks: [
+        {
+          id: 'page',
+          tool: 'web.fetch',
+          forEach: '${{ find.urls.echo }}',
+          input: { url: '${{ item }}' },
+        },
+      ],
+    },
+  ],
+});
+
+const busyHost = Array.from({ length: 10 }, (_, i) => `https://big.example/${i}`);
+const others = ['https://one.example/', 'https://two.example/', 'http://THREE.example:8080/x'];
+
+describe('spreading a batch over hosts', () => {
+  it('sends at most web.fetch’s limit to one host and gives the other slots to other hosts', () => {
+    const scenario = new Scenario();
+    scenario.submit(research(16));
+    const events = scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    expect(dispatched(events)).toEqual([
+      'read/page/0',
+      'read/page/1',
+      'read/page/2',
+      'read/page/3',
+      'read/page/10',
+      'read/page/11',
+      'read/page/12',
+    ]);
+  });
+
+  it('sends the next of a busy host as soon as one of its tasks ends, in order', () => {
+    const scenario = new Scenario();
+    scenario.submit(research(16));
+    scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    expect(dispatched(scenario.succeed('read/page/11', 20))).toEqual([]);
+    expect(dispatched(scenario.succeed('read/page/2', 30))).toEqual(['read/page/4']);
+    expect(dispatched(scenario.fail('read/page/0', 40, false))).toEqual(['read/page/5']);
+  });
+
+  it('counts a retry waiting for its turn against its host only once it is sent again', () => {
+    const scenario = new Scenario();
+    scenario.submit({
+      ...research(16),
+      defaults: {
+        retry: { attempts: 2, initialDelayMs: 100, jitter: 0 },
+      },
+    });
+    scenario.succeed('find/urls', 10, { echo: busyHost.slice(0, 6) });
+    // The failed attempt frees its slot for the next page; its retry then waits its turn.
+    expect(dispatched(scenario.fail('read/page/0', 20, true))).toEqual(['read/page/4']);
+    expect(dispatched(scenario.tick(200))).toEqual([]);
+    expect(dispatched(scenario.succeed('read/page/1', 210))).toEqual(['read/page/0']);
+  });
+
+  it('still keeps to maxConcurrency, and tasks of tools without a spread are not held', () => {
+    const scenario = new Scenario();
+    scenario.submit(research(5));
+    const events = scenario.succeed('find/urls', 10, { echo: [...others, ...busyHost] });
+    expect(dispatched(events)).toEqual([
+      'read/page/0',
+      'read/page/1',
+      'read/page/2',
+      'read/page/3',
+      'read/page/4',
+    ]);
+  });
+
+  it('fails a page whose URL is not one without holding up the others', () => {
+    const scenario = new Scenario();
+    scenario.submit(research(16));
+    const events = scenario.succeed('find/urls', 10, { echo: ['not a url', ...others] });
+    expect(only(events, 'TaskFailed').map((event) => event.taskId)).toEqual(['read/page/0']);
+    expect(dispatched(events)).toEqual(['read/page/1', 'read/page/2', 'read/page/3']);
+  });
+
+  it('decides the same after a replay of the log', () => {
+    const live = new Scenario();
+    live.submit(research(16));
+    live.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    live.succeed('read/page/1', 20);
+    const replayed = new Scenario();
+    replayed.submit(research(16));
+    replayed.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    replayed.succeed('read/page/1', 20);
+    expect(dispatched(replayed.log)).toEqual(dispatched(live.log));
+    expect(dispatched(live.succeed('read/page/3', 30))).toEqual(['read/page/5']);
+  });
+});
