@@ -16,4 +16,25 @@ describe('webConfigFromEnv', () => {
     );
     expect(() => webConfigFromEnv({ FANOUT_SEARCH_RATES: 'searxng=0' })).toThrow(/"searxng=0"/);
   });
+
+  it('reads FANOUT_SEARCH_SHARES as instances of 32, over the defaults', () => {
+    expect(webConfigFromEnv({}).shares).toBeUndefined();
+    const { shares } = webConfigFromEnv({ FANOUT_SEARCH_SHARES: 'primary-research=12, mine=2' });
+    expect(shares).toMatchObject({
+      'primary-research': 12 / 32,
+      mine: 2 / 32,
+      'technical-documentation': 6 / 32,
+    });
+    expect(() => webConfigFromEnv({ FANOUT_SEARCH_SHARES: 'security' })).toThrow(
+      'FANOUT_SEARCH_SHARES: "security" is not name=instances-of-32',
+    );
+  });
+
+  it('divides the shares over the worker’s search instances, from 1 to 32', () => {
+    expect(webConfigFromEnv({}).searchInstances).toBeUndefined();
+    expect(webConfigFromEnv({ FANOUT_POOL_WEB_SEARCH: '24' }).searchInstances).toBe(24);
+    expect(() => webConfigFromEnv({ FANOUT_POOL_WEB_SEARCH: '64' })).toThrow(
+      'FANOUT_POOL_WEB_SEARCH must be a whole number of instances from 1 to 32, got "64"',
+    );
+  });
 });

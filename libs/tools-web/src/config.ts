@@ -1,4 +1,5 @@
 import type { FetchOptions } from './fetch/fetcher';
+import { DEFAULT_CATEGORY_SHARES } from './search/category-pool';
 import { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
 import type { SearchProvider } from './search/provider';
 
@@ -13,7 +14,14 @@ export interface WebConfig {
   perDomain?: number;
   /** Requests per second, by provider name. */
   rates?: Record<string, number>;
+  /** Each query category's share of the search pool (see `DEFAULT_CATEGORY_SHARES`). */
+  shares?: Record<string, number>;
+  /** Provider calls in flight at once: the worker's `web.search` instances (16, at most 32). */
+  searchInstances?: number;
 }
+
+/** The most search instances one worker runs: wider only multiplies the rate limit's queue. */
+export const MAX_SEARCH_INSTANCES = 32;
 
 /**
  * Reads the web tools' settings from the environment:
@@ -26,6 +34,10 @@ export interface WebConfig {
  * - `FANOUT_SEARCH_PER_DOMAIN` — at most this many results per site ahead of the others;
  * - `FANOUT_SEARCH_RATES` — requests per second by provider, e.g. `searxng=5,brave=1`
  *   (default: `brave=1`, the free plan's limit; a 429's `Retry-After` is always honoured);
+ * - `FANOUT_SEARCH_SHARES` — instances of 32 by query category, e.g.
+ *   `primary-research=12,community=2`; categories not named keep their default share;
+ * - `FANOUT_POOL_WEB_SEARCH` — the worker's search instances (default 16, at most 32), which
+ *   the categories' shares divide;
  * - `FANOUT_WEB_ALLOW` — comma-separated SSRF allow-list (CIDRs, hosts). FOR TESTS ONLY:
  *   it opens the guard to the addresses named, e.g. `127.0.0.0/8` for loopback servers;
  * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing.
@@ -43,9 +55,27 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
       ? providers.map((provider) => provider.name)
       : (env.FANOUT_SEARCH_FANOUT ?? '').split(',').filter(Boolean);
   const perDomain = number(env.FANOUT_SEARCH_PER_DOMAIN);
-  const rates = { brave: 1, ...parseRates(env.FANOUT_SEARCH_RATES ?? '') };
+  const rates = { brave: 1, ...parsePairs('FANOUT_SEARCH_RATES', env, 'requests-per-second') };
+  const shares = parsePairs('FANOUT_SEARCH_SHARES', env, 'instances-of-32');
+  const searchInstances = number(env.FANOUT_POOL_WEB_SEARCH);
+  if (
+    searchInstances !== undefined &&
+    !(
+      Number.isInteger(searchInstances) &&
+      searchInstances >= 1 &&
+      searchInstances <= MAX_SEARCH_INSTANCES
+    )
+  ) {
+    throw new Error(
+      `FANOUT_POOL_WEB_SEARCH must be a whole number of instances from 1 to ${MAX_SEARCH_INSTANCES}, got "${env.FANOUT_POOL_WEB_SEARCH}"`,
+    );
+  }
   return {
+    ...(searchInstances ? { searchInstances } : {}),
     rates,
+    ...(Object.keys(shares).length
+      ? { shares: { ...DEFAULT_CATEGORY_SHARES, ...scaled(shares, 1 / 32) } }
+      : {}),
     providers,
     ...(env.FANOUT_SEARCH_PROVIDER ? { defaultProvider: env.FANOUT_SEARCH_PROVIDER } : {}),
     ...(fanOut.length ? { fanOut } : {}),
@@ -58,16 +88,24 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
   };
 }
 
-/** `name=rate,…` into a map; a malformed entry is a configuration error, said plainly. */
-function parseRates(text: string): Record<string, number> {
-  const rates: Record<string, number> = {};
-  for (const entry of text.split(',').filter(Boolean)) {
+/** `name=number,…` of a variable into a map; a malformed entry is said plainly. */
+function parsePairs(
+  variable: string,
+  env: NodeJS.ProcessEnv,
+  unit: string,
+): Record<string, number> {
+  const pairs: Record<string, number> = {};
+  for (const entry of (env[variable] ?? '').split(',').filter(Boolean)) {
     const [name, raw] = entry.split('=');
-    const rate = Number(raw);
-    if (!name || !(rate > 0)) {
-      throw new Error(`FANOUT_SEARCH_RATES: "${entry}" is not name=requests-per-second`);
+    const value = Number(raw);
+    if (!name?.trim() || !(value > 0)) {
+      throw new Error(`${variable}: "${entry}" is not name=${unit}`);
     }
-    rates[name.trim()] = rate;
+    pairs[name.trim()] = value;
   }
-  return rates;
+  return pairs;
+}
+
+function scaled(values: Record<string, number>, by: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value * by]));
 }

@@ -41,6 +41,8 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
     ...(config.fanOut ? { fanOut: config.fanOut } : {}),
     ...(config.perDomain ? { perDomain: config.perDomain } : {}),
     ...(config.rates ? { rates: config.rates } : {}),
+    ...(config.shares ? { shares: config.shares } : {}),
+    ...(config.searchInstances ? { concurrency: config.searchInstances } : {}),
   });
   return {
     'web.search': searcher.search,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CategoryPool } from './category-pool';
+import { CategoryPool, UNCATEGORISED } from './category-pool';
 
 const signal = new AbortController().signal;
 
@@ -10,6 +10,25 @@ function gate() {
 }
 
 describe('category shares of the search pool', () => {
+  it('guarantees 8, 6, 4, 4, 4, 3, 2 and 1 of 32 instances by default, and one to the rest', () => {
+    const pool = new CategoryPool(32);
+    const categories = [
+      'primary-research',
+      'technical-documentation',
+      'code-examples',
+      'api-documentation',
+      'framework-specific',
+      'performance',
+      'security',
+      'community',
+      UNCATEGORISED,
+    ];
+    expect(categories.map((category) => pool.guarantee(category))).toEqual([
+      8, 6, 4, 4, 4, 3, 2, 1, 1,
+    ]);
+    expect(new CategoryPool(16).guarantee('primary-research')).toBe(4);
+  });
+
   it('lends idle slots to a busy category', async () => {
     const pool = new CategoryPool(4, { a: 0.5, b: 0.5 });
     const hold = gate();

@@ -4,20 +4,23 @@ import { WebError, WebErrorCode } from '../errors';
 export const UNCATEGORISED = 'general';
 
 /**
- * Default shares of the search pool per query category (and for uncategorised searches):
- * primary research gets the most, every category some, so a flood of one kind of query
- * cannot starve the others.
+ * Default shares of the search pool per query category: of 32 instances, primary
+ * research 8, technical documentation 6, code examples, API documentation and
+ * framework-specific 4 each, performance 3, security 2, community 1; a search with no
+ * category is guaranteed one slot. A share is a guarantee, not a fence: a category
+ * borrows the slots others leave idle, so a flood of one kind of query uses the whole
+ * pool until the others ask, and then cannot starve them.
  */
 export const DEFAULT_CATEGORY_SHARES: Readonly<Record<string, number>> = {
-  'primary-research': 0.2,
-  'technical-documentation': 0.12,
-  'code-examples': 0.12,
-  'api-documentation': 0.1,
-  'framework-specific': 0.1,
-  performance: 0.08,
-  security: 0.08,
-  community: 0.08,
-  [UNCATEGORISED]: 0.12,
+  'primary-research': 8 / 32,
+  'technical-documentation': 6 / 32,
+  'code-examples': 4 / 32,
+  'api-documentation': 4 / 32,
+  'framework-specific': 4 / 32,
+  performance: 3 / 32,
+  security: 2 / 32,
+  community: 1 / 32,
+  [UNCATEGORISED]: 1 / 32,
 };
 
 interface Waiter {
@@ -46,6 +49,11 @@ export class CategoryPool {
     }
   }
 
+  /** Slots `category` is guaranteed (at least one, whatever its share). */
+  guarantee(category: string): number {
+    return this.guaranteed.get(category) ?? 1;
+  }
+
   /** Slots in use by `category` now. */
   used(category: string): number {
     return this.inUse.get(category) ?? 0;
@@ -62,7 +70,7 @@ export class CategoryPool {
   }
 
   private underGuarantee(category: string): boolean {
-    return this.used(category) < (this.guaranteed.get(category) ?? 1);
+    return this.used(category) < this.guarantee(category);
   }
 
   private acquire(category: string, signal: AbortSignal): Promise<void> {
