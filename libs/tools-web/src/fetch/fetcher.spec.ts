@@ -27,6 +27,7 @@ const ARTICLE = `<!doctype html><html><head><title> A  Page </title><style>p{}</
 describe('web.fetch', () => {
   let site: TestServer;
   let etagHits = 0;
+  let etagNotModified = 0;
   let declaredHugeFinished: boolean | undefined;
   const fetcher = new WebFetcher({
     allow: ['127.0.0.0/8'],
@@ -83,9 +84,23 @@ describe('web.fetch', () => {
       '/r7': page('end'),
       '/etag': (req, res) => {
         etagHits += 1;
-        if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
-        res.writeHead(200, { 'content-type': 'text/plain', etag: '"v1"' }).end('cached body');
+        if (req.headers['if-none-match'] === '"v1"') {
+          etagNotModified += 1;
+          return void res.writeHead(304, { etag: '"v1"', 'cache-control': 'no-cache' }).end();
+        }
+        res
+          .writeHead(200, {
+            'content-type': 'text/plain',
+            etag: '"v1"',
+            'cache-control': 'no-cache',
+          })
+          .end('cached body');
       },
+      '/fresh': page('fresh for a minute', 'text/plain', { 'cache-control': 'max-age=60' }),
+      '/no-store': page('never kept', 'text/plain', {
+        'cache-control': 'no-store',
+        'last-modified': 'Mon, 02 Nov 2026 10:00:00 GMT',
+      }),
     });
   });
   afterAll(async () => {
@@ -207,12 +222,24 @@ describe('web.fetch', () => {
     });
   });
 
+  it('serves a page still fresh from the cache, and keeps none that says no-store', async () => {
+    const hits = (path: string) => site.hits.filter((hit) => hit === path).length;
+    const fresh = await fetcher.fetch(input(`${site.origin}/fresh`), ctx());
+    expect(await fetcher.fetch(input(`${site.origin}/fresh`), ctx())).toEqual(fresh);
+    expect(hits('/fresh')).toBe(1);
+    await fetcher.fetch(input(`${site.origin}/no-store`), ctx());
+    const again = await fetcher.fetch(input(`${site.origin}/no-store`), ctx());
+    expect(again.text).toBe('never kept');
+    expect(hits('/no-store')).toBe(2);
+  });
+
   it('revalidates a cached page with its ETag and serves the stored body on 304', async () => {
     const first = await fetcher.fetch(input(`${site.origin}/etag`), ctx());
     const second = await fetcher.fetch(input(`${site.origin}/etag`), ctx());
     expect(second.text).toBe('cached body');
     expect(second).toEqual(first);
     expect(etagHits).toBe(2);
+    expect(etagNotModified).toBe(1);
   });
 
   it('stops when the task is cancelled', async () => {

@@ -1,14 +1,13 @@
 import type { ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent } from 'undici';
+import { Agent, cacheStores, interceptors, type Dispatcher } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
 import { bareHost, SsrfGuard, type Resolver } from '../ssrf/guard';
 import { decode } from './decode';
-import { exchange, type ExchangeOptions } from './exchange';
+import { exchange, type Exchange, type ExchangeOptions } from './exchange';
 import { extract } from './extract';
 import { Deadline } from './deadline';
 import { HostLimiter } from './host-limiter';
-import { HttpCache } from './http-cache';
 import { RobotsCache } from './robots';
 
 /** How a `WebFetcher` behaves; every field has a default fit for the open web. */
@@ -41,14 +40,9 @@ const ROBOTS_MAX_BYTES = 512 * 1024;
 type FetchInput = ToolParamsOf<'web.fetch'>;
 type FetchOutput = ToolOutputOf<'web.fetch'>;
 
-/** A response as the fetch sees it: an exchange, or a stored one a 304 revalidated. */
-interface Hop {
-  status: number;
+/** A response as the fetch sees it: the exchange, and its content type read once. */
+interface Hop extends Exchange {
   contentType: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  truncated: boolean;
-  cached?: boolean;
 }
 
 /** The MIME type of a `Content-Type`, lower case, without parameters. */
@@ -81,9 +75,9 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 export class WebFetcher {
   private readonly guard: SsrfGuard;
   private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
   private readonly limiter: HostLimiter;
   private readonly robots: RobotsCache;
-  private readonly cache = new HttpCache();
   private readonly types: Set<string>;
   /** The headers every request sends, built once. */
   private readonly headers: Record<string, string>;
@@ -104,6 +98,19 @@ export class WebFetcher {
       bodyTimeout: options.bodyTimeoutMs ?? 15_000,
       connect: { lookup: this.guard.lookup } as Agent.Options['connect'],
     });
+    // RFC 9111 caching as a shared cache (undici's): fresh pages are served from memory,
+    // stale ones with a validator are revalidated, so a page fetched again costs the site
+    // a 304 at most. Bounded by entries, by entry and in all.
+    this.dispatcher = this.agent.compose(
+      interceptors.cache({
+        store: new cacheStores.MemoryCacheStore({
+          maxCount: 1_024,
+          maxEntrySize: 1_048_576,
+          maxSize: 64 * 1_048_576,
+        }),
+        methods: ['GET'],
+      }),
+    );
     this.limiter = new HostLimiter(
       options.perHostConcurrency ?? 4,
       options.politenessDelayMs ?? 250,
@@ -158,7 +165,7 @@ export class WebFetcher {
 
   /**
    * One request, past the guard, robots and the host's limit, holding a slot on the host
-   * until its response is read; a 304 to a revalidation comes back as the stored response.
+   * until its response is read (from the cache, or revalidated by it, when it can be).
    */
   private async hop(url: URL, maxBytes: number, signal: AbortSignal): Promise<Hop> {
     const screening = this.guard.screen(url);
@@ -175,30 +182,13 @@ export class WebFetcher {
     const slot = this.limiter.acquire(bareHost(url), signal, crawlDelayMs);
     const release = slot instanceof Promise ? await slot : slot;
     try {
-      const entry = this.cache.get(url.href);
       const res = await exchange(
-        this.agent,
+        this.dispatcher,
         url,
-        {
-          headers: entry ? { ...this.headers, ...HttpCache.validators(entry) } : this.headers,
-          maxBytes,
-          keepBody: this.keepBody,
-        },
+        { headers: this.headers, maxBytes, keepBody: this.keepBody },
         signal,
       );
-      const contentType = header(res.headers, 'content-type') ?? '';
-      if (res.status === 304 && entry) {
-        const { body } = entry;
-        return {
-          status: entry.status,
-          contentType: entry.contentType,
-          headers: res.headers,
-          body: body.length > maxBytes ? body.subarray(0, maxBytes) : body,
-          truncated: body.length > maxBytes,
-          cached: true,
-        };
-      }
-      return { ...res, contentType };
+      return { ...res, contentType: header(res.headers, 'content-type') ?? '' };
     } finally {
       release();
     }
@@ -229,19 +219,6 @@ export class WebFetcher {
       );
     }
     const { body, truncated } = response;
-    if (!response.cached && !truncated) {
-      this.cache.store(
-        url.href,
-        {
-          status: response.status,
-          contentType: response.contentType,
-          body,
-          etag: header(response.headers, 'etag'),
-          lastModified: header(response.headers, 'last-modified'),
-        },
-        header(response.headers, 'cache-control'),
-      );
-    }
     const { title, text, links } = extract(
       decode(body, response.contentType),
       mime,
