@@ -75,6 +75,12 @@ export const TasksExpanded = event(
   {
     taskId: TaskId,
     count: z.number().int().nonnegative(),
+    order: z
+      .array(z.number().int().nonnegative())
+      .optional()
+      .describe(
+        'The copies by index in the order they become ready, when that is not 0, 1, 2…: spread over the keys of a tool with a spread (web.fetch: hosts), so the copies of a busy key do not queue ahead of all the others.',
+      ),
   },
 );
 export const TaskDispatched = event(

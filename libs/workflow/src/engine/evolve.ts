@@ -33,7 +33,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       startPhase(state, state.phases[event.phaseId]!, event.at);
       break;
     case 'TasksExpanded':
-      expand(state, state.tasks[event.taskId]!, event.count, event.at);
+      expand(state, state.tasks[event.taskId]!, event.count, event.at, event.order);
       break;
     case 'TaskDispatched': {
       const task = state.tasks[event.taskId]!;
@@ -213,8 +213,17 @@ function makeReady(state: WorkflowState, task: TaskState): void {
   else state.readyQueues[task.priority]!.push(task.id);
 }
 
-/** A template fans out into `count` copies, each ready at once: its dependencies are met. */
-function expand(state: WorkflowState, template: TaskState, count: number, at: number): void {
+/**
+ * A template fans out into `count` copies, each ready at once: its dependencies are met.
+ * They join the ready queue in `order` when the event gives one (spread over keys).
+ */
+function expand(
+  state: WorkflowState,
+  template: TaskState,
+  count: number,
+  at: number,
+  order?: readonly number[],
+): void {
   delete state.toExpand[template.id];
   template.status = 'expanded';
   template.openChildren = count;
@@ -242,8 +251,9 @@ function expand(state: WorkflowState, template: TaskState, count: number, at: nu
       unmet: 0,
     };
     addTask(state, child);
-    makeReady(state, child);
+    if (!order) makeReady(state, child);
   }
+  for (const index of order ?? []) makeReady(state, state.tasks[template.children[index]!]!);
   if (count === 0) finish(state, template, 'succeeded', at);
 }
 

@@ -9,6 +9,7 @@ import { cancelEvent } from './decide';
 import { dispatchEvent } from './dispatch';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './policies';
 import { readyTasks } from './ready-tasks';
+import { spreadOrder } from './spread';
 import { forEachItems } from './results';
 import { isTerminal, type PhaseState, type WorkflowState } from './state';
 import { synthesize } from './synthesis';
@@ -76,7 +77,7 @@ export function react(
     return starting.map((phase) => ({ ...base, type: 'PhaseStarted', phaseId: phase.id }));
 
   const expanding = Object.keys(state.toExpand);
-  if (expanding.length > 0) return expanding.map((id) => expandEvent(state, id, now));
+  if (expanding.length > 0) return expanding.map((id) => expandEvent(state, id, now, tools));
 
   const ready = readyTasks(state, now, tools);
   if (ready.length > 0) return ready.map((task) => dispatchEvent(state, task, now, options, tools));
@@ -92,8 +93,16 @@ export function react(
   return [];
 }
 
-/** A template fans out over its list, or fails when the list is missing or over budget. */
-function expandEvent(state: WorkflowState, templateId: string, now: number): WorkflowEvent {
+/**
+ * A template fans out over its list, or fails when the list is missing or over budget. The
+ * copies of a tool with a spread are put in the ready queue spread over their keys.
+ */
+function expandEvent(
+  state: WorkflowState,
+  templateId: string,
+  now: number,
+  tools: Readonly<Record<string, ToolContract>>,
+): WorkflowEvent {
   const template = state.tasks[templateId]!;
   const base = { workflowId: state.workflowId, at: now, taskId: templateId };
   const items = forEachItems(state, template);
@@ -119,7 +128,9 @@ function expandEvent(state: WorkflowState, templateId: string, now: number): Wor
       error: { code: ErrorCode.BudgetExceeded, message, retryable: false },
     };
   }
-  return { ...base, type: 'TasksExpanded', count: items.items.length };
+  const spread = tools[template.tool]?.spread;
+  const order = spread && spreadOrder(state, template, items.items, spread);
+  return { ...base, type: 'TasksExpanded', count: items.items.length, ...(order ? { order } : {}) };
 }
 
 /** Tasks of a phase that did not succeed; a fanned-out template is represented by its copies. */

@@ -31,15 +31,30 @@ describe('spreading a batch over hosts', () => {
     const scenario = new Scenario();
     scenario.submit(research(16));
     const events = scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    // The copies become ready one host at a time in turn, so the others come early.
+    expect(only(events, 'TasksExpanded')[0]!.order).toEqual([
+      0, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     expect(dispatched(events)).toEqual([
       'read/page/0',
-      'read/page/1',
-      'read/page/2',
-      'read/page/3',
       'read/page/10',
       'read/page/11',
       'read/page/12',
+      'read/page/1',
+      'read/page/2',
+      'read/page/3',
     ]);
+  });
+
+  it('reaches the other hosts at once behind thousands of pages of one', () => {
+    const scenario = new Scenario();
+    scenario.submit(research(16));
+    const crawl = Array.from({ length: 5_000 }, (_, i) => `https://big.example/${i}`);
+    const events = scenario.succeed('find/urls', 10, { echo: [...crawl, ...others] });
+    expect(dispatched(events)).toEqual(
+      expect.arrayContaining(['read/page/5000', 'read/page/5001', 'read/page/5002']),
+    );
+    expect(dispatched(events)).toHaveLength(7);
   });
 
   it('sends the next of a busy host as soon as one of its tasks ends, in order', () => {

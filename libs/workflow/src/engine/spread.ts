@@ -4,12 +4,46 @@ import { lookupIn } from './results';
 import type { TaskState, WorkflowState } from './state';
 
 /**
- * The spread key of each ready task, once: its input is resolved to find it, and the
- * answer cannot change while it waits (what it refers to has finished). Keyed by the
- * task object, so a state's tasks take their keys with them and nothing is kept for
- * states that are gone; a replay simply works them out again.
+ * The spread key of each task, worked out once: from the input it was sent with, or
+ * before its first dispatch from its input resolved (which cannot change while it waits:
+ * what it refers to has finished). Keyed by the task object, so nothing is kept for
+ * states that are gone; a replay simply works the keys out again.
  */
 const keys = new WeakMap<TaskState, string | null>();
+
+/**
+ * The order in which a template's copies should become ready so that no key's copies
+ * queue ahead of the others: one copy of each key in turn (keys in order of first
+ * appearance, each key's copies in list order). Undefined when that is the list order.
+ * The scheduler only looks so far past the busy keys' tasks in the ready queue; spread
+ * out like this, a batch of thousands of one host's pages and a few of others' puts the
+ * others within reach at once.
+ */
+export function spreadOrder(
+  state: WorkflowState,
+  template: TaskState,
+  items: readonly unknown[],
+  spread: ToolSpread,
+): number[] | undefined {
+  const byKey = new Map<string | undefined, number[]>();
+  items.forEach((item, index) => {
+    const input = resolveReferences(
+      template.definition.input,
+      lookupIn(state, { ...template, item }),
+    );
+    const key = input.ok ? spread.key(input.value) : undefined;
+    const group = byKey.get(key);
+    if (group) group.push(index);
+    else byKey.set(key, [index]);
+  });
+  if (byKey.size < 2) return undefined;
+  const groups = [...byKey.values()];
+  const order: number[] = [];
+  for (let round = 0; order.length < items.length; round += 1) {
+    for (const group of groups) if (round < group.length) order.push(group[round]!);
+  }
+  return order.every((index, position) => index === position) ? undefined : order;
+}
 
 /**
  * Counts, for one scheduling step, the dispatched tasks of each spread key (see
@@ -29,7 +63,7 @@ export class SpreadLimits {
   admit(task: TaskState): boolean {
     const spread = this.tools[task.tool]?.spread;
     if (!spread) return true;
-    const key = this.readyKey(task, spread);
+    const key = this.keyOf(task, spread);
     if (key === undefined) return true;
     const counts = (this.counts ??= this.countActive());
     const taken = counts.get(key) ?? 0;
@@ -38,25 +72,29 @@ export class SpreadLimits {
     return true;
   }
 
-  private readyKey(task: TaskState, spread: ToolSpread): string | undefined {
+  private keyOf(task: TaskState, spread: ToolSpread): string | undefined {
     let key = keys.get(task);
     if (key === undefined) {
-      const input = resolveReferences(task.definition.input, lookupIn(this.state, task));
-      key = (input.ok ? spread.key(input.value) : undefined) ?? null;
+      let input: unknown = task.dispatchedInput;
+      if (input === undefined) {
+        const resolved = resolveReferences(task.definition.input, lookupIn(this.state, task));
+        input = resolved.ok ? resolved.value : undefined;
+      }
+      const found = input === undefined ? undefined : spread.key(input);
+      key = found === undefined ? null : `${task.tool} ${found}`;
       keys.set(task, key);
     }
-    return key === null ? undefined : `${task.tool} ${key}`;
+    return key ?? undefined;
   }
 
-  /** The dispatched tasks by key, from the inputs they were sent with. */
+  /** The dispatched tasks by key. */
   private countActive(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const id of Object.keys(this.state.active)) {
       const task = this.state.tasks[id]!;
-      const key = this.tools[task.tool]?.spread?.key(task.dispatchedInput);
-      if (key === undefined) continue;
-      const scoped = `${task.tool} ${key}`;
-      counts.set(scoped, (counts.get(scoped) ?? 0) + 1);
+      const spread = this.tools[task.tool]?.spread;
+      const key = spread && this.keyOf(task, spread);
+      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
   }
