@@ -77,6 +77,7 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
       leases: `${lower}_leases`,
       results: `${lower}_results`,
       payloads: `${lower}_payloads`,
+      toolCache: `${lower}_tool_cache`,
     },
   };
 }

@@ -82,6 +82,7 @@ export {
 
 // workflow state: leases, records and snapshots, the log's batched appends
 export { LeaseStore, type Lease } from './state/lease-store';
+export { ToolResultCache, type CachedResult } from './state/tool-result-cache';
 export { WorkflowLog } from './state/workflow-log';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
 

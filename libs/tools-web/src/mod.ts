@@ -21,7 +21,7 @@ export type { RawResult, SearchProvider } from './search/provider';
 export { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
 export { canonicalUrl } from './search/canonical-url';
 export { clusterByDomain, reciprocalRankFusion, type Ranked } from './search/fusion';
-export { normalizeQuery } from './search/normalize-query';
+export { normalizeQuery } from '@fanout/contracts';
 
 /** The two tools by catalogue name, typed against their contracts: what a worker registers. */
 export type WebTools = {

@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { extractTrace } from '@fanout/messaging';
+import { extractTrace, type CachedResult } from '@fanout/messaging';
 import type { TaskEnvelope, ToolContract } from '@fanout/contracts';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
@@ -16,6 +16,7 @@ import {
 } from './errors';
 import { failed, failureOf, nameOf, problemsOf, type Terminal } from './outcomes';
 import { isTooLarge, type Reporter } from './reporter';
+import { ResultReuse, type ResultStore } from './result-reuse';
 import { runTool, type ItemSink, type ToolRun } from './run-tool';
 import type { TaskMessage } from './transport-types';
 import type { AnyTool, WorkerLogger, WorkerTiming } from './worker-options';
@@ -45,6 +46,8 @@ export interface TaskRunnerDeps {
   openStream(task: Pick<TaskEnvelope, 'workflowId' | 'taskId' | 'attempt'>): ItemStream;
   /** Records a message that is not a task at all, before it is terminated. */
   recordInvalid(message: TaskMessage, error: unknown): Promise<void>;
+  /** Results shared for reuse, for a tool whose contract allows it (`ToolContract.cache`). */
+  results?: ResultStore;
 }
 
 /** Longest timer Node can set; a deadline further away is simply not timed. */
@@ -110,7 +113,42 @@ export class TaskRunner {
     if ('refused' in checked) {
       return this.conclude(message, nameOf(envelope), reports, failed(checked.refused, 0));
     }
-    return this.execute(message, envelope, checked.input, reports);
+    const { cache } = this.deps.contract;
+    const reuse =
+      cache && this.deps.results
+        ? new ResultReuse(this.deps.tool, cache, this.deps.results, this.deps.logger, checked.input)
+        : undefined;
+    const found = await reuse?.find();
+    if (found) return this.replay(message, envelope, found, reports);
+    return this.execute(message, envelope, checked.input, reports, reuse);
+  }
+
+  /**
+   * Answers with the result an equal call left, without running the tool: a streaming
+   * tool's items go out again on this attempt's data stream first, so its readers see
+   * what a run would have sent them.
+   */
+  private async replay(
+    message: TaskMessage,
+    envelope: TaskEnvelope,
+    found: CachedResult,
+    reports: AttemptReports,
+  ): Promise<Disposition> {
+    const name = nameOf(envelope);
+    const startedAt = performance.now();
+    const stream = this.deps.contract.chunk ? this.deps.openStream(envelope) : undefined;
+    let outcome: Terminal;
+    try {
+      if (stream && found.items.length > 0) await stream.push(...found.items);
+      await stream?.close();
+      const durationMs = Math.round(performance.now() - startedAt);
+      outcome = { kind: 'succeeded', result: found.result, durationMs };
+    } catch (error) {
+      await this.closeQuietly(stream, name);
+      const durationMs = Math.round(performance.now() - startedAt);
+      outcome = failed(new DataStreamError(name, { cause: error }), durationMs);
+    }
+    return this.conclude(message, name, reports, outcome);
   }
 
   /** Everything that makes running pointless: wrong queue, cancelled, bad input, too late. */
@@ -136,6 +174,7 @@ export class TaskRunner {
     envelope: TaskEnvelope,
     input: unknown,
     reports: AttemptReports,
+    reuse: ResultReuse | undefined,
   ): Promise<Disposition> {
     const { workflowId, taskId, attempt } = envelope;
     const name = nameOf(envelope);
@@ -160,6 +199,7 @@ export class TaskRunner {
       stream = opened;
       return {
         push: async (...items) => {
+          reuse?.saw(items);
           try {
             await opened.push(...items);
           } catch (error) {
@@ -195,6 +235,7 @@ export class TaskRunner {
       return 'returned';
     }
     const outcome = await this.outcomeOf(run, reason, name, durationMs, stream);
+    if (outcome.kind === 'succeeded') await reuse?.keep(outcome.result);
     return this.conclude(message, name, reports, outcome);
   }
 

@@ -58,6 +58,12 @@ export interface WorkerOptions {
   maxDeliver?: number;
   /** Default: warnings and errors to `process.emitWarning`, the rest nowhere. */
   logger?: WorkerLogger;
+  /**
+   * Reuse results across workers for tools whose contract allows it (web.search: the same
+   * question within 10 minutes). Default true, unless `FANOUT_REUSE_RESULTS=off`; false
+   * runs every call.
+   */
+  reuseResults?: boolean;
   /** Broadcasts other than `cancel` (drain, pause, limits), for the host to act on. */
   onBroadcast?: (message: Broadcast) => void;
 }

@@ -9,6 +9,7 @@ import {
   MetricsBus,
   PriorityConsumer,
   taskLevels,
+  ToolResultCache,
   type DeadLetterSink,
   type Subscription,
 } from '@fanout/messaging';
@@ -17,6 +18,7 @@ import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
 import { WorkerDrainingError } from './errors';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
+import type { ResultStore } from './result-reuse';
 import { heartbeatPublisher } from './service-heartbeats';
 import { TaskRunner, type Disposition } from './task-runner';
 import type { Connection } from './transport-types';
@@ -65,6 +67,7 @@ export class Worker {
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
+  private results: ResultStore | undefined;
   private started: Promise<void> | undefined;
   private drained: Promise<WorkerCounts> | undefined;
   #state: WorkerState = 'idle';
@@ -155,6 +158,7 @@ export class Worker {
       for (const [tool, slots] of this.pools) {
         this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
       }
+      this.results = await this.openResults();
     } catch (error) {
       await this.shutdown(0).catch(() => undefined);
       throw new Error(`worker ${this.instance} could not start on ${this.names.streams.tasks}`, {
@@ -225,6 +229,25 @@ export class Worker {
     });
   }
 
+  /**
+   * The shared results, when a hosted tool's results may be reused and the options allow
+   * it. A worker that cannot open them runs every call instead, and says so.
+   */
+  private async openResults(): Promise<ResultStore | undefined> {
+    const reusable = [...this.pools.keys()].some(
+      (tool) => TOOLS[tool as keyof typeof TOOLS]?.cache,
+    );
+    const env = this.options.env ?? process.env;
+    const off = this.options.reuseResults === false || env['FANOUT_REUSE_RESULTS'] === 'off';
+    if (!reusable || off) return undefined;
+    try {
+      return await ToolResultCache.open(this.connection, { names: this.names });
+    } catch (error) {
+      this.logger.warn(`results will not be reused: ${String(error)}`);
+      return undefined;
+    }
+  }
+
   private runner(tool: string, run: AnyTool): TaskRunner {
     const pipeline = new DataPipeline(this.connection, this.names);
     const errors = new ErrorChannel(this.connection, this.names);
@@ -241,6 +264,7 @@ export class Worker {
       openStream: (task) => pipeline.producer(task),
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),
+      ...(this.results ? { results: this.results } : {}),
     });
   }
 

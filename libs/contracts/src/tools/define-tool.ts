@@ -22,6 +22,20 @@ export interface ToolContract<
    * keys take the free slots, instead of the whole batch queueing behind it on a worker.
    */
   spread?: ToolSpread;
+  /**
+   * Set when a call's result may be reused by an equal call for a while (web.search: the
+   * same question to the same provider). Workers share the results through NATS, so a
+   * batch or a workflow asks the far side once however many replicas run it.
+   */
+  cache?: ToolCache;
+}
+
+/** How a tool's results are reused (see `ToolContract.cache`). */
+export interface ToolCache {
+  /** What makes two calls equal, from the checked input (defaults filled in). */
+  key(input: unknown): unknown;
+  /** How long a result may be reused. */
+  maxAgeMs: number;
 }
 
 /** How a tool's calls are spread over the keys that share a limit (see `ToolContract.spread`). */

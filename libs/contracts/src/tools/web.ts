@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool';
+import { normalizeQuery } from './normalize-query';
 
 /** The query categories a batch may tag its searches with; each has a share of the pool. */
 export const SearchCategory = z.enum([
@@ -22,6 +23,25 @@ const searchResult = z.object({
   provider: z.string(),
 });
 
+/** What makes two searches the same question. */
+function searchKey(input: unknown): unknown {
+  const { query, provider, count, domains, exclude } = input as {
+    query: string;
+    provider?: string;
+    count: number;
+    domains?: string[];
+    exclude?: string[];
+  };
+  const set = (list?: string[]) => [...new Set(list?.map((host) => host.toLowerCase()))].sort();
+  return {
+    query: normalizeQuery(query),
+    provider: provider ?? null,
+    count,
+    domains: set(domains),
+    exclude: set(exclude),
+  };
+}
+
 export const WebSearch = defineTool({
   name: 'web.search',
   description:
@@ -36,6 +56,9 @@ export const WebSearch = defineTool({
   }),
   output: z.object({ query: z.string(), provider: z.string(), results: z.array(searchResult) }),
   chunk: searchResult,
+  // The same question (however spelled) to the same provider, with the same filters: the
+  // category only decides which share of the pool asks it.
+  cache: { key: searchKey, maxAgeMs: 600_000 },
 });
 
 /** The host a fetch goes to: what `web.fetch` calls are spread by. */

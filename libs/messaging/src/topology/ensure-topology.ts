@@ -19,7 +19,8 @@ type StreamSpec = Partial<StreamConfig> & Pick<StreamConfig, 'name' | 'subjects'
 export function streamSpecs(options: TopologyOptions, features: ServerFeatures): StreamSpec[] {
   const s = subjects(options.prefix);
   // The server refuses a dedup window longer than the stream keeps its messages.
-  const window = (maxAgeMs: number) => nanos(Math.min(options.commands.duplicateWindowMs, maxAgeMs));
+  const window = (maxAgeMs: number) =>
+    nanos(Math.min(options.commands.duplicateWindowMs, maxAgeMs));
   const common = (maxAgeMs: number, compress: boolean): Partial<StreamConfig> => ({
     storage: 'file',
     num_replicas: options.replicas,
@@ -121,6 +122,12 @@ export async function ensureTopology(
   await kvm.create(s.buckets.workflows, { ...common, history: 1, ttl: options.state.maxAgeMs });
   await kvm.create(s.buckets.leases, { ...common, history: 1 });
   await kvm.create(s.buckets.results, { ...common, history: 1, ttl: options.state.maxAgeMs });
+  await kvm.create(s.buckets.toolCache, {
+    ...common,
+    history: 1,
+    ttl: options.toolCache.maxAgeMs,
+    max_bytes: options.toolCache.maxBytes,
+  });
   await new Objm(connection).create(s.buckets.payloads, {
     ...common,
     ttl: nanos(options.state.maxAgeMs),
@@ -129,6 +136,12 @@ export async function ensureTopology(
   return {
     features,
     streams: specs.map((spec) => spec.name),
-    buckets: [s.buckets.workflows, s.buckets.leases, s.buckets.results, s.buckets.payloads],
+    buckets: [
+      s.buckets.workflows,
+      s.buckets.leases,
+      s.buckets.results,
+      s.buckets.toolCache,
+      s.buckets.payloads,
+    ],
   };
 }

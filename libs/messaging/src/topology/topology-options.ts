@@ -55,6 +55,21 @@ export const TopologyOptions = z.object({
         .default(7 * 24 * HOUR),
     })
     .prefault({}),
+  /**
+   * Tool results shared between workers for reuse (`ToolContract.cache`): kept at most this
+   * long (a tool may ask for less) and this much in all; when full, new results are simply
+   * not kept until old ones expire.
+   */
+  toolCache: z
+    .object({
+      maxAgeMs: z.number().int().positive().default(HOUR),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1_048_576),
+    })
+    .prefault({}),
 });
 
 export type TopologyOptions = z.infer<typeof TopologyOptions>;

@@ -1,11 +1,10 @@
-import type { ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
+import { normalizeQuery, type ToolOutputOf, type ToolParamsOf } from '@fanout/contracts';
 import { toWebError, WebError, WebErrorCode } from '../errors';
 import { Lru } from '../fetch/lru';
 import { inArrivalOrder } from './arrivals';
 import { canonicalUrl, onDomain } from './canonical-url';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
 import { clusterByDomain, reciprocalRankFusion } from './fusion';
-import { normalizeQuery } from './normalize-query';
 import { ProviderPacer } from './provider-pacer';
 import type { RawResult, SearchProvider } from './provider';
 
