@@ -23,15 +23,22 @@ const searchResult = z.object({
   provider: z.string(),
 });
 
-/** What makes two searches the same question. */
+const searchInput = z.strictObject({
+  query: z.string().min(1).max(2_000),
+  provider: z.string().optional(),
+  count: z.number().int().min(1).max(100).default(10),
+  domains: z.array(z.string()).optional().describe('Keep only results from these domains.'),
+  exclude: z.array(z.string()).optional().describe('Drop results from these domains.'),
+  category: SearchCategory.optional(),
+});
+
+/**
+ * What makes two searches the same question: the question however spelled, the provider,
+ * the count and the domain filters as sets. The category only decides which share of the
+ * pool asks it.
+ */
 function searchKey(input: unknown): unknown {
-  const { query, provider, count, domains, exclude } = input as {
-    query: string;
-    provider?: string;
-    count: number;
-    domains?: string[];
-    exclude?: string[];
-  };
+  const { query, provider, count, domains, exclude } = input as z.output<typeof searchInput>;
   const set = (list?: string[]) => [...new Set(list?.map((host) => host.toLowerCase()))].sort();
   return {
     query: normalizeQuery(query),
@@ -42,23 +49,23 @@ function searchKey(input: unknown): unknown {
   };
 }
 
+/** The same key for a call not yet checked (defaults not filled in), as a string. */
+function sameQuestion(input: unknown): string | undefined {
+  const checked = searchInput.safeParse(input);
+  return checked.success ? JSON.stringify(searchKey(checked.data)) : undefined;
+}
+
 export const WebSearch = defineTool({
   name: 'web.search',
   description:
     'queries a search provider (or several at once where the deployment fans out, fused by reciprocal rank) and returns deduplicated, ranked results, each streamed as it first arrives',
-  input: z.strictObject({
-    query: z.string().min(1).max(2_000),
-    provider: z.string().optional(),
-    count: z.number().int().min(1).max(100).default(10),
-    domains: z.array(z.string()).optional().describe('Keep only results from these domains.'),
-    exclude: z.array(z.string()).optional().describe('Drop results from these domains.'),
-    category: SearchCategory.optional(),
-  }),
+  input: searchInput,
   output: z.object({ query: z.string(), provider: z.string(), results: z.array(searchResult) }),
   chunk: searchResult,
-  // The same question (however spelled) to the same provider, with the same filters: the
-  // category only decides which share of the pool asks it.
   cache: { key: searchKey, maxAgeMs: 600_000 },
+  // Equal searches of a workflow go one at a time, so the repeats of a batch are answered
+  // from the first one's kept result, whichever replica takes them.
+  spread: { key: sameQuestion, limit: 1 },
 });
 
 /** The host a fetch goes to: what `web.fetch` calls are spread by. */

@@ -114,4 +114,29 @@ describe('spreading a batch over hosts', () => {
     expect(dispatched(replayed.log)).toEqual(dispatched(live.log));
     expect(dispatched(live.succeed('read/page/3', 30))).toEqual(['read/page/5']);
   });
+
+  it('sends equal searches of a workflow one at a time, so the repeats can reuse the first', () => {
+    const scenario = new Scenario();
+    const search = (id: string, query: string, more: Record<string, unknown> = {}) => ({
+      id,
+      tool: 'web.search',
+      input: { query, ...more },
+    });
+    const events = scenario.submit({
+      phases: [
+        {
+          id: 'ask',
+          tasks: [
+            search('first', 'Rust async'),
+            search('again', '  rust   ASYNC', { count: 10, category: 'code-examples' }),
+            search('other', 'rust sync'),
+            search('fewer', 'rust async', { count: 3 }),
+          ],
+        },
+      ],
+    });
+    expect(dispatched(events)).toEqual(['ask/first', 'ask/other', 'ask/fewer']);
+    expect(dispatched(scenario.succeed('ask/other', 10))).toEqual([]);
+    expect(dispatched(scenario.succeed('ask/first', 20))).toEqual(['ask/again']);
+  });
 });
