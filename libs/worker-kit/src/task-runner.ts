@@ -119,7 +119,10 @@ export class TaskRunner {
         ? new ResultReuse(this.deps.tool, cache, this.deps.results, this.deps.logger, checked.input)
         : undefined;
     const found = await reuse?.find();
-    if (found) return this.replay(message, envelope, found, reports);
+    // A result kept under an older contract that no longer fits it is run again, not sent.
+    if (found && this.deps.contract.output.safeParse(found.result).success) {
+      return this.replay(message, envelope, found, reports);
+    }
     return this.execute(message, envelope, checked.input, reports, reuse);
   }
 

@@ -111,15 +111,20 @@ describe('results reused across workers (a tool whose contract allows it)', () =
     expect(off.search.calls).toEqual(['rust async', 'rust async']);
   });
 
-  it('runs the question again once the kept result is older than the tool allows', async () => {
+  it.each([
+    [
+      'older than the tool allows',
+      Date.now() - 11 * 60_000,
+      { query: 'q', provider: 'old', results: [] },
+    ],
+    ['no longer fitting the tool’s output', Date.now(), { hits: ['from an older version'] }],
+  ])('runs the question again when the kept result is %s', async (_, storedAt, result) => {
     const { names, reports, search } = await setup('stale');
     const input = TOOLS['web.search'].input.parse({ query: 'rust async', count: 10 });
     const kept = await ToolResultCache.open(harness.connection, { names });
-    const elevenMinutesAgo = Date.now() - 11 * 60_000;
-    const old = { query: 'rust async', provider: 'old', results: [] };
     await kept.put('web.search', callDigest(TOOLS['web.search'].cache!, input), {
-      storedAt: elevenMinutesAgo,
-      result: old,
+      storedAt,
+      result,
       items: [],
     });
     await dispatch(harness.connection, names, ask(1, 'rust async', 'wf-a'));
