@@ -215,7 +215,8 @@ function makeReady(state: WorkflowState, task: TaskState): void {
 
 /**
  * A template fans out into `count` copies, each ready at once: its dependencies are met.
- * They join the ready queue in `order` when the event gives one (spread over keys).
+ * They join the ready queue in `order` when the event gives one that names each copy once
+ * (spread over keys), else in list order.
  */
 function expand(
   state: WorkflowState,
@@ -225,6 +226,7 @@ function expand(
   order?: readonly number[],
 ): void {
   delete state.toExpand[template.id];
+  const spread = order && isPermutation(order, count) ? order : undefined;
   template.status = 'expanded';
   template.openChildren = count;
   template.children = [];
@@ -251,10 +253,21 @@ function expand(
       unmet: 0,
     };
     addTask(state, child);
-    if (!order) makeReady(state, child);
+    if (!spread) makeReady(state, child);
   }
-  for (const index of order ?? []) makeReady(state, state.tasks[template.children[index]!]!);
+  for (const index of spread ?? []) makeReady(state, state.tasks[template.children[index]!]!);
   if (count === 0) finish(state, template, 'succeeded', at);
+}
+
+/** Whether `order` names each of 0 … count-1 once: anything else is ignored, not trusted. */
+function isPermutation(order: readonly number[], count: number): boolean {
+  if (order.length !== count) return false;
+  const seen = new Uint8Array(count);
+  for (const index of order) {
+    if (!Number.isInteger(index) || index < 0 || index >= count || seen[index]) return false;
+    seen[index] = 1;
+  }
+  return true;
 }
 
 /** A task reached its terminal state: update its phase, its template, and who waits on it. */

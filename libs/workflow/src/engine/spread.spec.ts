@@ -1,5 +1,7 @@
 import type { WorkflowDocument } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
+import { evolve } from './evolve';
+import { initialState } from './state';
 import { dispatched, only, Scenario } from './testing/given-when-then';
 
 /** A search that yields URLs, then one web.fetch per URL: the usual research batch. */
@@ -138,5 +140,33 @@ describe('spreading a batch over hosts', () => {
     expect(dispatched(events)).toEqual(['ask/first', 'ask/other', 'ask/fewer']);
     expect(dispatched(scenario.succeed('ask/other', 10))).toEqual([]);
     expect(dispatched(scenario.succeed('ask/first', 20))).toEqual(['ask/again']);
+  });
+
+  it('replays a batch in list order when the recorded order does not name each copy once', () => {
+    const live = new Scenario();
+    live.submit(research(16));
+    live.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    const expanded = live.log.findIndex((event) => event.type === 'TasksExpanded');
+    const upToExpansion = (order: number[]) =>
+      live.log
+        .slice(0, expanded + 1)
+        .map((event) => (event.type === 'TasksExpanded' ? { ...event, order } : event));
+    const readyOrder = (order: number[]) =>
+      upToExpansion(order)
+        .reduce(evolve, initialState('wf'))
+        .readyQueues.flat()
+        .filter((id) => id.startsWith('read/page/'));
+    const listOrder = Array.from({ length: 13 }, (_, i) => `read/page/${i}`);
+    expect(readyOrder([12, ...busyHost.keys(), 10, 11])).toEqual([
+      'read/page/12',
+      ...listOrder.slice(0, 12),
+    ]);
+    for (const bad of [
+      [0, 1],
+      [...busyHost.keys(), 10, 11, 11],
+      [...busyHost.keys(), 10, 11, 99],
+    ]) {
+      expect(readyOrder(bad)).toEqual(listOrder);
+    }
   });
 });
