@@ -156,4 +156,14 @@ describe('exchange', () => {
     expect(after.body.toString()).toBe('hello');
     expect(site.hits).toEqual(['/slow', '/small']);
   });
+
+  it('rejects at once when the pool is closed', async () => {
+    agent = new Agent({ connections: 1 });
+    const closed = new Agent({ connections: 1 });
+    await closed.close();
+    await expect(exchange(closed, url('/small'), options(), never())).rejects.toThrow(
+      /destroyed|closed/i,
+    );
+    expect(site.hits).toEqual([]);
+  });
 });

@@ -44,15 +44,17 @@ export function exchange(
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const handler = new ExchangeHandler(options, signal, resolve, reject);
-    dispatcher.dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'GET',
-        headers: options.headers,
-      },
-      handler,
-    );
+    const request = {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: 'GET' as const,
+      headers: options.headers,
+    };
+    try {
+      dispatcher.dispatch(request, handler);
+    } catch (error) {
+      handler.refused(error as Error); // a closed pool, say: settle and stop listening
+    }
   });
 }
 
@@ -120,6 +122,11 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The dispatcher would not take the request at all. */
+  refused(error: Error): void {
     this.fail(error);
   }
 

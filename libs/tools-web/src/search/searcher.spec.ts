@@ -170,9 +170,10 @@ describe('web.search', () => {
     const asked = ['paced one', 'paced two', 'paced three'];
     await Promise.all(asked.map((q) => resultOf(s.search(ask(q), ctx()))));
     const times = asked.map((q) => arrivedAt.get(q)!).sort((a, b) => a - b);
-    // Timers may fire a little early; never a whole turn early.
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(180);
-    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(180);
+    // Arrivals, not starts: a request delayed on its way (a loaded machine) shortens the
+    // gap after it a little, never by a whole turn.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(150);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(150);
   });
 
   it("holds a provider for a 429's Retry-After, for every search that follows", async () => {
