@@ -72,4 +72,18 @@ describe('web-worker, as a process', () => {
       await connection.close();
     }
   });
+
+  it('refuses to start, naming the setting, when its web settings are wrong', async () => {
+    const worker = startService(nats.url, `wwbad${process.pid}`, 'web-worker', {
+      env: { FANOUT_POOL_WEB_SEARCH: '64' },
+    });
+    try {
+      await expect(worker.ready(25_000)).rejects.toThrow();
+      expect(worker.output()).toMatch(
+        /FANOUT_POOL_WEB_SEARCH must be a whole number of instances from 1 to 32, got "64"/,
+      );
+    } finally {
+      await worker.stop();
+    }
+  });
 });

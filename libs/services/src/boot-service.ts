@@ -5,7 +5,7 @@ import { JetStreamExceptionFilter, JetStreamServer, natsConfigFromEnv } from '@f
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
-import { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
+import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
 /** The name of one of Fanout's services. */
 export type ServiceName = 'orchestrator' | WorkerKind;
@@ -60,5 +60,6 @@ export async function bootService(
     await app.listen();
     return app;
   }
+  CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
   return NestFactory.createApplicationContext(WorkerServiceModule.forRoot(name, nats), { logger });
 }

@@ -1,6 +1,6 @@
 import { codebaseTools } from '@fanout/tools-codebase';
 import { shellTools } from '@fanout/tools-shell';
-import { webTools } from '@fanout/tools-web';
+import { webConfigFromEnv, webTools } from '@fanout/tools-web';
 import type { WorkerModuleOptions } from '@fanout/worker-kit';
 import { CODEBASE_POOLS } from './codebase-pools';
 import { WEB_POOLS } from './web-pools';
@@ -28,3 +28,12 @@ export const WORKER_KINDS = {
 
 /** The name of a kind of worker, which is also its service name in logs and heartbeats. */
 export type WorkerKind = keyof typeof WORKER_KINDS;
+
+/**
+ * Reads a kind's tool settings once at boot, so a mistake in them (`FANOUT_SEARCH_RATES`,
+ * `FANOUT_POOL_WEB_SEARCH`, …) stops the service at start with its message, instead of
+ * failing its first task: the tools themselves read their settings on first use.
+ */
+export const CHECK_SETTINGS: Partial<Record<WorkerKind, (env: NodeJS.ProcessEnv) => void>> = {
+  'web-worker': (env) => void webConfigFromEnv(env),
+};
