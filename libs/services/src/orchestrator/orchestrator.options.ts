@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { TOOLS } from '@fanout/contracts';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,12 @@ export const OrchestratorOptions = z.object({
   defaultTimeoutMs: z.coerce.number().int().positive().default(300_000),
   /** Commands handled at once; many in flight lets one append carry many decisions. */
   concurrency: z.coerce.number().int().positive().default(256),
+  /**
+   * Tasks of one spread key dispatched at once per workflow, by tool, over the contracts'
+   * (`web.fetch`: 4, as many as a web worker lets in to one host): raise it with the web
+   * workers' `FANOUT_WEB_PER_HOST`.
+   */
+  spreadLimits: z.record(z.string(), z.number().int().positive()).default({}),
 });
 
 export type OrchestratorOptions = z.infer<typeof OrchestratorOptions>;
@@ -36,5 +43,27 @@ export function orchestratorOptionsFromEnv(
     heartbeatTimeoutMs: read('HEARTBEAT_TIMEOUT_MS'),
     defaultTimeoutMs: read('DEFAULT_TIMEOUT_MS'),
     concurrency: read('CONCURRENCY'),
+    spreadLimits: parseSpreadLimits(read('SPREAD_LIMITS') ?? ''),
   });
+}
+
+/** `tool=limit,…` of `FANOUT_ORCHESTRATOR_SPREAD_LIMITS`; a mistake is named, not ignored. */
+function parseSpreadLimits(text: string): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const entry of text.split(',').filter((part) => part.trim())) {
+    const [tool = '', raw] = entry.split('=').map((part) => part.trim());
+    const limit = Number(raw);
+    const where = `FANOUT_ORCHESTRATOR_SPREAD_LIMITS: "${entry.trim()}"`;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new Error(`${where} is not tool=limit with a whole limit of 1 or more`);
+    }
+    if (!TOOLS[tool as keyof typeof TOOLS]?.spread) {
+      const spread = Object.values(TOOLS)
+        .filter((contract) => contract.spread)
+        .map((contract) => contract.name);
+      throw new Error(`${where}: only ${spread.join(', ')} spread their calls`);
+    }
+    limits[tool] = limit;
+  }
+  return limits;
 }

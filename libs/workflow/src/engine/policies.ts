@@ -7,6 +7,11 @@ export interface EngineOptions {
   heartbeatTimeoutMs: number;
   /** Task timeout when neither the task nor the document's defaults set one (default 5 min). */
   defaultTimeoutMs: number;
+  /**
+   * Limits of tools' spreads set by the deployment, by tool (`web.fetch: 8` where the web
+   * workers let 8 requests to a host in at once); a tool not named keeps its contract's.
+   */
+  spreadLimits?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {

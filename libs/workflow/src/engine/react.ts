@@ -79,7 +79,7 @@ export function react(
   const expanding = Object.keys(state.toExpand);
   if (expanding.length > 0) return expanding.map((id) => expandEvent(state, id, now, tools));
 
-  const ready = readyTasks(state, now, tools);
+  const ready = readyTasks(state, now, tools, options.spreadLimits);
   if (ready.length > 0) return ready.map((task) => dispatchEvent(state, task, now, options, tools));
 
   if (phases.every((phase) => phase.status !== 'pending' && phase.status !== 'running')) {

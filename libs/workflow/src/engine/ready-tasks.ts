@@ -15,18 +15,20 @@ const MAX_PASSED_OVER = 512;
  * The tasks to dispatch now, in order: higher priority first, then the order in which
  * they became ready; retries only once their `retryAt` has come; never more than
  * `maxConcurrency` on queues and with workers at once, nor more of one spread key (a
- * web.fetch's host, say) than its tool allows, so the tasks behind a busy key go first.
+ * web.fetch's host, say) than its tool (or `spreadLimits`) allows, so the tasks behind a
+ * busy key go first.
  */
 export function readyTasks(
   state: WorkflowState,
   now: number,
   tools: Readonly<Record<string, ToolContract>> = TOOLS,
+  spreadLimits: Readonly<Record<string, number>> = {},
 ): TaskState[] {
   if (state.status !== 'running' || !state.definition) return [];
   const capacity = state.definition.budget.maxConcurrency - state.activeCount;
   if (capacity <= 0) return [];
   const picked: TaskState[] = [];
-  const spread = new SpreadLimits(state, tools);
+  const spread = new SpreadLimits(state, tools, spreadLimits);
   let passedOver = 0;
   const consider = (task: TaskState): void => {
     if (spread.admit(task)) picked.push(task);

@@ -1,6 +1,7 @@
 import type { WorkflowDocument } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import { evolve } from './evolve';
+import { DEFAULT_ENGINE_OPTIONS } from './policies';
 import { initialState } from './state';
 import { dispatched, only, Scenario } from './testing/given-when-then';
 
@@ -57,6 +58,19 @@ describe('spreading a batch over hosts', () => {
       expect.arrayContaining(['read/page/5000', 'read/page/5001', 'read/page/5002']),
     );
     expect(dispatched(events)).toHaveLength(7);
+  });
+
+  it('takes the limit the deployment sets for a tool over its contract’s', () => {
+    const scenario = new Scenario({ ...DEFAULT_ENGINE_OPTIONS, spreadLimits: { 'web.fetch': 2 } });
+    scenario.submit(research(16));
+    const events = scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
+    expect(dispatched(events)).toEqual([
+      'read/page/0',
+      'read/page/10',
+      'read/page/11',
+      'read/page/12',
+      'read/page/1',
+    ]);
   });
 
   it('sends the next of a busy host as soon as one of its tasks ends, in order', () => {

@@ -57,6 +57,7 @@ export class SpreadLimits {
   constructor(
     private readonly state: WorkflowState,
     private readonly tools: Readonly<Record<string, ToolContract>>,
+    private readonly limits: Readonly<Record<string, number>> = {},
   ) {}
 
   /** Whether `task` may be dispatched now; if so, its key's slot is taken. */
@@ -67,7 +68,7 @@ export class SpreadLimits {
     if (key === undefined) return true;
     const counts = (this.counts ??= this.countActive());
     const taken = counts.get(key) ?? 0;
-    if (taken >= spread.limit) return false;
+    if (taken >= (this.limits[task.tool] ?? spread.limit)) return false;
     counts.set(key, taken + 1);
     return true;
   }

@@ -54,6 +54,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     this.engine = {
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
+      spreadLimits: options.spreadLimits,
     };
     this.hooks = {
       append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),

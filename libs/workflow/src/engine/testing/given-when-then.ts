@@ -1,6 +1,7 @@
 import type { TaskOutcome, WorkflowDocument, WorkflowEvent } from '@fanout/contracts';
 import type { EngineCommand } from '../commands';
 import { handle } from '../handle';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../policies';
 import { initialState, type WorkflowState } from '../state';
 
 /** The clock of every scenario starts here; times in tests are offsets from it. */
@@ -14,9 +15,12 @@ export class Scenario {
   readonly log: WorkflowEvent[] = [];
   state: WorkflowState = initialState('wf');
 
+  /** `options`: the engine's settings, the defaults unless a test is about one. */
+  constructor(private readonly options: EngineOptions = DEFAULT_ENGINE_OPTIONS) {}
+
   /** Runs a command at `T0 + at` and returns the events it produced. */
   when(command: EngineCommand): WorkflowEvent[] {
-    const { events } = handle(command, this.state);
+    const { events } = handle(command, this.state, this.options);
     this.log.push(...events);
     return events;
   }
