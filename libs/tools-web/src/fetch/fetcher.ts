@@ -91,6 +91,8 @@ export class WebFetcher {
     this.headers = {
       'user-agent': options.userAgent ?? 'FanoutBot/0.1 (+https://github.com/fanout)',
       accept: [...this.types, '*/*;q=0.1'].join(', '),
+      // Pages come compressed where the site can: a fraction of the bytes on the wire.
+      'accept-encoding': 'gzip, deflate, br',
     };
     this.agent = new Agent({
       connections: options.connectionsPerOrigin ?? 8,
@@ -100,7 +102,9 @@ export class WebFetcher {
     });
     // RFC 9111 caching as a shared cache (undici's): fresh pages are served from memory,
     // stale ones with a validator are revalidated, so a page fetched again costs the site
-    // a 304 at most. Bounded by entries, by entry and in all.
+    // a 304 at most. Bounded by entries, by entry and in all. Outside it, decompression:
+    // the cache keeps pages as sent, and `maxBytes` counts the bytes decompressed, so a
+    // small bomb is cut where its output reaches the limit.
     this.dispatcher = this.agent.compose(
       interceptors.cache({
         store: new cacheStores.MemoryCacheStore({
@@ -110,6 +114,7 @@ export class WebFetcher {
         }),
         methods: ['GET'],
       }),
+      interceptors.decompress(),
     );
     this.limiter = new HostLimiter(
       options.perHostConcurrency ?? 4,
