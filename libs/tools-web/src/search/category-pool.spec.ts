@@ -1,3 +1,4 @@
+import { SearchCategory } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
 
@@ -10,19 +11,9 @@ function gate() {
 }
 
 describe('category shares of the search pool', () => {
-  it('guarantees 8, 6, 4, 4, 4, 3, 2 and 1 of 32 instances by default, and one to the rest', () => {
+  it('guarantees 8, 6, 4, 4, 4, 3, 2 and 1 of 32 instances by default, in the order of the categories, and one to the rest', () => {
     const pool = new CategoryPool(32);
-    const categories = [
-      'primary-research',
-      'technical-documentation',
-      'code-examples',
-      'api-documentation',
-      'framework-specific',
-      'performance',
-      'security',
-      'community',
-      UNCATEGORISED,
-    ];
+    const categories = [...SearchCategory.options, UNCATEGORISED];
     expect(categories.map((category) => pool.guarantee(category))).toEqual([
       8, 6, 4, 4, 4, 3, 2, 1, 1,
     ]);

@@ -26,6 +26,9 @@ const research = (maxConcurrency: number): WorkflowDocument => ({
   ],
 });
 
+/** The task ids of the pages at these places in the list. */
+const pages = (...places: number[]) => places.map((place) => `read/page/${place}`);
+
 const busyHost = Array.from({ length: 10 }, (_, i) => `https://big.example/${i}`);
 const others = ['https://one.example/', 'https://two.example/', 'http://THREE.example:8080/x'];
 
@@ -38,15 +41,7 @@ describe('spreading a batch over hosts', () => {
     expect(only(events, 'TasksExpanded')[0]!.order).toEqual([
       0, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9,
     ]);
-    expect(dispatched(events)).toEqual([
-      'read/page/0',
-      'read/page/10',
-      'read/page/11',
-      'read/page/12',
-      'read/page/1',
-      'read/page/2',
-      'read/page/3',
-    ]);
+    expect(dispatched(events)).toEqual(pages(0, 10, 11, 12, 1, 2, 3));
   });
 
   it('reaches the other hosts at once behind thousands of pages of one', () => {
@@ -64,13 +59,7 @@ describe('spreading a batch over hosts', () => {
     const scenario = new Scenario({ ...DEFAULT_ENGINE_OPTIONS, spreadLimits: { 'web.fetch': 2 } });
     scenario.submit(research(16));
     const events = scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
-    expect(dispatched(events)).toEqual([
-      'read/page/0',
-      'read/page/10',
-      'read/page/11',
-      'read/page/12',
-      'read/page/1',
-    ]);
+    expect(dispatched(events)).toEqual(pages(0, 10, 11, 12, 1));
   });
 
   it('sends the next of a busy host as soon as one of its tasks ends, in order', () => {
@@ -78,8 +67,8 @@ describe('spreading a batch over hosts', () => {
     scenario.submit(research(16));
     scenario.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
     expect(dispatched(scenario.succeed('read/page/11', 20))).toEqual([]);
-    expect(dispatched(scenario.succeed('read/page/2', 30))).toEqual(['read/page/4']);
-    expect(dispatched(scenario.fail('read/page/0', 40, false))).toEqual(['read/page/5']);
+    expect(dispatched(scenario.succeed('read/page/2', 30))).toEqual(pages(4));
+    expect(dispatched(scenario.fail('read/page/0', 40, false))).toEqual(pages(5));
   });
 
   it('counts a retry waiting for its turn against its host only once it is sent again', () => {
@@ -92,30 +81,24 @@ describe('spreading a batch over hosts', () => {
     });
     scenario.succeed('find/urls', 10, { echo: busyHost.slice(0, 6) });
     // The failed attempt frees its slot for the next page; its retry then waits its turn.
-    expect(dispatched(scenario.fail('read/page/0', 20, true))).toEqual(['read/page/4']);
+    expect(dispatched(scenario.fail('read/page/0', 20, true))).toEqual(pages(4));
     expect(dispatched(scenario.tick(200))).toEqual([]);
-    expect(dispatched(scenario.succeed('read/page/1', 210))).toEqual(['read/page/0']);
+    expect(dispatched(scenario.succeed('read/page/1', 210))).toEqual(pages(0));
   });
 
   it('still keeps to maxConcurrency, and tasks of tools without a spread are not held', () => {
     const scenario = new Scenario();
     scenario.submit(research(5));
     const events = scenario.succeed('find/urls', 10, { echo: [...others, ...busyHost] });
-    expect(dispatched(events)).toEqual([
-      'read/page/0',
-      'read/page/1',
-      'read/page/2',
-      'read/page/3',
-      'read/page/4',
-    ]);
+    expect(dispatched(events)).toEqual(pages(0, 1, 2, 3, 4));
   });
 
   it('fails a page whose URL is not one without holding up the others', () => {
     const scenario = new Scenario();
     scenario.submit(research(16));
     const events = scenario.succeed('find/urls', 10, { echo: ['not a url', ...others] });
-    expect(only(events, 'TaskFailed').map((event) => event.taskId)).toEqual(['read/page/0']);
-    expect(dispatched(events)).toEqual(['read/page/1', 'read/page/2', 'read/page/3']);
+    expect(only(events, 'TaskFailed').map((event) => event.taskId)).toEqual(pages(0));
+    expect(dispatched(events)).toEqual(pages(1, 2, 3));
   });
 
   it('decides the same after a replay of the log', () => {
@@ -128,7 +111,7 @@ describe('spreading a batch over hosts', () => {
     replayed.succeed('find/urls', 10, { echo: [...busyHost, ...others] });
     replayed.succeed('read/page/1', 20);
     expect(dispatched(replayed.log)).toEqual(dispatched(live.log));
-    expect(dispatched(live.succeed('read/page/3', 30))).toEqual(['read/page/5']);
+    expect(dispatched(live.succeed('read/page/3', 30))).toEqual(pages(5));
   });
 
   it('sends equal searches of a workflow one at a time, so the repeats can reuse the first', () => {
