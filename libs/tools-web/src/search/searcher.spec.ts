@@ -222,11 +222,18 @@ describe('web.search', () => {
     expect(result.results).toHaveLength(3);
   });
 
-  it('refuses an unknown provider', async () => {
+  it('refuses an unknown provider, naming the ones there are, or how to configure one', async () => {
     await expect(
       resultOf(searcher().search(ask('q', { provider: 'nope' }), ctx())),
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
+      message: expect.stringMatching(/^no search provider "nope" is configured; there are searxng/),
+    });
+    await expect(
+      resultOf(new WebSearcher({ providers: [] }).search(ask('q'), ctx())),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('set FANOUT_SEARXNG_URL, FANOUT_BRAVE_API_KEY or'),
     });
   });
 

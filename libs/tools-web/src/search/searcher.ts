@@ -132,9 +132,12 @@ export class WebSearcher {
     return names.map((wanted) => {
       const provider = wanted ? this.providers.get(wanted) : undefined;
       if (provider) return provider;
+      const configured = [...this.providers.keys()];
       throw new WebError(
         WebErrorCode.InvalidInput,
-        `no search provider ${wanted ?? ''} is configured`.trim(),
+        configured.length === 0
+          ? 'no search provider is configured: set FANOUT_SEARXNG_URL, FANOUT_BRAVE_API_KEY or FANOUT_SEARCH_GENERIC on the web workers'
+          : `no search provider "${wanted ?? ''}" is configured; there are ${configured.join(', ')}`,
       );
     });
   }
