@@ -1,67 +1,73 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runFanout } from '@fanout/testing';
+import { page, serve, type Handler, type TestServer } from '@fanout/tools-web/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = 'examples/research-the-web.yaml';
 const DOCS = '127.0.0.7';
 const CODE = '127.0.0.8';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** An article at whatever path it is served on. */
+const article: Handler = (req, res) => {
+  const path = req.url ?? '/';
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(
+    `<!doctype html><html><head><title>Article ${path}</title></head><body><article>` +
+      `<h1>Article ${path}</h1><p>${'JetStream pull consumers fetch batches on demand. '.repeat(30)}</p>` +
+      `</article></body></html>`,
+  );
+};
 
-async function listen(host: string, handler: Handler): Promise<{ server: Server; origin: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((done) => server.listen(0, host, done));
-  return { server, origin: `http://${host}:${(server.address() as AddressInfo).port}` };
+/** A site of articles at `paths`, with robots rules. */
+function site(host: string, robots: string, paths: string[]): Promise<TestServer> {
+  const articles = Object.fromEntries(paths.map((path) => [path, article]));
+  return serve({ '/robots.txt': page(robots, 'text/plain'), ...articles }, host);
 }
 
-/** A site of articles, with robots rules, recording the paths asked for. */
-function site(robots: string, seen: string[]): Handler {
-  return (req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/robots.txt') {
-      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(robots);
-    }
-    seen.push(path);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      `<!doctype html><html><head><title>Article ${path}</title></head><body><article>` +
-        `<h1>Article ${path}</h1><p>${'JetStream pull consumers fetch batches on demand. '.repeat(30)}</p>` +
-        `</article></body></html>`,
-    );
-  };
-}
+/** The pages a site was asked for, robots.txt aside. */
+const pagesAskedOf = (server: TestServer) => server.hits.filter((hit) => hit !== '/robots.txt');
 
 describe('examples/research-the-web.yaml against loopback search and sites (fanout run, embedded)', () => {
-  const servers: Server[] = [];
+  const servers: TestServer[] = [];
   const queries: string[] = [];
-  const docsSeen: string[] = [];
-  const codeSeen: string[] = [];
+  let docs: TestServer;
+  let code: TestServer;
   let searx: string;
 
   beforeAll(async () => {
-    const docs = await listen(DOCS, site('User-agent: *\nAllow: /\n', docsSeen));
-    const code = await listen(CODE, site('User-agent: *\nDisallow: /private\n', codeSeen));
+    docs = await site(DOCS, 'User-agent: *\nAllow: /\n', [
+      '/docs/1',
+      '/docs/2',
+      '/docs/3',
+      '/docs/4',
+    ]);
+    code = await site(CODE, 'User-agent: *\nDisallow: /private\n', [
+      '/ex/1',
+      '/ex/2',
+      '/private/3',
+    ]);
     // A SearXNG-shaped endpoint: documentation on one site, examples on the other, one of
     // which robots.txt keeps us from reading; a tracking parameter to be dropped.
-    const search = await listen('127.0.0.1', (req, res) => {
-      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('q') ?? '';
-      queries.push(query);
-      const urls = query.includes('example')
-        ? [`${code.origin}/ex/1?utm_source=feed`, `${code.origin}/ex/2`, `${code.origin}/private/3`]
-        : [1, 2, 3, 4].map((n) => `${docs.origin}/docs/${n}`);
-      const results = urls.map((url, i) => ({ url, title: `hit ${i}`, content: query }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+    const search = await serve({
+      '/search': (req, res) => {
+        const query = new URL(req.url ?? '/', 'http://x').searchParams.get('q') ?? '';
+        queries.push(query);
+        const urls = query.includes('example')
+          ? [
+              `${code.origin}/ex/1?utm_source=feed`,
+              `${code.origin}/ex/2`,
+              `${code.origin}/private/3`,
+            ]
+          : [1, 2, 3, 4].map((n) => `${docs.origin}/docs/${n}`);
+        const results = urls.map((url, i) => ({ url, title: `hit ${i}`, content: query }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+      },
     });
-    servers.push(docs.server, code.server, search.server);
+    servers.push(docs, code, search);
     searx = search.origin;
   });
 
   afterAll(async () => {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((done) => server.close(done));
-    }
+    for (const server of servers) await server.close();
   });
 
   it('searches, reads every page found, and goes on without the one robots.txt refuses', async () => {
@@ -103,7 +109,7 @@ describe('examples/research-the-web.yaml against loopback search and sites (fano
       status: 'degraded',
       missing: ['read/examples/2'],
     });
-    expect(docsSeen.sort()).toEqual(['/docs/1', '/docs/2', '/docs/3', '/docs/4']);
-    expect(codeSeen.sort()).toEqual(['/ex/1', '/ex/2']);
+    expect(pagesAskedOf(docs).sort()).toEqual(['/docs/1', '/docs/2', '/docs/3', '/docs/4']);
+    expect(pagesAskedOf(code).sort()).toEqual(['/ex/1', '/ex/2']);
   });
 });

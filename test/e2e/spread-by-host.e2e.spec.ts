@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFanout } from '@fanout/testing';
+import { serve, type Handler, type TestServer } from '@fanout/tools-web/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** How long the slow site takes over each page. */
@@ -15,39 +14,34 @@ interface Arrival {
   at: number;
 }
 
-/** A site on its own loopback address that records when each page was asked for. */
-async function site(host: string, delayMs: number, arrivals: Arrival[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.url === '/robots.txt') return void res.writeHead(404).end();
+/** A site on its own loopback address serving `paths`, noting when each was asked for. */
+function site(host: string, paths: string[], delayMs: number, arrivals: Arrival[]) {
+  const answer: Handler = (req, res) => {
     arrivals.push({ host, path: req.url ?? '', at: Date.now() });
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`page ${req.url} of ${host}`);
     }, delayMs);
-  });
-  await new Promise<void>((done) => server.listen(0, host, done));
-  return server;
+  };
+  return serve(Object.fromEntries(paths.map((path) => [path, answer])), host);
 }
-
-const origin = (server: Server, host: string) =>
-  `http://${host}:${(server.address() as AddressInfo).port}`;
 
 describe('a batch of fetches heavy on one site (fanout run, embedded)', () => {
   const arrivals: Arrival[] = [];
-  const servers: Server[] = [];
+  const sites: TestServer[] = [];
   let dir: string;
   let workflow: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fanout-spread-'));
-    const slow = await site('127.0.0.2', SLOW_PAGE_MS, arrivals);
-    servers.push(slow);
+    const slowPaths = Array.from({ length: 12 }, (_, i) => `/slow/${i}`);
+    const slow = await site('127.0.0.2', slowPaths, SLOW_PAGE_MS, arrivals);
     const fastHosts = ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
-    const fast = await Promise.all(fastHosts.map((host) => site(host, 0, arrivals)));
-    servers.push(...fast);
+    const fast = await Promise.all(fastHosts.map((host) => site(host, ['/fast'], 0, arrivals)));
+    sites.push(slow, ...fast);
     // The slow site's twelve pages come first in the document, the other sites' last.
     const urls = [
-      ...Array.from({ length: 12 }, (_, i) => `${origin(slow, '127.0.0.2')}/slow/${i}`),
-      ...fast.map((server, i) => `${origin(server, fastHosts[i]!)}/fast`),
+      ...slowPaths.map((path) => `${slow.origin}${path}`),
+      ...fast.map((server) => `${server.origin}/fast`),
     ];
     const tasks = urls.map(
       (url, i) =>
@@ -63,10 +57,7 @@ describe('a batch of fetches heavy on one site (fanout run, embedded)', () => {
   });
 
   afterAll(async () => {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((done) => server.close(done));
-    }
+    for (const server of sites) await server.close();
     await rm(dir, { recursive: true, force: true });
   });
 
