@@ -20,6 +20,9 @@ export interface WebConfig {
   searchInstances?: number;
 }
 
+/** Search instances of a worker that sets none: its `web.search` pool and provider calls. */
+export const DEFAULT_SEARCH_INSTANCES = 16;
+
 /** The most search instances one worker runs: wider only multiplies the rate limit's queue. */
 export const MAX_SEARCH_INSTANCES = 32;
 

@@ -8,7 +8,12 @@ import { webConfigFromEnv, type WebConfig } from './config';
 import { WebFetcher } from './fetch/fetcher';
 import { WebSearcher } from './search/searcher';
 
-export { webConfigFromEnv, type WebConfig } from './config';
+export {
+  DEFAULT_SEARCH_INSTANCES,
+  MAX_SEARCH_INSTANCES,
+  webConfigFromEnv,
+  type WebConfig,
+} from './config';
 export { WebError, WebErrorCode } from './errors';
 export { WebFetcher, type FetchOptions } from './fetch/fetcher';
 export { extract, type ExtractMode, type Extracted } from './fetch/extract';

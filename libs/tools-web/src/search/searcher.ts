@@ -1,4 +1,5 @@
 import { normalizeQuery, type ToolOutputOf, type ToolParamsOf } from '@fanout/contracts';
+import { DEFAULT_SEARCH_INSTANCES } from '../config';
 import { toWebError, WebError, WebErrorCode } from '../errors';
 import { Lru } from '../fetch/lru';
 import { inArrivalOrder } from './arrivals';
@@ -66,7 +67,7 @@ export class WebSearcher {
     for (const provider of options.providers) this.providers.set(provider.name, provider);
     this.defaultProvider = options.defaultProvider ?? options.providers[0]?.name;
     this.cache = new Lru(options.maxEntries ?? 1_000, options.ttlMs ?? 600_000);
-    this.pool = new CategoryPool(options.concurrency ?? 16, options.shares);
+    this.pool = new CategoryPool(options.concurrency ?? DEFAULT_SEARCH_INSTANCES, options.shares);
     const unknown = options.fanOut?.filter((name) => !this.providers.has(name)) ?? [];
     if (unknown.length > 0)
       throw new Error(`fanOut names unknown providers: ${unknown.join(', ')}`);
