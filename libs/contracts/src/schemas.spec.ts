@@ -31,7 +31,7 @@ describe('workflow definition', () => {
       maxConcurrency: 256,
       maxDepth: 3,
     });
-    expect(workflow.phases[0]!.barrier).toEqual({ timeoutMs: 30_000, policy: 'fail' });
+    expect(workflow.phases[0]!.barrier).toEqual({ policy: 'fail' });
     expect(workflow.phases[0]!.tasks[0]!.dependsOn).toEqual([]);
   });
 

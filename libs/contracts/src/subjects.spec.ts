@@ -18,6 +18,31 @@ describe('subjects', () => {
     expect(s.buckets.leases).toBe('fanout_leases');
   });
 
+  it('keeps every command in exactly one stream, reports in a stream of their own', () => {
+    const s = subjects();
+    const matches = (pattern: string, subject: string) => {
+      const want = pattern.split('.');
+      const got = subject.split('.');
+      return (
+        want.every((token, i) =>
+          token === '>' ? got.length > i : token === '*' ? got[i] !== undefined : token === got[i],
+        ) &&
+        (want.at(-1) === '>' || want.length === got.length)
+      );
+    };
+    const names = ['workflow.submit', 'workflow.cancel', 'task.call', 'task.report'] as const;
+    for (const name of names) {
+      for (const priority of [0, 1, 2, 3, 4] as const) {
+        const subject = s.command(name, priority);
+        const homes = (['commands', 'reports'] as const).filter((stream) =>
+          s.commandStreamSubjects(stream).some((pattern) => matches(pattern, subject)),
+        );
+        expect(homes).toEqual([name === 'task.report' ? 'reports' : 'commands']);
+        expect(s.commandStream(name)).toBe(s.streams[homes[0]!]);
+      }
+    }
+  });
+
   it('keeps two installations apart by prefix, down to stream and bucket names', () => {
     const tenant = subjects('acme.fanout');
     expect(tenant.command('task.call', 2)).toBe('acme.fanout.cmd.p2.task.call');

@@ -32,13 +32,28 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     /** All commands, or those of one priority. */
     commands: (priority?: Priority) =>
       priority === undefined ? `${p}.cmd.>` : `${p}.cmd.p${priority}.>`,
+    /**
+     * The subjects of the stream that keeps each command: workers' `task.report`s have a
+     * stream of their own, so a bus filled by user commands never refuses a report.
+     */
+    commandStreamSubjects: (stream: 'commands' | 'reports') =>
+      stream === 'reports'
+        ? [`${p}.cmd.*.task.report`]
+        : [`${p}.cmd.*.workflow.>`, `${p}.cmd.*.task.call`],
+    /** The stream that keeps a command of this name. */
+    commandStream: (name: CommandName) =>
+      name === 'task.report' ? `${upper}_REPORTS` : `${upper}_CMD`,
     /** `fanout.task.<tool>.p<0-4>`: one work queue per tool and priority. */
     task: (tool: string, priority: Priority) => `${p}.task.${tool}.p${priority}`,
+    /** Every task queue of every tool: the subjects of the tasks stream. */
+    allTasks: () => `${p}.task.>`,
     /** Every priority of one tool's queue (what that tool's consumer filters on). */
     tasks: (tool: string) => `${p}.task.${tool}.*`,
     /** `fanout.evt.<workflowId>.<topic>.<type>`: the workflow's event log. */
     event: (workflowId: string, topic: EventTopic, type: string) =>
       `${p}.evt.${workflowId}.${topic}.${type}`,
+    /** Every event of every workflow: the subjects of the event stream. */
+    allEvents: () => `${p}.evt.>`,
     /** Events of one workflow and/or one topic; `*` where a part is left out. */
     events: (filter: { workflowId?: string; topic?: EventTopic } = {}) =>
       `${p}.evt.${filter.workflowId ?? '*'}.${filter.topic ?? '*'}.*`,
@@ -46,6 +61,8 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     data: (workflowId: string, taskId: string) => `${p}.data.${workflowId}.${taskId}`,
     /** Partial results of every task of one workflow. */
     dataOf: (workflowId: string) => `${p}.data.${workflowId}.>`,
+    /** Every data stream of every workflow: the subjects of the data stream. */
+    allData: () => `${p}.data.>`,
     /** `fanout.err.<service>.<kind>`: every failure, with its cause chain. */
     error: (service: string, kind: string) => `${p}.err.${service}.${kind}`,
     errors: () => `${p}.err.>`,
@@ -65,6 +82,7 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     /** JetStream stream names, e.g. `FANOUT_CMD`. */
     streams: {
       commands: `${upper}_CMD`,
+      reports: `${upper}_REPORTS`,
       tasks: `${upper}_TASKS`,
       events: `${upper}_EVENTS`,
       data: `${upper}_DATA`,

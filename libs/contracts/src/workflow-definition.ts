@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { LocalId, Priority } from './ids';
 import { named } from './registry';
 
+/** Tries of a task when neither it nor its workflow says: a lost worker or a network error is tried again. */
+export const DEFAULT_ATTEMPTS = 3;
+
 /**
  * Exponential backoff with jitter between attempts: the delay before attempt n+1 is
  * `min(maxDelayMs, initialDelayMs * multiplier^(n-1))`, spread by ±jitter so that many
@@ -16,8 +19,8 @@ export const RetryPolicy = named(
       .int()
       .min(1)
       .max(20)
-      .default(1)
-      .describe('Total tries, the first included.'),
+      .default(DEFAULT_ATTEMPTS)
+      .describe('Total tries, the first included; only retryable errors are tried again.'),
     backoff: z.literal('exponential').default('exponential'),
     initialDelayMs: z.number().int().min(0).max(3_600_000).default(500),
     multiplier: z.number().min(1).max(10).default(2),
@@ -26,12 +29,25 @@ export const RetryPolicy = named(
   }),
 );
 
-/** Where a phase waits for its tasks, and what happens to those that do not make it. */
+/**
+ * Where a phase waits for its tasks, and what happens to those that do not make it. By
+ * default the barrier waits until every task of the phase has ended: each task is bounded
+ * by its own `timeoutMs` and retries, so no default cuts a task that is within its time.
+ * `timeoutMs`, when set, is a limit on the whole phase, counted from its start.
+ */
 export const Barrier = named(
   'Barrier',
-  'The end of a phase: wait up to timeoutMs; "fail" fails the workflow if a task is missing, "degrade" goes on without it and records it.',
+  'The end of a phase: wait for every task (or, with timeoutMs, at most that long from the phase start, cancelling what is still open); "fail" fails the workflow if a task did not succeed, "degrade" goes on without it and records it.',
   z.strictObject({
-    timeoutMs: z.number().int().positive().max(86_400_000).default(30_000),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(86_400_000)
+      .optional()
+      .describe(
+        'A limit on the phase, from its start. Unset: the phase waits for its tasks, each bounded by its own timeoutMs and retries.',
+      ),
     policy: z.enum(['fail', 'degrade']).default('fail'),
   }),
 );
@@ -41,7 +57,7 @@ export const Budget = named(
   'Budget',
   'Limits on tasks, wall time, parallelism and nesting depth.',
   z.strictObject({
-    maxTasks: z.number().int().min(1).max(100_000).default(10_000),
+    maxTasks: z.number().int().min(1).max(1_000_000).default(10_000),
     maxDurationMs: z.number().int().min(1).max(86_400_000).default(3_600_000),
     maxConcurrency: z.number().int().min(1).max(4_096).default(256),
     maxDepth: z.number().int().min(0).max(3).default(3),

@@ -204,10 +204,19 @@ describe('Worker on a real nats-server', () => {
   });
 
   it('retries a report the full command bus refused, and stores it once the bus has room', async () => {
-    const names = await freshNames(harness.connection, 'busfull', { commands: { maxMsgs: 2 } });
+    const names = await freshNames(harness.connection, 'busfull', { commands: { maxReports: 2 } });
     const bus = new CommandBus(harness.connection, names);
     for (const n of [1, 2]) {
-      await bus.publish({ type: 'workflow.cancel', commandId: `filler-${n}`, workflowId: 'wf-x' });
+      await bus.publish({
+        type: 'task.report',
+        commandId: `filler-${n}`,
+        workflowId: 'wf-x',
+        taskId: 'p/t',
+        attempt: 1,
+        worker: 'someone',
+        at: Date.now(),
+        outcome: { kind: 'heartbeat' },
+      });
     }
     const logger = memoryLogger();
     await startWorker(

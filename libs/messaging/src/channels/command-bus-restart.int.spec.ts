@@ -51,7 +51,7 @@ describe('the command bus across a server crash', () => {
     for (let i = 0; i < n; i++) await bus.publish(cancel(i), { priority: (i % 5) as Priority });
     const consumer = await PriorityConsumer.create(connection, {
       stream: names.streams.commands,
-      levels: commandLevels(names, 'crash'),
+      levels: commandLevels(names, 'crash', 'workflow.cancel'),
       concurrency: 8,
       onError: (error) => reported.push(error.message),
     });
@@ -84,7 +84,7 @@ describe('the command bus across a server crash', () => {
     const outage: string[] = [];
     const consumer = await PriorityConsumer.create(connection, {
       stream: names.streams.commands,
-      levels: commandLevels(names, 'resume'),
+      levels: commandLevels(names, 'resume', 'workflow.cancel'),
       concurrency: 2,
       onError: (error) => outage.push(error.message), // pulls may fail while the server is down
     });

@@ -65,7 +65,16 @@ describe('CommandBus on a real nats-server', () => {
       priority: 4,
     };
     expect((await bus.publish(call)).subject).toBe(names.command('task.call', 4));
-    expect((await bus.publish(cancel(2))).subject).toBe(names.command('workflow.cancel', 2));
+    expect((await bus.publish(cancel(2), { priority: 3 })).subject).toBe(
+      names.command('workflow.cancel', 3),
+    );
+  });
+
+  it('sends a cancel at p0 when the option gives no priority: stopping work never waits behind more', async () => {
+    const names = subjects(uniquePrefix('cancelp0'));
+    await ensureTopology(connection, { prefix: names.prefix });
+    const bus = new CommandBus(connection, names);
+    expect((await bus.publish(cancel(2))).subject).toBe(names.command('workflow.cancel', 0));
   });
 
   it('refuses an invalid command before it leaves, naming the field', async () => {
@@ -86,12 +95,28 @@ describe('CommandBus on a real nats-server', () => {
     const overflow = bus.publish(cancel(5));
     await expect(overflow).rejects.toBeInstanceOf(BusFullError);
     await expect(overflow).rejects.toThrow(
-      `the command bus is full: ${names.command('workflow.cancel', 2)}`,
+      `the command bus is full: ${names.command('workflow.cancel', 0)}`,
     );
+    // Workers' reports have a stream of their own: a bus full of user commands takes them.
+    const report = {
+      type: 'task.report' as const,
+      commandId: 'report-1',
+      workflowId: 'wf-1',
+      taskId: 'p/t',
+      attempt: 1,
+      worker: 'w1',
+      at: Date.now(),
+      outcome: { kind: 'started' as const },
+    };
+    await expect(bus.publish(report, { priority: 2 })).resolves.toMatchObject({
+      duplicate: false,
+    });
+    const reports = await (await jetstreamManager(connection)).streams.info(names.streams.reports);
+    expect(reports.state.messages).toBe(1);
 
     const consumer = await PriorityConsumer.create(connection, {
       stream: names.streams.commands,
-      levels: commandLevels(names, 'spec'),
+      levels: commandLevels(names, 'spec', 'workflow.cancel'),
       concurrency: 4,
     });
     const received: Command[] = [];

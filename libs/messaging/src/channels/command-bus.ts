@@ -1,14 +1,20 @@
 import { jetstream, JetStreamApiError, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Command, Priority, subjects, type Subjects } from '@fanout/contracts';
+import { Command, Priority, subjects, type CommandName, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
 import { BusFullError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import type { PriorityLevel } from './priority-consumer';
 
-/** The priority of a command that carries none (`workflow.cancel`, `task.report`). */
+/** The priority of a command that carries none and is not a cancel (`task.report`). */
 export const DEFAULT_COMMAND_PRIORITY: Priority = 2;
+
+/**
+ * A cancel goes at p0 whoever sends it: stopping work is never behind starting more, and a
+ * cancel that waited behind a flood of submits would let that work run for nothing.
+ */
+const CANCEL_PRIORITY: Priority = 0;
 
 /** What the bus said about one publish. */
 export interface CommandReceipt {
@@ -40,7 +46,8 @@ export class CommandBus {
 
   /**
    * Publishes one command on `<prefix>.cmd.p<priority>.<type>`. The priority is the
-   * option's, else the command's own, else {@link DEFAULT_COMMAND_PRIORITY}.
+   * option's, else the command's own, else p0 for a cancel and
+   * {@link DEFAULT_COMMAND_PRIORITY} for the rest.
    */
   async publish(
     command: z.input<typeof Command>,
@@ -48,9 +55,7 @@ export class CommandBus {
   ): Promise<CommandReceipt> {
     const where = this.names.commands();
     const { value, data } = encode(Command, command, where);
-    const priority = Priority.parse(
-      options.priority ?? ('priority' in value ? value.priority : DEFAULT_COMMAND_PRIORITY),
-    );
+    const priority = Priority.parse(options.priority ?? priorityOf(value));
     const subject = this.names.command(value.type, priority);
     try {
       const ack = await this.js.publish(subject, data, {
@@ -69,6 +74,11 @@ export class CommandBus {
   }
 }
 
+function priorityOf(command: Command): Priority {
+  if ('priority' in command) return command.priority;
+  return command.type === 'workflow.cancel' ? CANCEL_PRIORITY : DEFAULT_COMMAND_PRIORITY;
+}
+
 function isLimitReached(error: unknown): boolean {
   return (
     error instanceof JetStreamApiError &&
@@ -78,13 +88,18 @@ function isLimitReached(error: unknown): boolean {
 }
 
 /**
- * The levels a {@link PriorityConsumer} of the command bus reads: one durable per priority,
- * p0 first. Every replica of a service passes the same `durablePrefix`, so they share work.
+ * The levels a {@link PriorityConsumer} of one command reads (in the stream
+ * `names.commandStream(command)`): one durable per priority, p0 first. Every replica of a
+ * service passes the same `durablePrefix`, so they share work.
  */
-export function commandLevels(names: Subjects, durablePrefix: string): PriorityLevel[] {
-  return [0, 1, 2, 3, 4].map((priority) => ({
+export function commandLevels(
+  names: Subjects,
+  durablePrefix: string,
+  command: CommandName,
+): PriorityLevel[] {
+  return ([0, 1, 2, 3, 4] as const).map((priority) => ({
     durable: `${durablePrefix}_p${priority}`,
-    filterSubject: names.commands(priority),
+    filterSubject: names.command(command, priority),
   }));
 }
 

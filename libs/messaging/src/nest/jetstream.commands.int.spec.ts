@@ -259,7 +259,7 @@ describe('the JetStream transport on the command bus', () => {
 
   it('refuses emit with BusFullError when the bus holds its maximum, and stores nothing more', async () => {
     // The probe app handles no task.report, so reports stay on the bus.
-    const { names, client } = await setUp('full', {}, {}, { commands: { maxMsgs: 2 } });
+    const { names, client } = await setUp('full', {}, {}, { commands: { maxReports: 2 } });
     const report = (n: number) => ({
       type: 'task.report' as const,
       commandId: `report-${n}`,
@@ -279,7 +279,8 @@ describe('the JetStream transport on the command bus', () => {
     await expect(refused).rejects.toThrow(
       `the command bus is full: ${names.command('task.report', 2)} was not accepted`,
     );
-    expect(await storedCommands(names)).toBe(2);
+    const jsm = await jetstreamManager(connection);
+    expect((await jsm.streams.info(names.streams.reports)).state.messages).toBe(2);
   });
 
   it('deduplicates by commandId: a command emitted twice is stored and handled once', async () => {

@@ -135,10 +135,10 @@ export class JetStreamServer
       run: this.run,
     });
     const consumer = await PriorityConsumer.create(connection, {
-      stream: names.streams.commands,
-      levels: [0, 1, 2, 3, 4].map((priority) => ({
+      stream: names.commandStream(command),
+      levels: ([0, 1, 2, 3, 4] as const).map((priority) => ({
         durable: durableName(options.durablePrefix, command, priority),
-        filterSubject: names.command(command, priority as 0 | 1 | 2 | 3 | 4),
+        filterSubject: names.command(command, priority),
       })),
       concurrency: options.concurrency,
       ackWaitMs: options.ackWaitMs,

@@ -35,10 +35,16 @@ describe('ensureTopology on a real nats-server', () => {
     expect(topology.buckets.sort()).toEqual(Object.values(names.buckets).sort());
     const commands = (await jsm.streams.info(names.streams.commands)).config;
     expect(commands).toMatchObject({
-      subjects: [names.commands()],
+      subjects: names.commandStreamSubjects('commands'),
       retention: 'workqueue',
       discard: 'new',
       max_msgs: 10_000,
+    });
+    expect((await jsm.streams.info(names.streams.reports)).config).toMatchObject({
+      subjects: names.commandStreamSubjects('reports'),
+      retention: 'workqueue',
+      discard: 'new',
+      max_msgs: 1_000_000,
     });
     expect((await jsm.streams.info(names.streams.tasks)).config.retention).toBe('workqueue');
     const events = (await jsm.streams.info(names.streams.events)).config;

@@ -31,7 +31,7 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
     {
       // Back-pressure: a full bus refuses the publish instead of dropping accepted commands.
       name: s.streams.commands,
-      subjects: [s.commands()],
+      subjects: s.commandStreamSubjects('commands'),
       retention: 'workqueue',
       discard: 'new',
       max_msgs: options.commands.maxMsgs,
@@ -39,8 +39,19 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
       ...common(options.tasks.maxAgeMs, false),
     },
     {
+      // Workers' reports have a room of their own, sized by the work in flight rather than
+      // by what users submit: a bus full of submits never refuses the report that ends a task.
+      name: s.streams.reports,
+      subjects: s.commandStreamSubjects('reports'),
+      retention: 'workqueue',
+      discard: 'new',
+      max_msgs: options.commands.maxReports,
+      duplicate_window: window(options.tasks.maxAgeMs),
+      ...common(options.tasks.maxAgeMs, false),
+    },
+    {
       name: s.streams.tasks,
-      subjects: [`${s.prefix}.task.>`],
+      subjects: [s.allTasks()],
       retention: 'workqueue',
       discard: 'new',
       max_msgs: options.tasks.maxMsgs,
@@ -49,14 +60,14 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
     },
     {
       name: s.streams.events,
-      subjects: [`${s.prefix}.evt.>`],
+      subjects: [s.allEvents()],
       retention: 'limits',
       duplicate_window: window(options.events.maxAgeMs),
       ...common(options.events.maxAgeMs, true),
     },
     {
       name: s.streams.data,
-      subjects: [`${s.prefix}.data.>`],
+      subjects: [s.allData()],
       retention: 'limits',
       ...common(options.data.maxAgeMs, true),
     },

@@ -12,6 +12,8 @@ export const TopologyOptions = z.object({
   commands: z
     .object({
       maxMsgs: z.number().int().positive().default(10_000),
+      /** Reports waiting for the orchestrator: a few per task in flight, so far more room. */
+      maxReports: z.number().int().positive().default(1_000_000),
       duplicateWindowMs: z.number().int().positive().default(120_000),
     })
     .prefault({}),

@@ -3,7 +3,7 @@ import type { ReportTask, Subjects } from '@fanout/contracts';
 import type { Connection } from '../transport-types';
 
 /**
- * Reads every `task.report` off the command bus (a work queue: reading takes them off, as
+ * Reads every `task.report` off its stream (a work queue: reading takes them off, as
  * the orchestrator would), in the order they were stored.
  */
 export class ReportLog {
@@ -12,8 +12,8 @@ export class ReportLog {
 
   static async open(connection: Connection, names: Subjects): Promise<ReportLog> {
     const consumer = await PriorityConsumer.create(connection, {
-      stream: names.streams.commands,
-      levels: commandLevels(names, 'test_reports'),
+      stream: names.streams.reports,
+      levels: commandLevels(names, 'test_reports', 'task.report'),
       concurrency: 1,
       onError: () => undefined,
     });

@@ -31,10 +31,7 @@ describe('validateWorkflow', () => {
   it('accepts a valid document and applies the defaults', () => {
     const result = validateWorkflow(VALID);
     expect(messages(result)).toEqual([]);
-    expect(result.ok && result.workflow.phases[0]!.barrier).toEqual({
-      timeoutMs: 30_000,
-      policy: 'fail',
-    });
+    expect(result.ok && result.workflow.phases[0]!.barrier).toEqual({ policy: 'fail' });
     expect(result.ok && result.workflow.budget.maxDepth).toBe(3);
   });
 

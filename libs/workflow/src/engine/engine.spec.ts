@@ -240,6 +240,74 @@ describe('stale results', () => {
   });
 });
 
+describe('default barriers: a phase waits for its tasks, each within its own timeout', () => {
+  const longTask = (policy: 'fail' | 'degrade'): WorkflowDocument => ({
+    phases: [
+      { id: 'a', barrier: { policy }, tasks: [noop('fast'), noop('slow')] },
+      { id: 'b', dependsOn: ['a'], tasks: [noop('next')] },
+    ],
+  });
+
+  for (const policy of ['fail', 'degrade'] as const) {
+    it(`under ${policy}, never cuts a task that runs 40 s, well within its 5 min timeout`, () => {
+      const scenario = new Scenario();
+      scenario.submit(longTask(policy));
+      scenario.succeed('a/fast', 10);
+      scenario.report('a/slow', { kind: 'started' }, 20);
+      for (let at = 5_000; at < 40_000; at += 5_000) {
+        scenario.report('a/slow', { kind: 'heartbeat' }, at);
+        expect(scenario.tick(at + 1)).toEqual([]);
+      }
+      expect(summary(scenario.succeed('a/slow', 40_000))).toEqual([
+        'TaskSucceeded a/slow',
+        'PhaseCompleted a succeeded',
+        'PhaseStarted b',
+        'TaskDispatched b/next',
+      ]);
+    });
+  }
+
+  it('has no barrier time of its own to wake up for: only the task deadline is due', () => {
+    const scenario = new Scenario();
+    scenario.submit(longTask('fail'));
+    expect(nextWakeUp(scenario.state, DEFAULT_ENGINE_OPTIONS)).toBe(
+      T0 + DEFAULT_ENGINE_OPTIONS.defaultTimeoutMs,
+    );
+  });
+});
+
+describe('default retries', () => {
+  it('tries a task whose worker was lost up to 3 times, then fails it', () => {
+    const scenario = new Scenario();
+    scenario.submit({ phases: [{ id: 'p', tasks: [noop('t')] }] });
+    let at = 0;
+    for (const attempt of [1, 2]) {
+      scenario.report('p/t', { kind: 'started' }, at + 1);
+      const lost = scenario.tick(at + 1 + 15_000);
+      expect(only(lost, 'TaskAttemptFailed')[0]).toMatchObject({
+        attempt,
+        error: { code: 'HEARTBEAT_TIMEOUT' },
+      });
+      at = only(lost, 'TaskAttemptFailed')[0]!.retryAt! - T0;
+      expect(only(scenario.tick(at), 'TaskDispatched')[0]).toMatchObject({ attempt: attempt + 1 });
+    }
+    scenario.report('p/t', { kind: 'started' }, at + 1);
+    expect(summary(scenario.tick(at + 1 + 15_000)).slice(0, 2)).toEqual([
+      'TaskAttemptFailed p/t',
+      'TaskFailed p/t',
+    ]);
+  });
+
+  it('does not try again an error that says a retry cannot help', () => {
+    const scenario = new Scenario();
+    scenario.submit({ phases: [{ id: 'p', tasks: [noop('t')] }] });
+    expect(summary(scenario.fail('p/t', 10, false)).slice(0, 2)).toEqual([
+      'TaskAttemptFailed p/t',
+      'TaskFailed p/t',
+    ]);
+  });
+});
+
 describe('barriers', () => {
   const twoPhases = (policy: 'fail' | 'degrade'): WorkflowDocument => ({
     phases: [

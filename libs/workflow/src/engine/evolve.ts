@@ -192,7 +192,7 @@ function addTask(state: WorkflowState, task: TaskState): void {
 function startPhase(state: WorkflowState, phase: PhaseState, at: number): void {
   phase.status = 'running';
   phase.startedAt = at;
-  phase.barrierAt = at + phase.barrierTimeoutMs;
+  if (phase.barrierTimeoutMs !== undefined) phase.barrierAt = at + phase.barrierTimeoutMs;
   for (const id of phase.tasks) {
     const task = state.tasks[id]!;
     let unmet = 0;

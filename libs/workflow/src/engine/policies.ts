@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@fanout/contracts';
+import { RetryPolicy } from '@fanout/contracts';
 import type { TaskState, WorkflowState } from './state';
 
 /** Engine settings that are not part of a workflow document. */
@@ -19,17 +19,15 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   defaultTimeoutMs: 300_000,
 };
 
-const NO_RETRY: RetryPolicy = {
-  attempts: 1,
-  backoff: 'exponential',
-  initialDelayMs: 500,
-  multiplier: 2,
-  maxDelayMs: 30_000,
-  jitter: 0.2,
-};
+/**
+ * The policy of a task that states none, nor its workflow: the contract's defaults (3
+ * attempts, exponential backoff with jitter), so a worker killed mid-task, a lost
+ * heartbeat or a network error is tried again rather than failing the workflow.
+ */
+const DEFAULT_RETRY: RetryPolicy = RetryPolicy.parse({});
 
 export function retryPolicyOf(state: WorkflowState, task: TaskState): RetryPolicy {
-  return task.definition.retry ?? state.definition?.defaults.retry ?? NO_RETRY;
+  return task.definition.retry ?? state.definition?.defaults.retry ?? DEFAULT_RETRY;
 }
 
 export function timeoutOf(state: WorkflowState, task: TaskState, options: EngineOptions): number {

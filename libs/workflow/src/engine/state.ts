@@ -79,7 +79,8 @@ export interface PhaseState {
   id: string;
   status: PhaseStatus;
   policy: 'fail' | 'degrade';
-  barrierTimeoutMs: number;
+  /** The phase's limit from its start, when its barrier sets one. */
+  barrierTimeoutMs?: number;
   dependsOn: string[];
   tasks: string[];
   startedAt?: number;
