@@ -5,9 +5,11 @@ import {
   ensureTopology,
   EventStream,
   natsConfigFromEnv,
+  TaskQueue,
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reap, spawnWorker } from '@fanout/worker-kit/testing';
 import { startTestWorker, type Connection } from './testing/test-worker';
 
 let counter = 0;
@@ -228,5 +230,59 @@ describe('the orchestrator as a process', () => {
     expect(failure).toMatchObject({ attempt: 1, error: { code: 'HEARTBEAT_TIMEOUT' } });
     expect(log.find((event) => event.type === 'TaskSucceeded')).toMatchObject({ attempt: 2 });
     expect(silent.seen).toEqual(['p/t#1', 'p/t#2']);
+  });
+
+  it('retries by default the task of a worker killed -9, and refuses the redelivery of the attempt it gave up', async () => {
+    const { names, bus, events } = await setUp();
+    orchestrator(names.prefix, { FANOUT_ORCHESTRATOR_HEARTBEAT_TIMEOUT_MS: '1500' });
+    const workers = ['one', 'two'].map((instance) => {
+      const child = spawnWorker({
+        NATS_URL: nats.url,
+        FANOUT_SUBJECT_PREFIX: names.prefix,
+        WORKER_INSTANCE: instance,
+        // The queue redelivers a dead worker's attempt well after the engine gave it up.
+        WORKER_ACK_WAIT_MS: '5000',
+      });
+      stoppers.push(() => reap(child));
+      return child;
+    });
+    for (const child of workers) {
+      await expect.poll(() => child.lines, { timeout: 20_000 }).toContain('ready');
+    }
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-killed',
+      workflowId: 'wf-killed',
+      // No retry policy: the default tries a lost attempt again.
+      workflow: {
+        phases: [{ id: 'p', tasks: [{ id: 't', tool: 'noop', input: { sleepMs: 3_000 } }] }],
+      },
+    });
+    const ran = (child: (typeof workers)[number]) => child.lines.includes('attempt p/t#1');
+    await expect.poll(() => workers.some(ran), { timeout: 10_000 }).toBe(true);
+    const doomed = workers.find(ran)!;
+    const survivor = workers.find((child) => child !== doomed)!;
+    // Killed once the engine knows the attempt runs: from then on its silence is noticed.
+    await expect
+      .poll(async () => (await logOf(events, 'wf-killed')).map((event) => event.type), {
+        timeout: 10_000,
+      })
+      .toContain('TaskStarted');
+    doomed.process.kill('SIGKILL');
+
+    const log = await completion(events, 'wf-killed', 30_000);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(log.find((event) => event.type === 'TaskAttemptFailed')).toMatchObject({
+      attempt: 1,
+      error: { code: 'HEARTBEAT_TIMEOUT' },
+    });
+    expect(log.find((event) => event.type === 'TaskSucceeded')).toMatchObject({ attempt: 2 });
+    // Once the queue has handed the dead attempt out again and it was settled, the queue is
+    // empty: by then the survivor had refused attempt 1 rather than run it for nothing.
+    const queue = new TaskQueue(connection, names);
+    await expect.poll(() => queue.depth('noop'), { timeout: 20_000 }).toBe(0);
+    expect(survivor.lines.filter((line) => line.startsWith('attempt '))).toEqual(['attempt p/t#2']);
   });
 });

@@ -99,9 +99,15 @@ export const Broadcast = named(
         kind: z.literal('cancel'),
         workflowId: WorkflowId,
         taskIds: z.array(TaskId).optional(),
+        attempts: z
+          .record(TaskId, z.number().int().min(1))
+          .optional()
+          .describe(
+            'For a task named here, only its attempts up to this number are aborted: the engine gave that attempt up (timed out, its worker silent) and a later one may already be on its way.',
+          ),
       })
       .describe(
-        'Abort these tasks (all of the workflow when taskIds is absent) wherever they run.',
+        'Abort these tasks (all of the workflow when taskIds is absent) wherever they run, and refuse their attempts still queued.',
       ),
     z.object({
       kind: z.literal('limits'),

@@ -9,6 +9,7 @@ describe('Cancellations', () => {
       cancellations.track({
         workflowId: 'wf',
         taskId,
+        attempt: 1,
         abort: (reason) => reasons.set(taskId, reason),
       });
     }
@@ -22,10 +23,31 @@ describe('Cancellations', () => {
     const cancellations = new Cancellations(1_000, () => now);
     cancellations.cancel({ kind: 'cancel', workflowId: 'wf' });
     cancellations.cancel({ kind: 'cancel', workflowId: 'other', taskIds: ['p/x'] });
-    expect(cancellations.isCancelled('wf', 'p/any')).toBe(true);
-    expect(cancellations.isCancelled('other', 'p/x')).toBe(true);
-    expect(cancellations.isCancelled('other', 'p/y')).toBe(false);
+    expect(cancellations.isCancelled('wf', 'p/any', 1)).toBe(true);
+    expect(cancellations.isCancelled('other', 'p/x', 7)).toBe(true);
+    expect(cancellations.isCancelled('other', 'p/y', 1)).toBe(false);
     now = 1_001;
-    expect(cancellations.isCancelled('wf', 'p/any')).toBe(false);
+    expect(cancellations.isCancelled('wf', 'p/any', 1)).toBe(false);
+  });
+
+  it('refuses an attempt the engine gave up, and not the next attempt of the same task', () => {
+    const cancellations = new Cancellations(60_000);
+    const aborted: number[] = [];
+    for (const attempt of [1, 2]) {
+      cancellations.track({
+        workflowId: 'wf',
+        taskId: 'p/t',
+        attempt,
+        abort: () => aborted.push(attempt),
+      });
+    }
+    const cancel = { kind: 'cancel' as const, workflowId: 'wf', taskIds: ['p/t'] };
+    expect(cancellations.cancel({ ...cancel, attempts: { 'p/t': 1 } })).toBe(1);
+    expect(aborted).toEqual([1]);
+    expect(cancellations.isCancelled('wf', 'p/t', 1)).toBe(true);
+    expect(cancellations.isCancelled('wf', 'p/t', 2)).toBe(false);
+    // A later cancel of the whole task covers every attempt.
+    cancellations.cancel(cancel);
+    expect(cancellations.isCancelled('wf', 'p/t', 2)).toBe(true);
   });
 });

@@ -159,7 +159,7 @@ export class TaskRunner {
     const { tool, contract, cancellations } = this.deps;
     const name = nameOf(envelope);
     if (envelope.tool !== tool) return { refused: new WrongQueueError(name, envelope.tool, tool) };
-    if (cancellations.isCancelled(envelope.workflowId, envelope.taskId)) {
+    if (cancellations.isCancelled(envelope.workflowId, envelope.taskId, envelope.attempt)) {
       return { refused: new TaskCancelledError(name) };
     }
     const parsed = contract.input.safeParse(envelope.input);
@@ -183,9 +183,9 @@ export class TaskRunner {
     const name = nameOf(envelope);
     const controller = new AbortController();
     const abort = (reason: Error) => controller.abort(reason);
-    const untrack = this.deps.cancellations.track({ workflowId, taskId, abort });
+    const untrack = this.deps.cancellations.track({ workflowId, taskId, attempt, abort });
     // A cancel that came between the check and the tracking would otherwise miss this run.
-    if (this.deps.cancellations.isCancelled(workflowId, taskId)) {
+    if (this.deps.cancellations.isCancelled(workflowId, taskId, attempt)) {
       abort(new TaskCancelledError(name));
     }
     const onStop = () => abort(this.deps.stopping.reason as Error);

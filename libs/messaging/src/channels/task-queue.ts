@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
@@ -14,10 +14,24 @@ import type { PriorityLevel } from './priority-consumer';
 export class TaskQueue {
   private readonly js: JetStreamClient;
   constructor(
-    connection: NatsConnection,
+    private readonly connection: NatsConnection,
     private readonly names: Subjects = subjects(),
   ) {
     this.js = jetstream(connection);
+  }
+
+  /**
+   * Attempts on the queues not yet settled (waiting, or held by a worker), of one tool or of
+   * all: a work queue keeps a message until it is acked.
+   */
+  async depth(tool?: string): Promise<number> {
+    const jsm = await jetstreamManager(this.connection);
+    if (tool === undefined)
+      return (await jsm.streams.info(this.names.streams.tasks)).state.messages;
+    const info = await jsm.streams.info(this.names.streams.tasks, {
+      subjects_filter: this.names.tasks(tool),
+    });
+    return Object.values(info.state.subjects ?? {}).reduce((sum, count) => sum + count, 0);
   }
 
   /**

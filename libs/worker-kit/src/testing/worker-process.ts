@@ -1,7 +1,8 @@
 /**
  * A worker in a process of its own, for the specs that kill or drain a real process. It
- * hosts `noop` (sleeping as asked) and prints `ready` once it takes tasks and
- * `running <taskId>` when a task starts, so the spec knows when to strike. SIGTERM drains
+ * hosts `noop` (sleeping as asked) and prints `ready` once it takes tasks, and
+ * `running <taskId>` then `attempt <taskId>#<attempt>` when a task starts, so the spec
+ * knows when to strike and which attempts ran here. SIGTERM drains
  * it with `WORKER_GRACE_MS` and exits 0.
  */
 import { natsConfigFromEnv, connectNats } from '@fanout/messaging';
@@ -11,7 +12,7 @@ import { Worker } from '../worker';
 
 const env = process.env;
 const announce: ToolImplementation<'noop'> = (input, ctx) => {
-  process.stdout.write(`running ${ctx.taskId}\n`);
+  process.stdout.write(`running ${ctx.taskId}\nattempt ${ctx.taskId}#${ctx.attempt}\n`);
   return noopTool(input, ctx);
 };
 

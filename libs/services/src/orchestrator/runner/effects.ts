@@ -1,5 +1,14 @@
-import type { Broadcast, Command, TaskEnvelope, WorkflowEvent } from '@fanout/contracts';
+import {
+  ErrorCode,
+  type Broadcast,
+  type Command,
+  type TaskEnvelope,
+  type WorkflowEvent,
+} from '@fanout/contracts';
 import type { WorkflowState } from '@fanout/workflow';
+
+/** Attempt failures the engine decided on itself: the attempt may still be out there. */
+const GIVEN_UP: ReadonlySet<string> = new Set([ErrorCode.Timeout, ErrorCode.HeartbeatTimeout]);
 
 /** What the outside world must be told after events are safely in the log. */
 export interface Effects {
@@ -16,6 +25,8 @@ export interface Effects {
 export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState): Effects {
   const envelopes: TaskEnvelope[] = [];
   const aborted: string[] = [];
+  /** Tasks of which only one attempt was given up: a later attempt must still run. */
+  const attempts: Record<string, number> = {};
   const commands: Command[] = [];
   for (const event of events) {
     if (event.type === 'TaskDispatched') {
@@ -40,12 +51,24 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
           reason: `its parent ${event.workflowId} cancelled ${event.taskId}: ${event.reason}`,
         });
       }
-    } else if (event.type === 'TaskAttemptFailed' && event.error.code === 'TIMEOUT') {
+    } else if (event.type === 'TaskAttemptFailed' && GIVEN_UP.has(event.error.code)) {
+      // The engine gave this attempt up: stop it if it still runs somewhere, and refuse it
+      // when the task queue redelivers it after its worker died.
       aborted.push(event.taskId);
+      attempts[event.taskId] = event.attempt;
     }
   }
   const broadcasts: Broadcast[] =
-    aborted.length > 0 ? [{ kind: 'cancel', workflowId: state.workflowId, taskIds: aborted }] : [];
+    aborted.length > 0
+      ? [
+          {
+            kind: 'cancel',
+            workflowId: state.workflowId,
+            taskIds: aborted,
+            ...(Object.keys(attempts).length > 0 ? { attempts } : {}),
+          },
+        ]
+      : [];
   return { envelopes, broadcasts, commands };
 }
 
