@@ -30,6 +30,12 @@ export interface FetchOptions {
   contentTypes?: readonly string[];
   /** Honour robots.txt. Default true. */
   robots?: boolean;
+  /**
+   * How long one load of a site's robots.txt may take; past it the file counts as
+   * unreachable. The load is shared by the site's fetches, each of which still stops
+   * waiting at its own deadline. Default 30 s.
+   */
+  robotsTimeoutMs?: number;
   /** Connections kept per origin by the pooled agent. Default 8. */
   connectionsPerOrigin?: number;
 }
@@ -120,7 +126,11 @@ export class WebFetcher {
       options.perHostConcurrency ?? 4,
       options.politenessDelayMs ?? 250,
     );
-    this.robots = new RobotsCache((url, signal) => this.loadRobots(url, signal), 'FanoutBot');
+    this.robots = new RobotsCache(
+      (url, signal) => this.loadRobots(url, signal),
+      'FanoutBot',
+      options.robotsTimeoutMs,
+    );
   }
 
   /** The tool: fetches `input.url` politely and extracts it. */
@@ -139,8 +149,9 @@ export class WebFetcher {
     }
   };
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections, first stopping the robots.txt loads no fetch owns. */
   close(): Promise<void> {
+    this.robots.close();
     return this.agent.close();
   }
 
