@@ -16,6 +16,10 @@ export interface FetchOptions {
   allow?: readonly string[];
   /** The guard's resolver; tests inject one. */
   resolve?: Resolver;
+  /**
+   * The User-Agent sent. robots.txt is judged for its first product's name:
+   * `MyCrawler/2.0 (+https://…)` obeys the `MyCrawler` group. Default `FanoutBot/0.1 (…)`.
+   */
   userAgent?: string;
   /** Requests in flight per host. Default 4. */
   perHostConcurrency?: number;
@@ -126,9 +130,10 @@ export class WebFetcher {
       options.perHostConcurrency ?? 4,
       options.politenessDelayMs ?? 250,
     );
+    // The rules that apply are those for the crawler the sent User-Agent names.
     this.robots = new RobotsCache(
       (url, signal) => this.loadRobots(url, signal),
-      'FanoutBot',
+      this.headers['user-agent'] as string,
       options.robotsTimeoutMs,
     );
   }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { page, serve } from '../testing/serve';
 import { WebFetcher, type FetchOptions } from './fetcher';
+import { productToken } from './robots';
 
 const ctx = (signal = new AbortController().signal) => ({ signal });
 const fetchOf = (url: string) => ({
@@ -76,5 +77,59 @@ describe('robots.txt shared by the fetches of a site', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('robots.txt judged for the user agent sent', () => {
+  it.each([
+    { userAgent: 'MyCrawler/2.0 (+https://crawler.test/about)', token: 'MyCrawler' },
+    { userAgent: 'MyCrawler', token: 'MyCrawler' },
+    { userAgent: '  My_Crawler-2 (compatible)', token: 'My_Crawler-2' },
+    { userAgent: '(no product)', token: '*' },
+    { userAgent: '', token: '*' },
+  ])('knows the User-Agent $userAgent as $token', ({ userAgent, token }) => {
+    expect(productToken(userAgent)).toBe(token);
+  });
+
+  const MY_CRAWLER = 'MyCrawler/2.0 (+https://crawler.test/about)';
+
+  /**
+   * Fetches /page of a site serving `robots`, as `userAgent` (the default when none):
+   * the refusal's code, or the User-Agent the page was asked with.
+   */
+  async function outcome(
+    robots: string,
+    userAgent?: string,
+  ): Promise<{ code?: unknown; pageAskedBy?: string }> {
+    let pageAskedBy: string | undefined;
+    const site = await serve({
+      '/robots.txt': page(robots, 'text/plain'),
+      '/page': (req, res) => {
+        pageAskedBy = req.headers['user-agent'];
+        PAGE(req, res);
+      },
+    });
+    const fetcher = loopbackFetcher(userAgent ? { userAgent } : {});
+    try {
+      await fetcher.fetch(fetchOf(`${site.origin}/page`), ctx());
+      return { pageAskedBy };
+    } catch (error) {
+      return { code: (error as { code?: unknown }).code };
+    } finally {
+      await fetcher.close();
+      await site.close();
+    }
+  }
+
+  it('refuses a page robots.txt disallows for the product token of the userAgent option', async () => {
+    const robots = 'User-agent: MyCrawler\nDisallow: /\n\nUser-agent: FanoutBot\nAllow: /\n';
+    expect(await outcome(robots, MY_CRAWLER)).toEqual({ code: 'ROBOTS_DISALLOWED' });
+    expect(await outcome(robots)).toEqual({ pageAskedBy: expect.stringMatching(/^FanoutBot\//) });
+  });
+
+  it('fetches a page robots.txt allows for that token, though it disallows FanoutBot', async () => {
+    const robots = 'User-agent: FanoutBot\nDisallow: /\n\nUser-agent: MyCrawler\nAllow: /\n';
+    expect(await outcome(robots, MY_CRAWLER)).toEqual({ pageAskedBy: MY_CRAWLER });
+    expect(await outcome(robots)).toEqual({ code: 'ROBOTS_DISALLOWED' });
   });
 });

@@ -17,6 +17,18 @@ export type RobotsLoader = (
 
 type Rules = ReturnType<typeof robotsParser> | 'allow-all' | 'disallow-all';
 
+/** An HTTP token (RFC 9110): what a product is named with. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
+
+/**
+ * The name robots.txt groups know a crawler by: the token of the first product of its
+ * User-Agent (`MyCrawler/2.0 (+https://…)` is `MyCrawler`), or `*`, the group for every
+ * crawler, when the header starts with none.
+ */
+export function productToken(userAgent: string): string {
+  return TOKEN.exec(userAgent.trim())?.[0] ?? '*';
+}
+
 /**
  * robots.txt per origin, parsed with `robots-parser`, cached (one load per origin even
  * when many fetches ask at once) and bounded. As RFC 9309 says: a 4xx means no rules,
@@ -27,15 +39,19 @@ export class RobotsCache {
   private readonly cache: Lru<Entry>;
   /** Stops the loads in flight, which no fetch's signal does, when the fetcher closes. */
   private readonly closing = new AbortController();
+  /** Whose rules apply: the crawler the User-Agent sent names. */
+  private readonly token: string;
 
+  /** `userAgent` is the User-Agent header the fetches send, whole. */
   constructor(
     private readonly load: RobotsLoader,
-    private readonly userAgent: string,
+    userAgent: string,
     private readonly loadTimeoutMs = 30_000,
     private readonly ttlMs = 3_600_000,
     private readonly failureTtlMs = 60_000,
   ) {
     this.cache = new Lru(1_024, ttlMs);
+    this.token = productToken(userAgent);
   }
 
   /**
@@ -60,9 +76,9 @@ export class RobotsCache {
   private judge(rules: Rules, url: URL): RobotsVerdict {
     if (rules === 'allow-all') return ALLOWED;
     if (rules === 'disallow-all') return DISALLOWED;
-    const delay = rules.getCrawlDelay(this.userAgent);
+    const delay = rules.getCrawlDelay(this.token);
     return {
-      allowed: rules.isAllowed(url.href, this.userAgent) !== false,
+      allowed: rules.isAllowed(url.href, this.token) !== false,
       ...(delay ? { crawlDelayMs: Math.min(delay, 30) * 1000 } : {}),
     };
   }
