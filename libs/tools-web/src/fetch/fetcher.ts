@@ -16,6 +16,10 @@ export interface FetchOptions {
   allow?: readonly string[];
   /** The guard's resolver; tests inject one. */
   resolve?: Resolver;
+  /**
+   * The User-Agent sent. robots.txt is judged for its first product's name:
+   * `MyCrawler/2.0 (+https://…)` obeys the `MyCrawler` group. Default `FanoutBot/0.1 (…)`.
+   */
   userAgent?: string;
   /** Requests in flight per host. Default 4. */
   perHostConcurrency?: number;
@@ -30,6 +34,12 @@ export interface FetchOptions {
   contentTypes?: readonly string[];
   /** Honour robots.txt. Default true. */
   robots?: boolean;
+  /**
+   * How long one load of a site's robots.txt may take; past it the file counts as
+   * unreachable. The load is shared by the site's fetches, each of which still stops
+   * waiting at its own deadline. Default 30 s.
+   */
+  robotsTimeoutMs?: number;
   /** Connections kept per origin by the pooled agent. Default 8. */
   connectionsPerOrigin?: number;
 }
@@ -120,7 +130,12 @@ export class WebFetcher {
       options.perHostConcurrency ?? 4,
       options.politenessDelayMs ?? 250,
     );
-    this.robots = new RobotsCache((url, signal) => this.loadRobots(url, signal), 'FanoutBot');
+    // The rules that apply are those for the crawler the sent User-Agent names.
+    this.robots = new RobotsCache(
+      (url, signal) => this.loadRobots(url, signal),
+      this.headers['user-agent'] as string,
+      options.robotsTimeoutMs,
+    );
   }
 
   /** The tool: fetches `input.url` politely and extracts it. */
@@ -139,8 +154,9 @@ export class WebFetcher {
     }
   };
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections, first stopping the robots.txt loads no fetch owns. */
   close(): Promise<void> {
+    this.robots.close();
     return this.agent.close();
   }
 

@@ -1,29 +1,6 @@
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { LinkResolver } from './resolve-link';
 import { squeeze } from './scan-html';
-
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-/** Decodes the entities that show up in hrefs and titles: the five XML ones, nbsp, numeric. */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code =
-        name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-        ? String.fromCodePoint(code)
-        : whole;
-    }
-    return NAMED[name.toLowerCase()] ?? whole;
-  });
-}
 
 const HREF = /(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 const SPACE = /\s/;
@@ -106,7 +83,9 @@ function closing(html: string, from: number, name: string): [number, number] | u
  * article, at a fraction of a tokenizer's cost. It jumps from one `<` to the next and
  * looks only at the few tags that matter, where one regular expression tried at every
  * tag cost more than the rest of a fetch. Links are absolute http(s), without
- * fragments, each once.
+ * fragments, each once. Character references are decoded by `entities`, the tables
+ * htmlparser2 decodes with in 'text' mode (the title as text, hrefs by the attribute
+ * rules, which leave `&copy=2` as written), so every mode gives the same title and links.
  */
 export function scanLinks(html: string, base: string | URL): { title?: string; links: string[] } {
   let title: string | undefined;
@@ -124,7 +103,7 @@ export function scanLinks(html: string, base: string | URL): { title?: string; l
       if (close !== -1) {
         end = close + 1;
         const raw = hrefBetween(html, at + 3, close);
-        const link = raw === undefined ? undefined : resolver.resolve(decodeEntities(raw));
+        const link = raw === undefined ? undefined : resolver.resolve(decodeHTMLAttribute(raw));
         if (link !== undefined) links.set(resolver.key, link);
       }
     } else if (next === 0x74 /* t */ && nameAt(html, at + 1, 'title')) {
@@ -133,7 +112,7 @@ export function scanLinks(html: string, base: string | URL): { title?: string; l
       if (close) {
         end = close[1];
         const inner = html.slice(open + 1, close[0]).replace(/<[^>]*>/g, '');
-        title ??= squeeze(decodeEntities(inner)) || undefined;
+        title ??= squeeze(decodeHTML(inner)) || undefined;
       }
     } else if (next === 0x73 /* s */ || next === 0x74 /* t */) {
       const name = rawTextAt(html, at + 1);

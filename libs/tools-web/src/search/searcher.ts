@@ -2,6 +2,7 @@ import { normalizeQuery, type ToolOutputOf, type ToolParamsOf } from '@fanout/co
 import { DEFAULT_SEARCH_INSTANCES } from '../config';
 import { toWebError, WebError, WebErrorCode } from '../errors';
 import { Lru } from '../fetch/lru';
+import { abortable } from '../wait';
 import { inArrivalOrder } from './arrivals';
 import { canonicalUrl, onDomain } from './canonical-url';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
@@ -152,7 +153,7 @@ export class WebSearcher {
   ): Promise<RawResult[]> {
     const key = `${provider.name}\u0000${count}\u0000${query}`;
     const cached = this.cache.get(key);
-    if (cached) return abortable(cached, signal);
+    if (cached) return abortable(cached, signal, 'search');
     // The shared request is not tied to the first asker's signal, so one cancellation
     // does not fail every task waiting on it; each asker stops waiting on its own signal.
     const controller = new AbortController();
@@ -164,7 +165,7 @@ export class WebSearcher {
     ).finally(() => clearTimeout(timer));
     this.cache.set(key, asking);
     asking.catch(() => this.cache.delete(key));
-    return abortable(asking, signal);
+    return abortable(asking, signal, 'search');
   }
 
   /** `call` on `provider`'s turn; a 429 with `Retry-After` holds the provider for everyone. */
@@ -205,13 +206,4 @@ export class WebSearcher {
     }
     return results;
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(toWebError(undefined, signal, 'search'));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(toWebError(undefined, signal, 'search'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
