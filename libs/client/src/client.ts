@@ -150,7 +150,7 @@ export class FanoutClient {
     const outcome: CallOutcome = { status: 'failed' };
     const handle = this.workflow(workflowId);
     for await (const event of handle.events({ timeoutMs: (options.timeoutMs ?? 60_000) + 5_000 })) {
-      if (event.type === 'TaskSucceeded') outcome.result = event.result ?? event.resultRef;
+      if (event.type === 'TaskSucceeded') outcome.result = event.result;
       if (event.type === 'TaskFailed') outcome.error = event.error;
       if (event.type === 'WorkflowRejected') {
         throw new ValidationError(event.errors);

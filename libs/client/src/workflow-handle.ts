@@ -63,7 +63,7 @@ export class WorkflowHandle {
 
   /**
    * Results of succeeded tasks (of `taskId` and its forEach copies, or all), in log order.
-   * A result too large to travel inline comes as its `resultRef`.
+   * A result too large to travel inline is fetched from where it was stored: it comes whole.
    */
   async *results(taskId?: string): AsyncGenerator<TaskResult> {
     for await (const event of this.events()) {
@@ -71,7 +71,7 @@ export class WorkflowHandle {
       yield {
         taskId: event.taskId,
         attempt: event.attempt,
-        result: event.result ?? event.resultRef,
+        result: event.result,
         durationMs: event.durationMs,
       };
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, TaskId, WorkflowId } from './ids';
 import { named } from './registry';
-import { PayloadRef } from './events';
+import { PayloadRef } from './payload-ref';
 import { TaskEnvelope } from './task-envelope';
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
+import { PayloadRef } from './payload-ref';
 import { named } from './registry';
 import { WorkflowDefinition } from './workflow-definition';
 
@@ -58,11 +59,16 @@ export const TaskOutcome = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('child'), childWorkflowId: WorkflowId })
     .describe('An agent.run attempt started a child workflow.'),
-  z.object({
-    kind: z.literal('succeeded'),
-    result: z.unknown(),
-    durationMs: z.number().nonnegative(),
-  }),
+  z
+    .object({
+      kind: z.literal('succeeded'),
+      result: z.unknown().optional(),
+      resultRef: PayloadRef.optional().describe(
+        'Set instead of an inline result when the result is too large for one message: the worker stored it in the Object Store (bucket fanout_results).',
+      ),
+      durationMs: z.number().nonnegative(),
+    })
+    .describe('The attempt succeeded with `result`, or with `resultRef` when it was too large.'),
   z.object({ kind: z.literal('failed'), error: FanoutError, durationMs: z.number().nonnegative() }),
 ]);
 

@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
+import { PayloadRef } from './payload-ref';
 import { named } from './registry';
 import type { EventTopic } from './subjects';
 import { OutcomeStatus, WorkflowSynthesis } from './synthesis';
 import { WorkflowDefinition } from './workflow-definition';
-
-/** Where an oversized payload was put instead of inline: a JetStream Object Store entry. */
-export const PayloadRef = named(
-  'PayloadRef',
-  'A payload too large for one message, stored in the Object Store.',
-  z.object({ bucket: z.string(), name: z.string(), size: z.number().int().nonnegative() }),
-);
 
 /** Fields every event has; the stream's sequence number orders them. */
 const base = { workflowId: WorkflowId, at: EpochMs };
@@ -114,12 +108,14 @@ export const TaskHeartbeat = event(
 export const TaskSucceeded = event(
   'TaskSucceeded',
   'results',
-  'An attempt succeeded; its result is recorded once.',
+  'An attempt succeeded; its result is recorded once: inline in `result`, or, when too large for one message, in the Object Store at `resultRef` (and then not inline).',
   {
     taskId: TaskId,
     attempt,
     result: z.unknown().optional(),
-    resultRef: PayloadRef.optional(),
+    resultRef: PayloadRef.optional().describe(
+      'Set when the result was too large to travel inline: fetch it from this Object Store entry (bucket fanout_results). It is kept as long as the workflow’s log.',
+    ),
     durationMs: z.number().nonnegative(),
   },
 );

@@ -5,6 +5,7 @@
  */
 export * from './ids';
 export * from './errors';
+export * from './payload-ref';
 export * from './subjects';
 export * from './workflow-definition';
 export * from './synthesis';

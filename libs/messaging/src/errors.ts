@@ -17,6 +17,25 @@ export class BusFullError extends Error {
   }
 }
 
+/**
+ * A message larger than the server takes in one message (`max_payload`, less room for
+ * headers). Nothing was sent; whatever is that large travels as an Object Store reference.
+ */
+export class MessageTooLargeError extends Error {
+  readonly code = 'MESSAGE_TOO_LARGE';
+  readonly retryable = false;
+  constructor(
+    readonly subject: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `a message of ${bytes} bytes on ${subject} is over the ${maxBytes} one message may carry`,
+    );
+    this.name = 'MessageTooLargeError';
+  }
+}
+
 /** A message whose payload failed validation against its contract; it can never succeed. */
 export class InvalidMessageError extends Error {
   readonly code = ErrorCode.InvalidMessage;

@@ -38,6 +38,7 @@ export {
   DataGapError,
   DeadLetterNotFoundError,
   InvalidMessageError,
+  MessageTooLargeError,
   PayloadMissingError,
   RemoteError,
 } from './errors';
@@ -58,7 +59,13 @@ export {
 export { HeldMessage, type Settlement } from './channels/held-message';
 export { DEFAULT_WEIGHTS, WeightedPicker, weightedCycle } from './channels/weighted-schedule';
 export { TaskQueue, decodeTask, taskLevels } from './channels/task-queue';
-export { EventStream, type EventFilter, type StoredEvent } from './channels/event-stream';
+export { maxBodyBytes } from './channels/message-size';
+export {
+  EventStream,
+  type EventFilter,
+  type ReadOptions,
+  type StoredEvent,
+} from './channels/event-stream';
 export { DataPipeline } from './channels/data-pipeline';
 export { DataProducer, type BatchingOptions, type DataTask } from './channels/data-producer';
 export type { PayloadRef } from './channels/payload-store';
@@ -83,6 +90,7 @@ export {
 // workflow state: leases, records and snapshots, the log's batched appends
 export { LeaseStore, type Lease } from './state/lease-store';
 export { ToolResultCache, type CachedResult } from './state/tool-result-cache';
+export { StoredResults, type ResultOwner } from './state/stored-results';
 export { WorkflowLog } from './state/workflow-log';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
 

@@ -90,19 +90,6 @@ export class DataStreamError extends TaskError {
   }
 }
 
-/** The result cannot travel in a report (over the NATS max payload); it never will. */
-export class ResultTooLargeError extends TaskError {
-  readonly code = 'RESULT_TOO_LARGE';
-  readonly retryable = false;
-  constructor(task: string, options?: ErrorOptions) {
-    super(
-      `the result of task ${task} is too large for a report on the command bus; stream it as items instead`,
-      options,
-    );
-    this.name = 'ResultTooLargeError';
-  }
-}
-
 /**
  * A report could not be stored on the command bus and the worker stopped retrying (its
  * grace period ended, or the bus refused it for good). The message is then given back

@@ -21,7 +21,6 @@ export {
   InvalidToolInputError,
   InvalidToolOutputError,
   ReportNotStoredError,
-  ResultTooLargeError,
   TaskCancelledError,
   WorkerDrainingError,
   WrongQueueError,

@@ -5,6 +5,7 @@ import {
   type TaskEnvelope,
   type TaskOutcome,
 } from '@fanout/contracts';
+import { MessageTooLargeError } from '@fanout/messaging';
 import { retryDelay, sleep } from './backoff';
 import { ReportNotStoredError } from './errors';
 import type { WorkerLogger } from './worker-options';
@@ -69,18 +70,18 @@ export class Reporter {
   }
 }
 
-/** A report that can never be stored: invalid, or larger than the server takes. */
+/** A report that can never be stored: invalid, or larger than one message carries. */
 export function isPermanent(error: unknown): boolean {
   return causes(error).some(
     (e) =>
       (e as { code?: unknown }).code === ErrorCode.InvalidMessage ||
-      /max_payload|maximum payload/i.test(e.message),
+      e instanceof MessageTooLargeError,
   );
 }
 
-/** Whether the error (or one of its causes) says the result was too large to send. */
+/** Whether the error (or one of its causes) says the report was too large to send. */
 export function isTooLarge(error: unknown): boolean {
-  return causes(error).some((e) => /max_payload|maximum payload/i.test(e.message));
+  return causes(error).some((e) => e instanceof MessageTooLargeError);
 }
 
 function causes(error: unknown): Error[] {

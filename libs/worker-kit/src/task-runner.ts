@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { extractTrace, type CachedResult } from '@fanout/messaging';
-import type { TaskEnvelope, ToolContract } from '@fanout/contracts';
+import type { FanoutError, PayloadRef, TaskEnvelope, ToolContract } from '@fanout/contracts';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
 import {
@@ -9,7 +9,6 @@ import {
   InvalidToolInputError,
   InvalidToolOutputError,
   ReportNotStoredError,
-  ResultTooLargeError,
   TaskCancelledError,
   WorkerDrainingError,
   WrongQueueError,
@@ -48,6 +47,14 @@ export interface TaskRunnerDeps {
   recordInvalid(message: TaskMessage, error: unknown): Promise<void>;
   /** Results shared for reuse, for a tool whose contract allows it (`ToolContract.cache`). */
   results?: ResultStore;
+  /**
+   * Keeps a result too large for a report where readers fetch it (`StoredResults.put`) and
+   * returns the reference the report carries instead.
+   */
+  keepLarge(
+    task: Pick<TaskEnvelope, 'workflowId' | 'taskId' | 'attempt'>,
+    value: unknown,
+  ): Promise<PayloadRef>;
 }
 
 /** Longest timer Node can set; a deadline further away is simply not timed. */
@@ -111,7 +118,7 @@ export class TaskRunner {
     );
     const checked = this.check(envelope);
     if ('refused' in checked) {
-      return this.conclude(message, nameOf(envelope), reports, failed(checked.refused, 0));
+      return this.conclude(message, envelope, reports, failed(checked.refused, 0));
     }
     const { cache } = this.deps.contract;
     const reuse =
@@ -151,7 +158,7 @@ export class TaskRunner {
       const durationMs = Math.round(performance.now() - startedAt);
       outcome = failed(new DataStreamError(name, { cause: error }), durationMs);
     }
-    return this.conclude(message, name, reports, outcome);
+    return this.conclude(message, envelope, reports, outcome);
   }
 
   /** Everything that makes running pointless: wrong queue, cancelled, bad input, too late. */
@@ -239,7 +246,7 @@ export class TaskRunner {
     }
     const outcome = await this.outcomeOf(run, reason, name, durationMs, stream);
     if (outcome.kind === 'succeeded') await reuse?.keep(outcome.result);
-    return this.conclude(message, name, reports, outcome);
+    return this.conclude(message, envelope, reports, outcome);
   }
 
   /** The terminal report of a run, after the data stream is closed (readers end there). */
@@ -268,22 +275,45 @@ export class TaskRunner {
     return { kind: 'failed', error: failureOf(run, reason), durationMs };
   }
 
-  /** Reports the outcome, then acks; gives the message back if the report cannot be stored. */
+  /**
+   * Reports the outcome, then acks; gives the message back if the report cannot be stored.
+   * A result too large for a report is stored and reported by reference; an error too
+   * large for one is reported without its details.
+   */
   private async conclude(
     message: TaskMessage,
-    name: string,
+    envelope: TaskEnvelope,
     reports: AttemptReports,
     outcome: Terminal,
   ): Promise<Disposition> {
+    const name = nameOf(envelope);
     try {
       await reports.finish(outcome);
     } catch (error) {
-      if (outcome.kind === 'succeeded' && isTooLarge(error)) {
-        const tooLarge = failed(
-          new ResultTooLargeError(name, { cause: error }),
-          outcome.durationMs,
-        );
-        return this.conclude(message, name, reports, tooLarge);
+      if (isTooLarge(error) && outcome.kind === 'succeeded' && !outcome.resultRef) {
+        let resultRef: PayloadRef;
+        try {
+          resultRef = await this.deps.keepLarge(envelope, outcome.result);
+        } catch (storeError) {
+          message.nak();
+          this.deps.logger.warn(
+            `gave task ${name} back to the queue: its result could not be stored (${String(storeError)})`,
+          );
+          return 'returned';
+        }
+        const { durationMs } = outcome;
+        return this.conclude(message, envelope, reports, {
+          kind: 'succeeded',
+          result: undefined,
+          resultRef,
+          durationMs,
+        });
+      }
+      if (isTooLarge(error) && outcome.kind === 'failed' && hasDetails(outcome.error)) {
+        return this.conclude(message, envelope, reports, {
+          ...outcome,
+          error: withoutDetails(outcome.error),
+        });
       }
       if (error instanceof ReportNotStoredError && !error.permanent) {
         message.nak();
@@ -305,4 +335,20 @@ export class TaskRunner {
       );
     }
   }
+}
+
+function hasDetails(error: FanoutError): boolean {
+  return error.details !== undefined || (error.cause !== undefined && hasDetails(error.cause));
+}
+
+/** The error chain without its details: what is left when they made the report too large. */
+function withoutDetails(error: FanoutError): FanoutError {
+  const { details: _dropped, cause, ...rest } = error;
+  return {
+    ...rest,
+    ...(error.details
+      ? { message: `${rest.message} (details too large to report, left out)` }
+      : {}),
+    ...(cause ? { cause: withoutDetails(cause) } : {}),
+  };
 }

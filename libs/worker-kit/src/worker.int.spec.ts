@@ -1,4 +1,4 @@
-import { Broadcaster, CommandBus, DataPipeline } from '@fanout/messaging';
+import { Broadcaster, CommandBus, DataPipeline, StoredResults } from '@fanout/messaging';
 import { describe, expect, it } from 'vitest';
 import { noopTool } from './noop-tool';
 import {
@@ -55,6 +55,46 @@ describe('Worker on a real nats-server', () => {
     });
     expect(reports.kinds('phase/task-1')).toEqual(['succeeded']);
     expect(worker.handled.acked).toBe(1);
+  });
+
+  it('stores a result too large for a report and reports it by reference, whole', async () => {
+    // 3 MB of text in a few thousand lines: three times what one message carries.
+    const lines = Array.from({ length: 3_000 }, (_, i) => `${i} ${'x'.repeat(1_000)}`);
+    const large = (async () => ({ sleptMs: 0, echo: lines })) as AnyTool;
+    const { names, reports } = await setup('large', large);
+    await dispatch(harness.connection, names, envelope(1, { attempt: 2 }));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    const outcome = reports.terminal('phase/task-1')!.outcome;
+    expect(outcome).toMatchObject({
+      kind: 'succeeded',
+      resultRef: { bucket: names.buckets.results, name: 'wf-1/phase/task-1/2' },
+    });
+    expect(outcome.kind === 'succeeded' && outcome.result).toBeUndefined();
+    const ref = outcome.kind === 'succeeded' ? outcome.resultRef! : undefined;
+    const stored = await StoredResults.open(harness.connection, names);
+    expect(await stored.get(ref!, 'the spec')).toEqual({ sleptMs: 0, echo: lines });
+  });
+
+  it('reports a failure whose details are too large without them, rather than not at all', async () => {
+    const huge = (async () => {
+      throw Object.assign(new Error('the command failed'), {
+        code: 'EXIT_NONZERO',
+        retryable: false,
+        details: { stdout: 'y'.repeat(2_000_000) },
+      });
+    }) as AnyTool;
+    const { names, reports } = await setup('hugeerror', huge);
+    await dispatch(harness.connection, names, envelope(1));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    expect(reports.terminal('phase/task-1')!.outcome).toMatchObject({
+      kind: 'failed',
+      error: {
+        code: 'EXIT_NONZERO',
+        message: 'the command failed (details too large to report, left out)',
+      },
+    });
   });
 
   it('reports started, then heartbeats, then the result for a task that runs long', async () => {

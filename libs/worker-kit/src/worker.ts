@@ -8,6 +8,7 @@ import {
   ErrorChannel,
   MetricsBus,
   PriorityConsumer,
+  StoredResults,
   taskLevels,
   ToolResultCache,
   type DeadLetterSink,
@@ -68,6 +69,7 @@ export class Worker {
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private results: ResultStore | undefined;
+  private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
   private drained: Promise<WorkerCounts> | undefined;
   #state: WorkerState = 'idle';
@@ -159,6 +161,7 @@ export class Worker {
         this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
       }
       this.results = await this.openResults();
+      this.stored = await StoredResults.open(this.connection, this.names);
     } catch (error) {
       await this.shutdown(0).catch(() => undefined);
       throw new Error(`worker ${this.instance} could not start on ${this.names.streams.tasks}`, {
@@ -264,6 +267,10 @@ export class Worker {
       openStream: (task) => pipeline.producer(task),
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),
+      keepLarge: (task, value) => {
+        if (!this.stored) throw new Error(`worker ${this.instance} has not started`);
+        return this.stored.put(task, value);
+      },
       ...(this.results ? { results: this.results } : {}),
     });
   }

@@ -52,7 +52,7 @@ async function follow(client: FanoutClient, text: string, args: Args): Promise<E
       quiet();
       if (display) display.update(event);
       else if (!json && worthShowing(event)) process.stdout.write(`${eventLine(event)}\n`);
-      if (event.type === 'TaskSucceeded') results[event.taskId] = event.result ?? event.resultRef;
+      if (event.type === 'TaskSucceeded') results[event.taskId] = event.result;
       if (event.type === 'WorkflowCompleted') done = event;
       if (event.type === 'WorkflowRejected') {
         process.stderr.write(

@@ -2,9 +2,10 @@ import { jetstream, JetStreamApiError, type JetStreamClient, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Command, Priority, subjects, type CommandName, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
-import { BusFullError } from '../errors';
+import { BusFullError, type MessageTooLargeError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
+import { checkBodySize } from './message-size';
 import type { PriorityLevel } from './priority-consumer';
 
 /** The priority of a command that carries none and is not a cancel (`task.report`). */
@@ -38,7 +39,7 @@ const LIMIT_REACHED = /maximum (messages|bytes) exceeded/i;
 export class CommandBus {
   private readonly js: JetStreamClient;
   constructor(
-    connection: NatsConnection,
+    private readonly connection: NatsConnection,
     private readonly names: Subjects = subjects(),
   ) {
     this.js = jetstream(connection);
@@ -47,7 +48,8 @@ export class CommandBus {
   /**
    * Publishes one command on `<prefix>.cmd.p<priority>.<type>`. The priority is the
    * option's, else the command's own, else p0 for a cancel and
-   * {@link DEFAULT_COMMAND_PRIORITY} for the rest.
+   * {@link DEFAULT_COMMAND_PRIORITY} for the rest. A command larger than one message may
+   * carry throws {@link MessageTooLargeError} before anything is sent.
    */
   async publish(
     command: z.input<typeof Command>,
@@ -57,6 +59,7 @@ export class CommandBus {
     const { value, data } = encode(Command, command, where);
     const priority = Priority.parse(options.priority ?? priorityOf(value));
     const subject = this.names.command(value.type, priority);
+    checkBodySize(this.connection, subject, data);
     try {
       const ack = await this.js.publish(subject, data, {
         msgID: value.commandId,

@@ -5,11 +5,10 @@ import { z } from 'zod';
 import { DataGapError } from '../errors';
 import { decode } from './codec';
 import { DataProducer, type BatchingOptions, type DataTask } from './data-producer';
+import { maxBodyBytes } from './message-size';
 import { follow } from './ordered-reader';
 import { PayloadStore } from './payload-store';
 
-/** NATS's default `max_payload`, for a connection that has not said otherwise. */
-const DEFAULT_MAX_PAYLOAD = 1_048_576;
 const Items = z.array(z.unknown());
 
 /**
@@ -31,8 +30,8 @@ export class DataPipeline {
 
   /** A producer for one task attempt; batches are numbered from 0. */
   producer(task: DataTask, options: BatchingOptions = {}): DataProducer {
-    const maxPayload = this.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    return new DataProducer(this.js, this.store, this.names, task, maxPayload, options);
+    const maxBody = maxBodyBytes(this.connection);
+    return new DataProducer(this.js, this.store, this.names, task, maxBody, options);
   }
 
   /**

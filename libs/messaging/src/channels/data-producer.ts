@@ -17,8 +17,6 @@ export interface BatchingOptions {
   maxDelayMs?: number;
 }
 
-/** Room left in a message for the subject and headers (trace context, message id). */
-const HEADROOM_BYTES = 1_024;
 const encoder = new TextEncoder();
 
 /**
@@ -44,7 +42,8 @@ export class DataProducer {
     private readonly store: PayloadStore,
     names: Subjects,
     readonly task: DataTask,
-    private readonly maxPayload: number,
+    /** The largest batch body one message carries; larger ones go to the Object Store. */
+    private readonly maxBody: number,
     options: BatchingOptions = {},
   ) {
     this.subject = names.data(task.workflowId, task.taskId);
@@ -99,7 +98,7 @@ export class DataProducer {
   private async publish(seq: number, items: unknown[], final: boolean): Promise<void> {
     const batch = { ...this.task, seq, items, final };
     let { data } = encode(DataBatch, batch, this.subject);
-    if (data.length + HEADROOM_BYTES > this.maxPayload) {
+    if (data.length > this.maxBody) {
       const { workflowId, taskId, attempt } = this.task;
       const name = `${workflowId}/${taskId}/${attempt}/${seq}`;
       const ref = await this.store.put(name, encoder.encode(JSON.stringify(items)));

@@ -8,6 +8,7 @@ import {
   type Subjects,
 } from '@fanout/contracts';
 import type { z } from 'zod';
+import { StoredResults } from '../state/stored-results';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import { follow, readToEnd, type StartAt } from './ordered-reader';
@@ -26,14 +27,25 @@ export interface EventFilter {
   topic?: EventTopic;
 }
 
+/** How a reader gets a result stored by reference. */
+export interface ReadOptions {
+  /**
+   * `resolve` (the default): a `TaskSucceeded` whose result was too large to travel inline
+   * comes with `result` fetched from the Object Store (and `resultRef` kept); `refs`: as
+   * logged, with only the reference — for readers that never look at results.
+   */
+  results?: 'resolve' | 'refs';
+}
+
 /**
  * The event stream: every workflow's log of decisions, on
  * `<prefix>.evt.<workflowId>.<topic>.<type>`. The orchestrator appends, anyone watches, and
- * a process that took over a workflow replays its log from a sequence. Retention is the
- * topology's (1 h by default); state that must live longer is snapshotted elsewhere.
+ * a process that took over a workflow replays its log from a sequence. A workflow's log
+ * is kept while it runs and for the retention after it ends (the orchestrator purges it).
  */
 export class EventStream {
   private readonly js: JetStreamClient;
+  private results: Promise<StoredResults> | undefined;
   constructor(
     private readonly connection: NatsConnection,
     private readonly names: Subjects = subjects(),
@@ -63,32 +75,51 @@ export class EventStream {
    * still kept). An event that fails validation ends the iteration with
    * `InvalidMessageError`, naming its subject; resume after its `seq` to skip it knowingly.
    */
-  subscribe(filter: EventFilter = {}, from: StartAt = 'all'): Promise<Subscription<StoredEvent>> {
+  subscribe(
+    filter: EventFilter = {},
+    from: StartAt = 'all',
+    options: ReadOptions = {},
+  ): Promise<Subscription<StoredEvent>> {
     return follow(
       this.connection,
       this.names.streams.events,
       this.names.events(filter),
       from,
-      read,
+      this.reader(options),
     );
   }
 
   /** Reads the matching events from `from` to the current end of the log, then stops. */
-  read(filter: EventFilter = {}, from: StartAt = 'all'): Promise<StoredEvent[]> {
+  read(
+    filter: EventFilter = {},
+    from: StartAt = 'all',
+    options: ReadOptions = {},
+  ): Promise<StoredEvent[]> {
     return readToEnd(
       this.connection,
       this.names.streams.events,
       this.names.events(filter),
       from,
-      read,
+      this.reader(options),
     );
   }
-}
 
-function read(message: JsMsg): StoredEvent {
-  return {
-    seq: message.seq,
-    subject: message.subject,
-    event: decode(WorkflowEvent, message.data, message.subject),
-  };
+  private reader(options: ReadOptions) {
+    const resolve = options.results !== 'refs';
+    return async (message: JsMsg): Promise<StoredEvent> => {
+      const event = decode(WorkflowEvent, message.data, message.subject);
+      if (resolve && event.type === 'TaskSucceeded' && event.resultRef) {
+        event.result = await (await this.storedResults()).get(event.resultRef, message.subject);
+      }
+      return { seq: message.seq, subject: message.subject, event };
+    };
+  }
+
+  private storedResults(): Promise<StoredResults> {
+    this.results ??= StoredResults.open(this.connection, this.names).catch((error: unknown) => {
+      this.results = undefined; // let the next read try again
+      throw error;
+    });
+    return this.results;
+  }
 }

@@ -34,15 +34,15 @@ function orderedOptions(filter: string, from: StartAt): Partial<OrderedConsumerO
 /**
  * Follows one filter of a stream with an ordered consumer: in stream order, no gaps, no
  * acks, recreated by the client after a reconnect. `decode` turns each message into what
- * the caller wants; if it throws (an invalid message), the iteration ends with that error
- * rather than skipping the message.
+ * the caller wants (it may fetch what the message refers to); if it throws (an invalid
+ * message), the iteration ends with that error rather than skipping the message.
  */
 export async function follow<T>(
   connection: NatsConnection,
   stream: string,
   filter: string,
   from: StartAt,
-  decode: (message: JsMsg) => T,
+  decode: (message: JsMsg) => T | Promise<T>,
 ): Promise<Subscription<T>> {
   const consumer = await jetstream(connection).consumers.get(stream, orderedOptions(filter, from));
   const messages = await consumer.consume();
@@ -55,11 +55,11 @@ export async function follow<T>(
 
 async function* iterate<T>(
   messages: ConsumerMessages,
-  decode: (message: JsMsg) => T,
+  decode: (message: JsMsg) => T | Promise<T>,
   stop: () => Promise<void>,
 ): AsyncGenerator<T> {
   try {
-    for await (const message of messages) yield decode(message);
+    for await (const message of messages) yield await decode(message);
   } finally {
     await stop();
   }
@@ -83,7 +83,7 @@ export async function readToEnd<T>(
   stream: string,
   filter: string,
   from: StartAt,
-  decode: (message: JsMsg) => T,
+  decode: (message: JsMsg) => T | Promise<T>,
 ): Promise<T[]> {
   if (from === 'new') return [];
   const consumer = await jetstream(connection).consumers.get(stream, orderedOptions(filter, from));
@@ -95,7 +95,7 @@ export async function readToEnd<T>(
   const read: T[] = [];
   try {
     for await (const message of messages) {
-      read.push(decode(message));
+      read.push(await decode(message));
       if (message.info.pending === 0) break;
     }
   } finally {

@@ -34,7 +34,7 @@ export class WorkflowLog {
     const acks = events.map((event, index) =>
       this.js.publish(
         this.names.event(workflowId, topicOf(event.type), event.type),
-        this.encoder.encode(JSON.stringify(event)),
+        this.encoder.encode(JSON.stringify(asLogged(event))),
         {
           msgID: `${workflowId}:${from + index}`,
           headers,
@@ -45,4 +45,14 @@ export class WorkflowLog {
     for (const ack of await Promise.all(acks)) last = Math.max(last, ack.seq);
     return last;
   }
+}
+
+/**
+ * An event as the log keeps it: a result stored by reference is logged as the reference
+ * alone (the engine holds the value; readers fetch it back from `resultRef`).
+ */
+function asLogged(event: WorkflowEvent): WorkflowEvent {
+  if (event.type !== 'TaskSucceeded' || !event.resultRef) return event;
+  const { result: _inline, ...logged } = event;
+  return logged;
 }

@@ -55,10 +55,11 @@ describe('ensureTopology on a real nats-server', () => {
 
     const present = new Set<string>();
     for await (const name of jsm.streams.names()) present.add(name);
-    for (const bucket of [names.buckets.workflows, names.buckets.leases, names.buckets.results]) {
+    for (const bucket of [names.buckets.workflows, names.buckets.leases]) {
       expect(present).toContain(`KV_${bucket}`);
     }
     expect(present).toContain(`OBJ_${names.buckets.payloads}`);
+    expect(present).toContain(`OBJ_${names.buckets.results}`);
   });
 
   it('is idempotent: a second call succeeds and keeps what the streams hold', async () => {

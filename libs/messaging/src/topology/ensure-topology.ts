@@ -132,17 +132,17 @@ export async function ensureTopology(
   const common = { replicas: options.replicas, storage: 'file' as const };
   await kvm.create(s.buckets.workflows, { ...common, history: 1, ttl: options.state.maxAgeMs });
   await kvm.create(s.buckets.leases, { ...common, history: 1 });
-  await kvm.create(s.buckets.results, { ...common, history: 1, ttl: options.state.maxAgeMs });
   await kvm.create(s.buckets.toolCache, {
     ...common,
     history: 1,
     ttl: options.toolCache.maxAgeMs,
     max_bytes: options.toolCache.maxBytes,
   });
-  await new Objm(connection).create(s.buckets.payloads, {
-    ...common,
-    ttl: nanos(options.state.maxAgeMs),
-  });
+  const objm = new Objm(connection);
+  await objm.create(s.buckets.payloads, { ...common, ttl: nanos(options.state.maxAgeMs) });
+  // Results are deleted with their workflow's log; the age limit only catches strays (an
+  // attempt whose report never arrived).
+  await objm.create(s.buckets.results, { ...common, ttl: nanos(options.state.maxAgeMs) });
 
   return {
     features,

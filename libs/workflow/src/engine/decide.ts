@@ -130,7 +130,13 @@ function report(
       ];
     case 'succeeded':
       return [
-        { ...base, type: 'TaskSucceeded', result: outcome.result, durationMs: outcome.durationMs },
+        {
+          ...base,
+          type: 'TaskSucceeded',
+          result: outcome.result,
+          ...(outcome.resultRef ? { resultRef: outcome.resultRef } : {}),
+          durationMs: outcome.durationMs,
+        },
       ];
     case 'failed':
       return attemptFailed(state, task, outcome.error, command.now);

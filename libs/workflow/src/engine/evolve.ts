@@ -70,6 +70,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
     case 'TaskSucceeded': {
       const task = state.tasks[event.taskId]!;
       task.result = event.result;
+      task.resultRef = event.resultRef;
       task.durationMs = event.durationMs;
       finish(state, task, 'succeeded', event.at);
       break;

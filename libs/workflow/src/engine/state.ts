@@ -1,6 +1,7 @@
 import type {
   FanoutError,
   OutcomeStatus,
+  PayloadRef,
   TaskDefinition,
   WorkflowDefinition,
   WorkflowSynthesis,
@@ -64,7 +65,13 @@ export interface TaskState {
   finishedAt?: number;
   durationMs?: number;
   worker?: string;
+  /**
+   * What the task returned. A result too large to travel inline also has `resultRef`; the
+   * value is still here (the shell fetches it before it reaches the engine), so references
+   * and forEach read it like any other.
+   */
   result?: unknown;
+  resultRef?: PayloadRef;
   error?: FanoutError;
   reason?: string;
   childWorkflowId?: string;

@@ -6,6 +6,7 @@ import {
   endpoint,
   EventStream,
   LeaseStore,
+  StoredResults,
   TaskQueue,
   WorkflowLog,
   WorkflowStore,
@@ -39,6 +40,7 @@ export async function createRunnerPorts(
     tasks: new TaskQueue(connection, names),
     leases: await LeaseStore.open(connection, { names, ttlMs: options.leaseTtlMs }),
     store: await WorkflowStore.open(connection, names),
+    results: await StoredResults.open(connection, names),
     commands: new CommandBus(connection, names),
     broadcast: new Broadcaster(connection, names),
     forward: async (owner, command) => {

@@ -3,6 +3,7 @@ import type {
   CommandBus,
   EventStream,
   LeaseStore,
+  StoredResults,
   TaskQueue,
   WorkflowLog,
   WorkflowStore,
@@ -22,6 +23,8 @@ export interface RunnerPorts {
     WorkflowStore,
     'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'forget'
   >;
+  /** Results too large to travel inline: fetched when a report refers to one. */
+  results: Pick<StoredResults, 'get' | 'delete'>;
   commands: Pick<CommandBus, 'publish'>;
   broadcast: Pick<Broadcaster, 'publish'>;
   /** Hands a command to the replica that owns its workflow; rejects when none answers. */

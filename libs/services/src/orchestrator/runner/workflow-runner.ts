@@ -18,6 +18,7 @@ import type { OrchestratorOptions } from '../orchestrator.options';
 import { pendingEnvelopes, type Effects } from './effects';
 import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
+import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
 
 /** A command for a workflow another live replica owns; the receiver forwards it there. */
@@ -115,7 +116,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       await this.ports.forward(owned.owner, command);
       return;
     }
-    await owned.submit(toEngineCommand(command, Date.now()));
+    await owned.submit(toEngineCommand(await this.withResult(command), Date.now()));
     if (owned.finished) await this.release(owned);
   }
 
@@ -123,7 +124,20 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   async acceptForwarded(command: Command): Promise<void> {
     const owned = this.owned.get(command.workflowId);
     if (!owned) throw new OwnedElsewhereError(command.workflowId, 'nobody here');
-    await owned.submit(toEngineCommand(command, Date.now()));
+    await owned.submit(toEngineCommand(await this.withResult(command), Date.now()));
+  }
+
+  /**
+   * A report whose result was stored by reference, with the value fetched: the engine
+   * reads results for references and forEach, and never does I/O itself.
+   */
+  private async withResult(command: Command): Promise<Command> {
+    if (command.type !== 'task.report' || command.outcome.kind !== 'succeeded') return command;
+    const { resultRef } = command.outcome;
+    if (!resultRef || command.outcome.result !== undefined) return command;
+    const where = `the report of ${command.workflowId}/${command.taskId}#${command.attempt}`;
+    const result = await this.ports.results.get(resultRef, where);
+    return { ...command, outcome: { ...command.outcome, result } };
   }
 
   private async ownedOrClaimed(workflowId: string): Promise<OwnedWorkflow | OwnedElsewhereError> {
@@ -168,6 +182,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private async load(workflowId: string): Promise<{ state: WorkflowState; lastSeq: number }> {
     const snapshot = await this.ports.store.loadSnapshot<WorkflowState>(workflowId);
     const state = snapshot?.state ?? initialState(workflowId);
+    if (snapshot) await restoreStoredResults(state, this.ports.results);
     const from = snapshot ? { seq: snapshot.record.lastSeq + 1 } : ('all' as const);
     const stored = await this.ports.events.read({ workflowId }, from);
     replay(
@@ -205,7 +220,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
       owned.snapshotVersion = owned.state.version;
-      await this.ports.store.saveSnapshot(record, owned.state);
+      await this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
       owned.recordedStatus = status;
     } else if (owned.recordedStatus !== status) {
       // The record lists the workflow as live from its first event, so a restart finds it.

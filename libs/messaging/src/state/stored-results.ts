@@ -1,0 +1,64 @@
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { subjects, type PayloadRef, type Subjects } from '@fanout/contracts';
+import { PayloadMissingError } from '../errors';
+
+/** The attempt a stored result belongs to. */
+export interface ResultOwner {
+  workflowId: string;
+  taskId: string;
+  attempt: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Task results too large to travel inline (in a report, an event), kept in the Object
+ * Store bucket `fanout_results` (chunked by the client, so any size fits) and named by
+ * their attempt, `<workflowId>/<taskId>/<attempt>`. The worker puts one there and reports
+ * its {@link PayloadRef}; everything that reads results resolves the reference back to
+ * the value. A result lives as long as its workflow's log: the orchestrator deletes it
+ * with the log.
+ */
+export class StoredResults {
+  private constructor(
+    private readonly store: ObjectStore,
+    readonly bucket: string,
+  ) {}
+
+  static async open(
+    connection: NatsConnection,
+    names: Subjects = subjects(),
+  ): Promise<StoredResults> {
+    const bucket = names.buckets.results;
+    return new StoredResults(await new Objm(connection).open(bucket), bucket);
+  }
+
+  /** Keeps `value` (as JSON) for its attempt and returns the reference to send instead. */
+  async put(owner: ResultOwner, value: unknown): Promise<PayloadRef> {
+    const name = `${owner.workflowId}/${owner.taskId}/${owner.attempt}`;
+    const data = encoder.encode(JSON.stringify(value));
+    await this.store.putBlob({ name }, data);
+    return { bucket: this.bucket, name, size: data.length };
+  }
+
+  /** The value a reference points at; `where` names what referred to it, for the error. */
+  async get(ref: PayloadRef, where: string): Promise<unknown> {
+    if (ref.bucket !== this.bucket) {
+      throw new Error(
+        `${where} refers to object store ${ref.bucket}, but results are in ${this.bucket}`,
+      );
+    }
+    const data = await this.store.getBlob(ref.name);
+    if (!data) throw new PayloadMissingError(ref.bucket, ref.name, where);
+    return JSON.parse(decoder.decode(data));
+  }
+
+  /** Deletes stored results; one already gone is not an error (the client answers so). */
+  async delete(refs: readonly PayloadRef[]): Promise<void> {
+    for (const ref of refs) {
+      if (ref.bucket === this.bucket) await this.store.delete(ref.name);
+    }
+  }
+}
