@@ -12,13 +12,23 @@ export { createBashExec, type BashExecTool } from './tool/bash-exec';
 export type { BashExecOptions } from './tool/bash-exec-options';
 export { ShellError, ShellErrorCode } from './errors';
 
-export { CommandValidator, type CheckedCommand, type ProgramCall, type ValidationRequest } from './validate/validate';
+export {
+  CommandValidator,
+  type CheckedCommand,
+  type ProgramCall,
+  type ValidationRequest,
+} from './validate/validate';
 export type { Finding, Validation } from './validate/verdict';
 export { defaultPolicy, loadPolicy, parsePolicy, DEFAULT_POLICY_PATH } from './policy/load-policy';
 export { PolicySchema, Verdict, type Policy } from './policy/policy-schema';
 
 export { classify } from './classify/classify';
-export { CATEGORIES, DEFAULT_CATEGORY_LIMITS, DEFAULT_POOL_SLOTS, type Category } from './classify/categories';
+export {
+  CATEGORIES,
+  DEFAULT_CATEGORY_LIMITS,
+  DEFAULT_POOL_SLOTS,
+  type Category,
+} from './classify/categories';
 export { CategoryLimiter } from './classify/category-limiter';
 export type { CategoryLimiterOptions } from './classify/limiter-options';
 export { LockManager } from './locks/lock-manager';
@@ -35,7 +45,12 @@ export { resolveSandbox, type Sandbox } from './sandbox/resolve-sandbox';
 export { sandboxModeFromEnv, SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
 export { commandEnv } from './sandbox/environment';
 
-export { runBatch, type BatchCommand, type BatchReport, type BatchOutcome } from './batch/run-batch';
+export {
+  runBatch,
+  type BatchCommand,
+  type BatchReport,
+  type BatchOutcome,
+} from './batch/run-batch';
 export type { BatchOptions, HaltPolicy } from './batch/batch-options';
 
 /**

@@ -41,7 +41,9 @@ function firstProblem(root: Node, source: string): SyntaxProblem {
     }
     // Depth first, in source order: the first problem bash would also stop at.
     stack.unshift(
-      ...node.children.filter((child): child is Node => child !== null && (child.hasError || child.isMissing)),
+      ...node.children.filter(
+        (child): child is Node => child !== null && (child.hasError || child.isMissing),
+      ),
     );
   }
   return { line: 1, column: 1, near: source.slice(0, 40) };

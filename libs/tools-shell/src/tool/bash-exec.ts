@@ -1,4 +1,9 @@
-import { BashExec, type ToolContext, type ToolImplementation, type ToolOutputOf } from '@fanout/contracts';
+import {
+  BashExec,
+  type ToolContext,
+  type ToolImplementation,
+  type ToolOutputOf,
+} from '@fanout/contracts';
 import { CategoryLimiter } from '../classify/category-limiter';
 import { classify } from '../classify/classify';
 import { ShellError, ShellErrorCode } from '../errors';
@@ -51,9 +56,13 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
       env: params.env,
     });
     if (checked.verdict !== 'allow') {
-      const code = checked.verdict === 'deny' ? ShellErrorCode.DeniedByPolicy : ShellErrorCode.NeedsApproval;
+      const code =
+        checked.verdict === 'deny' ? ShellErrorCode.DeniedByPolicy : ShellErrorCode.NeedsApproval;
       const what = checked.verdict === 'deny' ? 'refused' : 'needs approval for';
-      throw new ShellError(code, `bash.exec ${what} \`${params.command}\`: ${checked.reasons.join('; ')}`);
+      throw new ShellError(
+        code,
+        `bash.exec ${what} \`${params.command}\`: ${checked.reasons.join('; ')}`,
+      );
     }
     sandbox ??= resolveSandbox(options.sandbox ?? sandboxModeFromEnv(workerEnv), options.warn);
     const resolved = await sandbox;
