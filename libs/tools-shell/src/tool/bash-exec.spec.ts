@@ -39,6 +39,14 @@ describe('bash.exec', () => {
     expect(error.message).toContain('`rm -rf ~`: recursive delete of / or a home directory');
   });
 
+  it('refuses an escape that names no character with DENIED_BY_POLICY, not as an internal error', async () => {
+    const error = await rejection(call(weak, { command: "echo $'\\UFFFFFFFF'" }));
+    expect(error).toMatchObject({ code: ShellErrorCode.DeniedByPolicy, retryable: false });
+    expect(error.message).toContain(
+      'the escape `\\UFFFFFFFF` at line 1, column 8 names no character',
+    );
+  });
+
   it('asks for approval with NEEDS_APPROVAL', async () => {
     const error = await rejection(call(weak, { command: 'echo ls | sh' }));
     expect(error).toMatchObject({ code: ShellErrorCode.NeedsApproval });

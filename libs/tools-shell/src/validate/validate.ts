@@ -91,14 +91,11 @@ export class CommandValidator {
       home: request.home,
     });
     if (!outcome.ok) {
-      const { line, column, near } = outcome.problem;
-      return [
-        {
-          verdict: 'deny',
-          reason: `cannot be parsed as bash at line ${line}, column ${column} (near \`${near}\`): what cannot be parsed is not run`,
-          rule: 'parse',
-        },
-      ];
+      const { line, column, near, why } = outcome.problem;
+      const reason = why
+        ? `the escape \`${near}\` at line ${line}, column ${column} ${why}: what cannot be read is not run`
+        : `cannot be parsed as bash at line ${line}, column ${column} (near \`${near}\`): what cannot be parsed is not run`;
+      return [{ verdict: 'deny', reason, rule: 'parse' }];
     }
     const script = outcome.script;
     if (depth === 0) state.script = script;
