@@ -1,8 +1,8 @@
 /**
  * The shell tool: `bash.exec` parses a command with tree-sitter-bash, checks it against a
  * policy, queues it by kind of work and named locks, and runs it in a bubblewrap sandbox
- * in its own process group under rlimits and a timeout. `runBatch` runs many commands
- * with dependencies, locks, retries and a failure policy like GNU parallel's `--halt`.
+ * in its own process group under rlimits and a timeout. Ordering, retries and what a
+ * failure stops are the workflow engine's: a workflow of `bash.exec` tasks is a batch.
  * Knows nothing of NATS: a worker, a test or a benchmark calls it the same way.
  */
 import type { ToolImplementation } from '@fanout/contracts';
@@ -44,14 +44,6 @@ export { ExecaSpawner } from './runner/execa-spawner';
 export { resolveSandbox, type Sandbox } from './sandbox/resolve-sandbox';
 export { sandboxModeFromEnv, SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
 export { commandEnv } from './sandbox/environment';
-
-export {
-  runBatch,
-  type BatchCommand,
-  type BatchReport,
-  type BatchOutcome,
-} from './batch/run-batch';
-export type { BatchOptions, HaltPolicy } from './batch/batch-options';
 
 /**
  * The tool by its catalogue name, typed against its contract: what a bash worker

@@ -150,7 +150,7 @@ export async function* runCommand(
   };
 }
 
-/** Runs a command to its end without streaming: for batches and callers that want the result only. */
+/** Runs a command to its end without streaming: for callers that want the result only. */
 export async function runToEnd(options: RunOptions): Promise<RunResult> {
   const run = runCommand(options);
   for (;;) {
