@@ -196,7 +196,11 @@ describe('tool catalog', () => {
       network: false,
       locks: [],
       env: {},
+      okExitCodes: [0],
     });
+    expect(TOOLS['bash.exec'].input.safeParse({ command: 'x', okExitCodes: [] }).success).toBe(
+      false,
+    );
     expect(
       TOOLS['code.grep'].input.safeParse({ root: '.', pattern: 'x', caseSensitive: 'sometimes' })
         .success,
