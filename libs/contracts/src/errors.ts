@@ -49,6 +49,8 @@ export const ErrorCode = {
 /**
  * Turns anything thrown into the wire shape, following `Error.cause` so the chain survives
  * the trip across processes. Depth is bounded so a cyclic cause cannot hang the sender.
+ * A thrown error's `details`, when a plain object, travels too (what a failed command
+ * printed, say), so the reader gets more than the sentence.
  */
 export function toFanoutError(
   thrown: unknown,
@@ -57,7 +59,7 @@ export function toFanoutError(
 ): FanoutError {
   if (isFanoutError(thrown)) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-  const tagged = error as Error & { code?: unknown; retryable?: unknown };
+  const tagged = error as Error & { code?: unknown; retryable?: unknown; details?: unknown };
   const code =
     typeof tagged.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(tagged.code)
       ? tagged.code
@@ -67,10 +69,17 @@ export function toFanoutError(
     message: error.message || error.name,
     retryable: typeof tagged.retryable === 'boolean' ? tagged.retryable : false,
   };
+  if (isPlainObject(tagged.details)) result.details = { ...tagged.details };
   if (error.cause !== undefined && depth < 8) {
     result.cause = toFanoutError(error.cause, ErrorCode.Internal, depth + 1);
   }
   return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function isFanoutError(value: unknown): value is FanoutError {

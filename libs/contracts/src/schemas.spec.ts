@@ -136,6 +136,27 @@ describe('errors', () => {
     expect(FanoutError.parse(error)).toEqual(error);
   });
 
+  it("keeps a thrown error's details object, and only an object", () => {
+    const details = { exitCode: 1, stderr: 'FAIL src/a.spec.ts\n' };
+    const thrown = Object.assign(new Error('`npm test` exited with code 1'), {
+      code: 'EXIT_NONZERO',
+      details,
+    });
+    const error = toFanoutError(thrown);
+    expect(error).toEqual({
+      code: 'EXIT_NONZERO',
+      message: '`npm test` exited with code 1',
+      retryable: false,
+      details,
+    });
+    expect(FanoutError.parse(error)).toEqual(error);
+    for (const odd of ['text', ['a'], null, new Map([['a', 1]])]) {
+      expect(toFanoutError(Object.assign(new Error('x'), { details: odd }))).not.toHaveProperty(
+        'details',
+      );
+    }
+  });
+
   it('falls back to a code of its own for a thrown string', () => {
     expect(toFanoutError('boom', ErrorCode.ToolFailed)).toEqual({
       code: 'TOOL_FAILED',
@@ -175,7 +196,11 @@ describe('tool catalog', () => {
       network: false,
       locks: [],
       env: {},
+      okExitCodes: [0],
     });
+    expect(TOOLS['bash.exec'].input.safeParse({ command: 'x', okExitCodes: [] }).success).toBe(
+      false,
+    );
     expect(
       TOOLS['code.grep'].input.safeParse({ root: '.', pattern: 'x', caseSensitive: 'sometimes' })
         .success,

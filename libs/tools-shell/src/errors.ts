@@ -10,28 +10,42 @@ export const ShellErrorCode = {
   SandboxUnavailable: 'SANDBOX_UNAVAILABLE',
   SpawnFailed: 'SPAWN_FAILED',
   Cancelled: 'CANCELLED',
+  /** The command ended with an exit code not in `okExitCodes`, or by a signal. */
+  ExitNonZero: 'EXIT_NONZERO',
+  /** The command ran past the call's `timeoutMs` and was ended. */
+  Timeout: 'TIMEOUT',
 } as const;
 
 export type ShellErrorCode = (typeof ShellErrorCode)[keyof typeof ShellErrorCode];
 
-/** Codes where trying the same call again may work: the failure was the host's, not the call's. */
-const RETRYABLE: ReadonlySet<ShellErrorCode> = new Set([ShellErrorCode.SpawnFailed]);
+/**
+ * Codes where trying the same call again may work: the failure was the host's, not the
+ * call's, or a slow run may be faster next time. A command that failed is not among them:
+ * the same command in the same tree fails the same way.
+ */
+const RETRYABLE: ReadonlySet<ShellErrorCode> = new Set([
+  ShellErrorCode.SpawnFailed,
+  ShellErrorCode.Timeout,
+]);
 
 /**
- * An Error with the two properties `toFanoutError` reads (`code`, `retryable`), so a throw
- * here arrives on the wire with its own code instead of a generic `INTERNAL`. `retryable`
- * follows the code: a refused or malformed command stays refused on every attempt.
+ * An Error with the properties `toFanoutError` reads (`code`, `retryable`, `details`), so a
+ * throw here arrives on the wire with its own code instead of a generic `INTERNAL`.
+ * `retryable` follows the code: a refused or malformed command stays refused on every
+ * attempt.
  */
 export class ShellError extends Error {
   readonly retryable: boolean;
+  readonly details?: Record<string, unknown>;
 
   constructor(
     readonly code: ShellErrorCode,
     message: string,
-    options?: { cause?: unknown; retryable?: boolean },
+    options?: { cause?: unknown; retryable?: boolean; details?: Record<string, unknown> },
   ) {
     super(message, options);
     this.name = 'ShellError';
     this.retryable = options?.retryable ?? RETRYABLE.has(code);
+    if (options?.details) this.details = options.details;
   }
 }

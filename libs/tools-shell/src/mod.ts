@@ -1,8 +1,8 @@
 /**
  * The shell tool: `bash.exec` parses a command with tree-sitter-bash, checks it against a
  * policy, queues it by kind of work and named locks, and runs it in a bubblewrap sandbox
- * in its own process group under rlimits and a timeout. `runBatch` runs many commands
- * with dependencies, locks, retries and a failure policy like GNU parallel's `--halt`.
+ * in its own process group under rlimits and a timeout. Ordering, retries and what a
+ * failure stops are the workflow engine's: a workflow of `bash.exec` tasks is a batch.
  * Knows nothing of NATS: a worker, a test or a benchmark calls it the same way.
  */
 import type { ToolImplementation } from '@fanout/contracts';
@@ -12,13 +12,23 @@ export { createBashExec, type BashExecTool } from './tool/bash-exec';
 export type { BashExecOptions } from './tool/bash-exec-options';
 export { ShellError, ShellErrorCode } from './errors';
 
-export { CommandValidator, type CheckedCommand, type ProgramCall, type ValidationRequest } from './validate/validate';
+export {
+  CommandValidator,
+  type CheckedCommand,
+  type ProgramCall,
+  type ValidationRequest,
+} from './validate/validate';
 export type { Finding, Validation } from './validate/verdict';
 export { defaultPolicy, loadPolicy, parsePolicy, DEFAULT_POLICY_PATH } from './policy/load-policy';
 export { PolicySchema, Verdict, type Policy } from './policy/policy-schema';
 
 export { classify } from './classify/classify';
-export { CATEGORIES, DEFAULT_CATEGORY_LIMITS, DEFAULT_POOL_SLOTS, type Category } from './classify/categories';
+export {
+  CATEGORIES,
+  DEFAULT_CATEGORY_LIMITS,
+  DEFAULT_POOL_SLOTS,
+  type Category,
+} from './classify/categories';
 export { CategoryLimiter } from './classify/category-limiter';
 export type { CategoryLimiterOptions } from './classify/limiter-options';
 export { LockManager } from './locks/lock-manager';
@@ -34,9 +44,6 @@ export { ExecaSpawner } from './runner/execa-spawner';
 export { resolveSandbox, type Sandbox } from './sandbox/resolve-sandbox';
 export { sandboxModeFromEnv, SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
 export { commandEnv } from './sandbox/environment';
-
-export { runBatch, type BatchCommand, type BatchReport, type BatchOutcome } from './batch/run-batch';
-export type { BatchOptions, HaltPolicy } from './batch/batch-options';
 
 /**
  * The tool by its catalogue name, typed against its contract: what a bash worker

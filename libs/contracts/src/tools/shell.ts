@@ -14,9 +14,20 @@ export const BashExec = defineTool({
     timeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
     locks: z.array(z.string().min(1)).default([]).describe('Named locks; holders never overlap.'),
     network: z.boolean().default(false),
+    okExitCodes: z
+      .array(z.number().int().min(0).max(255))
+      .min(1)
+      .default([0])
+      .describe(
+        'Exit codes that count as success ([0, 1] for grep or diff). Any other exit, or death by a signal, fails the task with EXIT_NONZERO.',
+      ),
   }),
   output: z.object({
-    exitCode: z.number().int().nullable(),
+    exitCode: z
+      .number()
+      .int()
+      .nullable()
+      .describe('One of okExitCodes: a command that ends otherwise fails the task instead.'),
     signal: z.string().nullable(),
     stdout: z.string(),
     stderr: z.string(),

@@ -5,7 +5,7 @@ import { ShellError, ShellErrorCode } from '../errors';
  * `npm install`s in one tree). A command takes all of its locks or none; names are taken
  * in sorted order, so two commands wanting the same pair can never each hold one half.
  * Each lock serves its waiters first come, first served. One manager is shared by every
- * `bash.exec` call and batch in the process.
+ * `bash.exec` call in the process.
  */
 export class LockManager {
   private readonly held = new Set<string>();

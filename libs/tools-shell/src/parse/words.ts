@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { decodeAnsiC } from './ansi-c';
 import type { Word } from './script-model';
 
 /** Node types whose value bash computes at run time. */
@@ -29,7 +30,7 @@ function valueOf(node: Node): string | undefined {
     case 'raw_string':
       return node.text.slice(1, -1);
     case 'ansi_c_string':
-      return decodeAnsiC(node.text.slice(2, -1));
+      return decodeAnsiC(node.text.slice(2, -1), node.startIndex + 2);
     case 'string':
     case 'translated_string': {
       if (node.namedChildren.some((child) => child && EXPANSIONS.has(child.type))) return undefined;
@@ -67,33 +68,4 @@ function isPattern(node: Node): boolean {
     return node.namedChildren.some((child) => child !== null && isPattern(child));
   }
   return false;
-}
-
-const C_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '?': '?',
-};
-
-/** `$'...'` quoting: C escapes, hex, octal and unicode. */
-function decodeAnsiC(body: string): string {
-  return body.replace(
-    /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs,
-    (whole, esc: string) => {
-      if (/^[xuU]/.test(esc)) return String.fromCodePoint(parseInt(esc.slice(1), 16));
-      if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
-      if (esc.startsWith('c')) return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
-      return C_ESCAPES[esc] ?? whole;
-    },
-  );
 }

@@ -24,14 +24,19 @@ export type RunResult = ToolOutputOf<'bash.exec'> & { timedOut: boolean };
  *
  * No validation happens here: this is the wall that must hold when validation is wrong.
  */
-export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChunk, RunResult, void> {
+export async function* runCommand(
+  options: RunOptions,
+): AsyncGenerator<OutputChunk, RunResult, void> {
   const started = performance.now();
   const sandboxed = options.sandbox.kind === 'bubblewrap';
   const ownLimits = options.spawner.appliesLimits;
   const argv = [
     ...(ownLimits ? [] : limitPrefix(options.limits)),
     ...(options.sandbox.kind === 'bubblewrap'
-      ? [options.sandbox.bwrap, ...bwrapArgs({ workspace: options.cwd, network: options.network, home: options.home })]
+      ? [
+          options.sandbox.bwrap,
+          ...bwrapArgs({ workspace: options.cwd, network: options.network, home: options.home }),
+        ]
       : []),
     ...options.argv,
   ];
@@ -45,7 +50,13 @@ export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChu
     resume?.();
   };
   const spawned = options.spawner.spawn(
-    { argv, cwd: options.cwd, env: options.env, cgroupProcs: cgroup?.procs, limits: ownLimits ? options.limits : undefined },
+    {
+      argv,
+      cwd: options.cwd,
+      env: options.env,
+      cgroupProcs: cgroup?.procs,
+      limits: ownLimits ? options.limits : undefined,
+    },
     (stream, data) => {
       const chunk = collector.add(stream, data);
       if (chunk) {
@@ -66,11 +77,14 @@ export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChu
   let aborted = false;
   let killTimer: NodeJS.Timeout | undefined;
   const terminate = () => {
-    void spawned.pid.then((pid) => {
-      if (exit || failure) return;
-      signalGroup(pid, 'SIGTERM', sandboxed);
-      killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL', sandboxed), options.killGraceMs);
-    }, () => undefined);
+    void spawned.pid.then(
+      (pid) => {
+        if (exit || failure) return;
+        signalGroup(pid, 'SIGTERM', sandboxed);
+        killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL', sandboxed), options.killGraceMs);
+      },
+      () => undefined,
+    );
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -100,7 +114,10 @@ export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChu
     options.signal?.removeEventListener('abort', onAbort);
     if (!finished && !exit && !failure) {
       // The consumer stopped listening: nothing of the command may go on without it.
-      await spawned.pid.then((pid) => signalGroup(pid, 'SIGKILL', sandboxed), () => undefined);
+      await spawned.pid.then(
+        (pid) => signalGroup(pid, 'SIGKILL', sandboxed),
+        () => undefined,
+      );
       await ended;
     }
     clearTimeout(killTimer);
@@ -108,9 +125,13 @@ export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChu
   }
   if (failure || !exit) throw failure ?? new Error('the command ended without an exit status');
   if (aborted) {
-    throw new ShellError(ShellErrorCode.Cancelled, 'the command was cancelled and its process group killed', {
-      cause: options.signal?.reason,
-    });
+    throw new ShellError(
+      ShellErrorCode.Cancelled,
+      'the command was cancelled and its process group killed',
+      {
+        cause: options.signal?.reason,
+      },
+    );
   }
   let { code, signal } = exit;
   // bubblewrap reports a signal death of the command as exit code 128 + signal.
@@ -129,7 +150,7 @@ export async function* runCommand(options: RunOptions): AsyncGenerator<OutputChu
   };
 }
 
-/** Runs a command to its end without streaming: for batches and callers that want the result only. */
+/** Runs a command to its end without streaming: for callers that want the result only. */
 export async function runToEnd(options: RunOptions): Promise<RunResult> {
   const run = runCommand(options);
   for (;;) {

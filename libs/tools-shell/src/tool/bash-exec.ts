@@ -1,4 +1,9 @@
-import { BashExec, type ToolContext, type ToolImplementation, type ToolOutputOf } from '@fanout/contracts';
+import {
+  BashExec,
+  type ToolContext,
+  type ToolImplementation,
+  type ToolOutputOf,
+} from '@fanout/contracts';
 import { CategoryLimiter } from '../classify/category-limiter';
 import { classify } from '../classify/classify';
 import { ShellError, ShellErrorCode } from '../errors';
@@ -14,6 +19,7 @@ import { sandboxModeFromEnv } from '../sandbox/sandbox-options';
 import { CommandValidator } from '../validate/validate';
 import type { BashExecOptions } from './bash-exec-options';
 import { defaultSpawner, sharedCgroups, sharedLocks } from './defaults';
+import { exitFailure } from './exit-status';
 import { resolveWorkspace } from './workspace';
 
 /** The `bash.exec` tool, and the limiter it queues in (for load snapshots). */
@@ -23,7 +29,9 @@ export type BashExecTool = ToolImplementation<'bash.exec'> & { limiter: Category
  * Builds the `bash.exec` tool: parse and check the command against the policy (refusing
  * with `DENIED_BY_POLICY` or `NEEDS_APPROVAL` and the reasons), classify it, wait for its
  * locks and a slot of its kind, then run it in the sandbox and stream its output. The
- * checks come before the queue, so a refused command never waits for a slot.
+ * checks come before the queue, so a refused command never waits for a slot. A command
+ * that ends with an exit code not in `okExitCodes`, or by a signal, fails the call with
+ * `EXIT_NONZERO` (`TIMEOUT` when its timeout ended it): a failed command is a failed task.
  */
 export function createBashExec(options: BashExecOptions = {}): BashExecTool {
   const policy = options.policy ?? defaultPolicy();
@@ -51,9 +59,13 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
       env: params.env,
     });
     if (checked.verdict !== 'allow') {
-      const code = checked.verdict === 'deny' ? ShellErrorCode.DeniedByPolicy : ShellErrorCode.NeedsApproval;
+      const code =
+        checked.verdict === 'deny' ? ShellErrorCode.DeniedByPolicy : ShellErrorCode.NeedsApproval;
       const what = checked.verdict === 'deny' ? 'refused' : 'needs approval for';
-      throw new ShellError(code, `bash.exec ${what} \`${params.command}\`: ${checked.reasons.join('; ')}`);
+      throw new ShellError(
+        code,
+        `bash.exec ${what} \`${params.command}\`: ${checked.reasons.join('; ')}`,
+      );
     }
     sandbox ??= resolveSandbox(options.sandbox ?? sandboxModeFromEnv(workerEnv), options.warn);
     const resolved = await sandbox;
@@ -62,7 +74,7 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
     try {
       const releaseSlot = await limiter.acquire(category, ctx.signal);
       try {
-        const { timedOut: _timedOut, ...result } = yield* runCommand({
+        const run = yield* runCommand({
           argv: execPlan(params.command, checked.script),
           cwd,
           env,
@@ -77,6 +89,9 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
           home: env['HOME'],
           signal: ctx.signal,
         });
+        const failure = exitFailure(params.command, run, params.okExitCodes, params.timeoutMs);
+        if (failure) throw failure;
+        const { timedOut: _timedOut, ...result } = run;
         return result;
       } finally {
         releaseSlot();

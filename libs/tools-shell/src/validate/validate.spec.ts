@@ -9,7 +9,13 @@ beforeAll(async () => {
 
 const WORKSPACE = '/work/ws';
 function check(command: string, more: Partial<ValidationRequest> = {}) {
-  return validator.validate({ command, workspace: WORKSPACE, home: '/home/dev', network: false, ...more });
+  return validator.validate({
+    command,
+    workspace: WORKSPACE,
+    home: '/home/dev',
+    network: false,
+    ...more,
+  });
 }
 
 describe('the default policy refuses', () => {
@@ -111,11 +117,15 @@ describe('network use', () => {
   });
 
   it('is refused for /dev/tcp redirects too', () => {
-    expect(check('echo hi > /dev/tcp/127.0.0.1/80').reasons.join()).toContain('opens /dev/tcp/127.0.0.1/80');
+    expect(check('echo hi > /dev/tcp/127.0.0.1/80').reasons.join()).toContain(
+      'opens /dev/tcp/127.0.0.1/80',
+    );
   });
 
   it('is allowed when the call asks for the network', () => {
-    expect(check('curl -s https://example.com -o page.html', { network: true }).verdict).toBe('allow');
+    expect(check('curl -s https://example.com -o page.html', { network: true }).verdict).toBe(
+      'allow',
+    );
   });
 });
 
@@ -144,7 +154,9 @@ describe('a policy file', () => {
 
   it('with a broken regular expression is refused, naming where', () => {
     expect(() =>
-      parsePolicy('version: 1\nrules: [{id: x, programs: [rm], args: ["(("], verdict: deny, reason: r}]\n'),
+      parsePolicy(
+        'version: 1\nrules: [{id: x, programs: [rm], args: ["(("], verdict: deny, reason: r}]\n',
+      ),
     ).toThrow(/rules\.0\.args\.0: is not a valid regular expression/);
   });
 
@@ -154,7 +166,7 @@ describe('a policy file', () => {
     );
     const request = { workspace: WORKSPACE, network: false };
     expect(strict.validate({ ...request, command: 'git log | head' }).reasons).toEqual([
-      '`head`: `head` is not on the policy\'s list of allowed programs',
+      "`head`: `head` is not on the policy's list of allowed programs",
     ]);
     expect(strict.validate({ ...request, command: 'ls && git status' }).verdict).toBe('allow');
   });

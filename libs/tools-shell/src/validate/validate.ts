@@ -77,25 +77,33 @@ export class CommandValidator {
     state: { script?: Script },
   ): Finding[] {
     if (depth > MAX_NESTING) {
-      return [{ verdict: 'deny', reason: `code strings nest deeper than ${MAX_NESTING} levels`, rule: 'parse' }];
-    }
-    const where = { home: request.home, workspace: request.workspace };
-    const outcome = parseScript(this.parser, source, { cwd: request.workspace, home: request.home });
-    if (!outcome.ok) {
-      const { line, column, near } = outcome.problem;
       return [
         {
           verdict: 'deny',
-          reason: `cannot be parsed as bash at line ${line}, column ${column} (near \`${near}\`): what cannot be parsed is not run`,
+          reason: `code strings nest deeper than ${MAX_NESTING} levels`,
           rule: 'parse',
         },
       ];
+    }
+    const where = { home: request.home, workspace: request.workspace };
+    const outcome = parseScript(this.parser, source, {
+      cwd: request.workspace,
+      home: request.home,
+    });
+    if (!outcome.ok) {
+      const { line, column, near, why } = outcome.problem;
+      const reason = why
+        ? `the escape \`${near}\` at line ${line}, column ${column} ${why}: what cannot be read is not run`
+        : `cannot be parsed as bash at line ${line}, column ${column} (near \`${near}\`): what cannot be parsed is not run`;
+      return [{ verdict: 'deny', reason, rule: 'parse' }];
     }
     const script = outcome.script;
     if (depth === 0) state.script = script;
     const invocations = script.commands.map((command) => invocationsOf(command, this.policy));
     const findings: Finding[] = [...checkForkBomb(script, this.policy)];
-    findings.push(...checkDownloadToShell(script, (index) => invocations[index] ?? [], this.policy));
+    findings.push(
+      ...checkDownloadToShell(script, (index) => invocations[index] ?? [], this.policy),
+    );
     script.commands.forEach((command, index) => {
       const invs: Invocation[] = invocations[index] ?? [];
       for (const inv of invs) {
@@ -105,7 +113,9 @@ export class CommandValidator {
         findings.push(...evaluated.findings);
         for (const nested of evaluated.nested) {
           const inner = this.check(nested.source, request, depth + 1, calls, state);
-          findings.push(...inner.map((f) => ({ ...f, reason: `in ${nested.origin}: ${f.reason}` })));
+          findings.push(
+            ...inner.map((f) => ({ ...f, reason: `in ${nested.origin}: ${f.reason}` })),
+          );
         }
       }
       findings.push(...checkWrites(command, invs, this.policy, where));
@@ -115,7 +125,11 @@ export class CommandValidator {
         const use = networkUse(command, invs, this.policy);
         if (use) {
           findings.push(
-            ...finding(this.policy.network.whenOff, `${use} uses the network, and this call runs with network off`, 'network.whenOff'),
+            ...finding(
+              this.policy.network.whenOff,
+              `${use} uses the network, and this call runs with network off`,
+              'network.whenOff',
+            ),
           );
         }
       }
