@@ -40,7 +40,7 @@ export const WorkflowSynthesis = named(
       .nonnegative()
       .default(0)
       .describe(
-        'Succeeded tasks left out of `tasks` to keep the event small; each has its TaskSucceeded event.',
+        'Tasks left out of `tasks` to keep the event small, succeeded ones first; each has its own terminal event (with its error whole).',
       ),
     tasks: z.array(
       z.object({
@@ -49,7 +49,9 @@ export const WorkflowSynthesis = named(
         status: TaskStatus,
         attempts: z.number().int().nonnegative(),
         durationMs: z.number().nonnegative().optional(),
-        error: FanoutError.optional(),
+        error: FanoutError.optional().describe(
+          'How it failed: code, message and causes, without details (the TaskFailed event has them).',
+        ),
       }),
     ),
   }),

@@ -19,7 +19,7 @@ export function summaryText(done: EventOf<'WorkflowCompleted'>): string {
     task.error ? `${task.error.code}: ${task.error.message}`.slice(0, 80) : '',
   ]);
   const omitted = synthesis.omittedTasks
-    ? [`(${synthesis.omittedTasks} succeeded task(s) not listed)`]
+    ? [`(${synthesis.omittedTasks} more task(s) not listed, succeeded ones first)`]
     : [];
   return [head, ...degraded, '', table(header, rows), ...omitted].join('\n') + '\n';
 }

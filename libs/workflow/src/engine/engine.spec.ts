@@ -619,6 +619,41 @@ describe('synthesis', () => {
     expect(end.synthesis.omittedTasks).toBe(200);
   });
 
+  it('stays inside one message when errors are large: their details are left out, and so are tasks past the byte limit', () => {
+    const scenario = new Scenario();
+    const tasks = Array.from({ length: 40 }, (_, i) => noop(`t${i}`));
+    scenario.submit({ phases: [{ id: 'p', barrier: { policy: 'degrade' }, tasks }] });
+    for (let i = 0; i < 40; i += 1) {
+      scenario.report(
+        `p/t${i}`,
+        {
+          kind: 'failed',
+          error: {
+            code: 'EXIT_NONZERO',
+            message: `t${i} ${'m'.repeat(20_000)}`,
+            retryable: false,
+            details: { stdout: 'x'.repeat(100_000) },
+          },
+          durationMs: 1,
+        },
+        1,
+      );
+    }
+    const end = only(scenario.log, 'WorkflowCompleted')[0]!;
+    expect(JSON.stringify(end).length).toBeLessThan(300 * 1_024);
+    expect(end.synthesis.counts.failed).toBe(40);
+    expect(end.synthesis.tasks.length + end.synthesis.omittedTasks).toBe(40);
+    expect(end.synthesis.tasks[0]!.error).toEqual({
+      code: 'EXIT_NONZERO',
+      message: `t0 ${'m'.repeat(997)}…`,
+      retryable: false,
+    });
+    // The task's own event keeps the error whole.
+    expect(only(scenario.log, 'TaskFailed')[0]!.error.details).toEqual({
+      stdout: 'x'.repeat(100_000),
+    });
+  });
+
   it('summarises status, counts, attempts and durations of every task', () => {
     const scenario = new Scenario();
     scenario.submit({

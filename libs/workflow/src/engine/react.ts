@@ -12,7 +12,7 @@ import { readyTasks } from './ready-tasks';
 import { spreadOrder } from './spread';
 import { forEachItems } from './results';
 import { isTerminal, type PhaseState, type WorkflowState } from './state';
-import { synthesize } from './synthesis';
+import { clip, synthesize } from './synthesis';
 
 /**
  * What the state calls for next, as events: a failed phase stops the workflow, tasks
@@ -47,7 +47,7 @@ export function react(
       {
         ...base,
         type: 'WorkflowCancelRequested',
-        reason: `phase ${failing.id} failed (${why})`,
+        reason: `phase ${failing.id} failed (${clip(why)})`,
         endAs: 'failed',
       },
     ];

@@ -1,12 +1,14 @@
-import type { OutcomeStatus, TaskStatus, WorkflowSynthesis } from '@fanout/contracts';
+import type { FanoutError, OutcomeStatus, TaskStatus, WorkflowSynthesis } from '@fanout/contracts';
 import type { TaskState, WorkflowState } from './state';
 
 /**
- * Above this many tasks the summary lists only the ones that did not succeed (and as
- * many succeeded ones as fit), so that the completion event stays well inside one
- * message; every task's own terminal event is in the log all the same.
+ * Above this many tasks, or this many bytes of them, the summary lists the ones that did
+ * not succeed first (and as many succeeded ones as fit), so that the completion event
+ * stays well inside one message; every task's own terminal event is in the log all the
+ * same, with its error whole. Errors here leave out their details for the same reason.
  */
 export const SYNTHESIS_TASK_LIMIT = 1_000;
+export const SYNTHESIS_BYTE_LIMIT = 256 * 1_024;
 
 /**
  * The summary of a finished workflow. A forEach template that fanned out is represented
@@ -36,17 +38,11 @@ export function synthesize(
       status: taskStatus,
       attempts: task.attempt,
       ...(duration === undefined ? {} : { durationMs: duration }),
-      ...(task.error && taskStatus !== 'succeeded' ? { error: task.error } : {}),
+      ...(task.error && taskStatus !== 'succeeded' ? { error: summarised(task.error) } : {}),
     });
   }
-  let omittedTasks = 0;
-  if (tasks.length > SYNTHESIS_TASK_LIMIT) {
-    const unsuccessful = tasks.filter((task) => task.status !== 'succeeded');
-    const room = Math.max(0, SYNTHESIS_TASK_LIMIT - unsuccessful.length);
-    const succeeded = tasks.filter((task) => task.status === 'succeeded').slice(0, room);
-    omittedTasks = tasks.length - unsuccessful.length - succeeded.length;
-    tasks.splice(0, tasks.length, ...unsuccessful.slice(0, SYNTHESIS_TASK_LIMIT), ...succeeded);
-  }
+  const listed = withinLimits(tasks);
+  const omittedTasks = tasks.length - listed.length;
   const phases = state.phaseOrder.map((id) => {
     const phase = state.phases[id]!;
     return { phaseId: id, status: phase.status as OutcomeStatus, missing: phase.missing };
@@ -57,7 +53,40 @@ export function synthesize(
     counts,
     phases,
     omittedTasks,
-    tasks,
+    tasks: listed,
+  };
+}
+
+/** The tasks as listed: all of them when they fit, else the unsuccessful first, then what fits. */
+function withinLimits(tasks: WorkflowSynthesis['tasks']): WorkflowSynthesis['tasks'] {
+  const sizes = tasks.map((task) => JSON.stringify(task).length);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (tasks.length <= SYNTHESIS_TASK_LIMIT && total <= SYNTHESIS_BYTE_LIMIT) return tasks;
+  const order = tasks
+    .map((task, index) => ({ task, size: sizes[index]! }))
+    .sort((a, b) => Number(a.task.status === 'succeeded') - Number(b.task.status === 'succeeded'));
+  const listed: WorkflowSynthesis['tasks'] = [];
+  let bytes = 0;
+  for (const { task, size } of order) {
+    if (listed.length === SYNTHESIS_TASK_LIMIT || bytes + size > SYNTHESIS_BYTE_LIMIT) break;
+    listed.push(task);
+    bytes += size;
+  }
+  return listed;
+}
+
+/** A message cut to at most 1,000 characters, for events that sum up others. */
+export function clip(text: string): string {
+  return text.length > 1_000 ? `${text.slice(0, 1_000)}…` : text;
+}
+
+/** An error as the summary gives it: code, message (at most 1,000 characters) and causes. */
+function summarised(error: FanoutError): FanoutError {
+  return {
+    code: error.code,
+    message: clip(error.message),
+    retryable: error.retryable,
+    ...(error.cause ? { cause: summarised(error.cause) } : {}),
   };
 }
 
