@@ -9,6 +9,7 @@ import {
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { noopTool, Worker, type AnyTool } from '@fanout/worker-kit';
 import { reap, spawnWorker } from '@fanout/worker-kit/testing';
 import { startTestWorker, type Connection } from './testing/test-worker';
 
@@ -284,5 +285,82 @@ describe('the orchestrator as a process', () => {
     const queue = new TaskQueue(connection, names);
     await expect.poll(() => queue.depth('noop'), { timeout: 20_000 }).toBe(0);
     expect(survivor.lines.filter((line) => line.startsWith('attempt '))).toEqual(['attempt p/t#2']);
+  });
+
+  it('passes a result too large for a message to the next phase whole, by reference, across a restart', async () => {
+    const { names, bus, events } = await setUp();
+    // Snapshots after every few events, so a takeover loads one that left the result out.
+    const env = { FANOUT_ORCHESTRATOR_SNAPSHOT_EVERY: '3' };
+    const first = orchestrator(names.prefix, env);
+    const large = 'x'.repeat(3_000_000);
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // `echo: "large"` returns 3 MB; the next task waits for the restart before it answers.
+    const tool = (async (input: { echo?: unknown }, ctx: { taskId: string }) => {
+      if (ctx.taskId === 'use/copy') await released;
+      return { sleptMs: 0, echo: input.echo === 'large' ? large : input.echo };
+    }) as AnyTool;
+    const worker = new Worker({ connection, names, service: 'test-worker', tools: { noop: tool } });
+    await worker.start();
+    stoppers.push(async () => void (await worker.drain(1_000)));
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-large',
+      workflowId: 'wf-large',
+      workflow: {
+        phases: [
+          { id: 'make', tasks: [{ id: 'big', tool: 'noop', input: { echo: 'large' } }] },
+          {
+            id: 'use',
+            dependsOn: ['make'],
+            tasks: [{ id: 'copy', tool: 'noop', input: { echo: '${{ make.big.echo }}' } }],
+          },
+        ],
+      },
+    });
+    await expect
+      .poll(async () => (await logOf(events, 'wf-large')).map((event) => event.type), {
+        timeout: 20_000,
+      })
+      .toContain('TaskDispatched');
+    await expect
+      .poll(
+        async () =>
+          (await logOf(events, 'wf-large')).some(
+            (event) => event.type === 'TaskDispatched' && event.taskId === 'use/copy',
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await first.stop('SIGKILL');
+    orchestrator(names.prefix, env);
+    release();
+
+    const log = await completion(events, 'wf-large', 30_000);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+    const dispatch = log.find(
+      (event) => event.type === 'TaskDispatched' && event.taskId === 'use/copy',
+    );
+    expect(dispatch).toMatchObject({ inputRef: { bucket: names.buckets.results } });
+    expect(dispatch?.type === 'TaskDispatched' && dispatch.input).toEqual({ echo: large });
+    const results = log.flatMap((event) => (event.type === 'TaskSucceeded' ? [event] : []));
+    expect(results.map((event) => event.taskId)).toEqual(['make/big', 'use/copy']);
+    for (const event of results) {
+      expect(event.resultRef).toMatchObject({ bucket: names.buckets.results });
+      expect(event.result).toEqual({ sleptMs: 0, echo: large });
+    }
+    // As logged, the events carry the references alone.
+    const logged = await events.read({ workflowId: 'wf-large' }, 'all', { results: 'refs' });
+    expect(
+      logged.every(
+        ({ event }) =>
+          (event.type !== 'TaskSucceeded' || event.result === undefined) &&
+          (event.type !== 'TaskDispatched' ||
+            event.taskId !== 'use/copy' ||
+            event.input === undefined),
+      ),
+    ).toBe(true);
   });
 });

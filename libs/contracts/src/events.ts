@@ -80,12 +80,15 @@ export const TasksExpanded = event(
 export const TaskDispatched = event(
   'TaskDispatched',
   'progress',
-  'An attempt was put on its tool queue.',
+  'An attempt was put on its tool queue, with its input: inline, or, when too large for one message, in the Object Store at `inputRef` (and then not inline).',
   {
     taskId: TaskId,
     attempt,
     tool: z.string(),
-    input: z.unknown(),
+    input: z.unknown().optional(),
+    inputRef: PayloadRef.optional().describe(
+      'Set when the resolved input was too large to travel inline: fetch it from this Object Store entry (bucket fanout_results).',
+    ),
     priority: Priority,
     deadline: EpochMs,
   },

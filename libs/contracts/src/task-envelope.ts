@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
+import { PayloadRef } from './payload-ref';
 import { named } from './registry';
 
 /**
@@ -24,7 +25,10 @@ export const TaskEnvelope = named(
     taskId: TaskId,
     attempt: z.number().int().min(1),
     tool: z.string(),
-    input: z.unknown().describe("The tool's input, references resolved."),
+    input: z.unknown().optional().describe("The tool's input, references resolved."),
+    inputRef: PayloadRef.optional().describe(
+      'Set instead of an inline input when it is too large for one message: fetch it from this Object Store entry (bucket fanout_results).',
+    ),
     priority: Priority,
     dispatchedAt: EpochMs,
     deadline: EpochMs.describe('When the attempt counts as timed out.'),

@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { extractTrace, type CachedResult } from '@fanout/messaging';
+import { extractTrace, type CachedResult, type StoredResults } from '@fanout/messaging';
 import type { FanoutError, PayloadRef, TaskEnvelope, ToolContract } from '@fanout/contracts';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
@@ -48,13 +48,10 @@ export interface TaskRunnerDeps {
   /** Results shared for reuse, for a tool whose contract allows it (`ToolContract.cache`). */
   results?: ResultStore;
   /**
-   * Keeps a result too large for a report where readers fetch it (`StoredResults.put`) and
-   * returns the reference the report carries instead.
+   * Values too large for one message: a result too large for a report is kept here and
+   * reported by reference; an input dispatched by reference is fetched from here.
    */
-  keepLarge(
-    task: Pick<TaskEnvelope, 'workflowId' | 'taskId' | 'attempt'>,
-    value: unknown,
-  ): Promise<PayloadRef>;
+  stored: Pick<StoredResults, 'put' | 'get'>;
 }
 
 /** Longest timer Node can set; a deadline further away is simply not timed. */
@@ -109,13 +106,22 @@ export class TaskRunner {
       );
   }
 
-  private async attempt(message: TaskMessage, envelope: TaskEnvelope): Promise<Disposition> {
+  private async attempt(message: TaskMessage, given: TaskEnvelope): Promise<Disposition> {
     const reports = new AttemptReports(
       this.deps.reporter,
-      envelope,
+      given,
       this.deps.timing,
       this.deps.logger,
     );
+    let envelope = given;
+    if (given.inputRef && given.input === undefined) {
+      try {
+        const input = await this.deps.stored.get(given.inputRef, `the input of ${nameOf(given)}`);
+        envelope = { ...given, input };
+      } catch (error) {
+        return this.conclude(message, given, reports, failed(asError(error), 0));
+      }
+    }
     const checked = this.check(envelope);
     if ('refused' in checked) {
       return this.conclude(message, envelope, reports, failed(checked.refused, 0));
@@ -293,7 +299,7 @@ export class TaskRunner {
       if (isTooLarge(error) && outcome.kind === 'succeeded' && !outcome.resultRef) {
         let resultRef: PayloadRef;
         try {
-          resultRef = await this.deps.keepLarge(envelope, outcome.result);
+          resultRef = await this.deps.stored.put(envelope, outcome.result);
         } catch (storeError) {
           message.nak();
           this.deps.logger.warn(
@@ -335,6 +341,10 @@ export class TaskRunner {
       );
     }
   }
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
 
 function hasDetails(error: FanoutError): boolean {

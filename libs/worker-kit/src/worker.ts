@@ -267,12 +267,21 @@ export class Worker {
       openStream: (task) => pipeline.producer(task),
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),
-      keepLarge: (task, value) => {
-        if (!this.stored) throw new Error(`worker ${this.instance} has not started`);
-        return this.stored.put(task, value);
-      },
+      stored: this.storedResults(),
       ...(this.results ? { results: this.results } : {}),
     });
+  }
+
+  /** The stored results, once the worker has opened them at start. */
+  private storedResults(): Pick<StoredResults, 'put' | 'get'> {
+    const opened = () => {
+      if (!this.stored) throw new Error(`worker ${this.instance} has not started`);
+      return this.stored;
+    };
+    return {
+      put: (...args) => opened().put(...args),
+      get: (...args) => opened().get(...args),
+    };
   }
 
   private async listen(broadcasts: Subscription<Broadcast>): Promise<void> {

@@ -30,9 +30,10 @@ export interface EventFilter {
 /** How a reader gets a result stored by reference. */
 export interface ReadOptions {
   /**
-   * `resolve` (the default): a `TaskSucceeded` whose result was too large to travel inline
-   * comes with `result` fetched from the Object Store (and `resultRef` kept); `refs`: as
-   * logged, with only the reference — for readers that never look at results.
+   * `resolve` (the default): a `TaskSucceeded` whose result (a `TaskDispatched` whose
+   * input) was too large to travel inline comes with it fetched from the Object Store (and
+   * the reference kept); `refs`: as logged, with only the reference — for readers that
+   * never look at results.
    */
   results?: 'resolve' | 'refs';
 }
@@ -110,6 +111,9 @@ export class EventStream {
       const event = decode(WorkflowEvent, message.data, message.subject);
       if (resolve && event.type === 'TaskSucceeded' && event.resultRef) {
         event.result = await (await this.storedResults()).get(event.resultRef, message.subject);
+      }
+      if (resolve && event.type === 'TaskDispatched' && event.inputRef) {
+        event.input = await (await this.storedResults()).get(event.inputRef, message.subject);
       }
       return { seq: message.seq, subject: message.subject, event };
     };

@@ -3,12 +3,15 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, type PayloadRef, type Subjects } from '@fanout/contracts';
 import { PayloadMissingError } from '../errors';
 
-/** The attempt a stored result belongs to. */
+/** The attempt a stored result (or input) belongs to. */
 export interface ResultOwner {
   workflowId: string;
   taskId: string;
   attempt: number;
 }
+
+/** What of an attempt is stored: what it returned, or what it was given. */
+export type StoredPart = 'result' | 'input';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -18,8 +21,9 @@ const decoder = new TextDecoder();
  * Store bucket `fanout_results` (chunked by the client, so any size fits) and named by
  * their attempt, `<workflowId>/<taskId>/<attempt>`. The worker puts one there and reports
  * its {@link PayloadRef}; everything that reads results resolves the reference back to
- * the value. A result lives as long as its workflow's log: the orchestrator deletes it
- * with the log.
+ * the value. An input too large to dispatch inline (a reference to a large result) is
+ * kept the same way by the orchestrator, as `<workflowId>/<taskId>/<attempt>/input`. Both
+ * live as long as their workflow's log: the orchestrator deletes them with the log.
  */
 export class StoredResults {
   private constructor(
@@ -36,8 +40,9 @@ export class StoredResults {
   }
 
   /** Keeps `value` (as JSON) for its attempt and returns the reference to send instead. */
-  async put(owner: ResultOwner, value: unknown): Promise<PayloadRef> {
-    const name = `${owner.workflowId}/${owner.taskId}/${owner.attempt}`;
+  async put(owner: ResultOwner, value: unknown, part: StoredPart = 'result'): Promise<PayloadRef> {
+    const attempt = `${owner.workflowId}/${owner.taskId}/${owner.attempt}`;
+    const name = part === 'result' ? attempt : `${attempt}/input`;
     const data = encoder.encode(JSON.stringify(value));
     await this.store.putBlob({ name }, data);
     return { bucket: this.bucket, name, size: data.length };

@@ -48,11 +48,17 @@ export class WorkflowLog {
 }
 
 /**
- * An event as the log keeps it: a result stored by reference is logged as the reference
- * alone (the engine holds the value; readers fetch it back from `resultRef`).
+ * An event as the log keeps it: a result or an input stored by reference is logged as the
+ * reference alone (the engine holds the value; readers fetch it back).
  */
 function asLogged(event: WorkflowEvent): WorkflowEvent {
-  if (event.type !== 'TaskSucceeded' || !event.resultRef) return event;
-  const { result: _inline, ...logged } = event;
-  return logged;
+  if (event.type === 'TaskSucceeded' && event.resultRef) {
+    const { result: _inline, ...logged } = event;
+    return logged;
+  }
+  if (event.type === 'TaskDispatched' && event.inputRef) {
+    const { input: _inline, ...logged } = event;
+    return logged;
+  }
+  return event;
 }

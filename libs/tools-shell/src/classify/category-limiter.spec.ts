@@ -47,7 +47,11 @@ describe('CategoryLimiter', () => {
 
   it('caps the whole pool even when kinds have room', async () => {
     const limiter = new CategoryLimiter({ pool: 3, limits: { build: 3, git: 3 } });
-    const held = [await limiter.acquire('build'), await limiter.acquire('build'), await limiter.acquire('git')];
+    const held = [
+      await limiter.acquire('build'),
+      await limiter.acquire('build'),
+      await limiter.acquire('git'),
+    ];
     let granted = false;
     const waiting = limiter.acquire('git').then((release) => ((granted = true), release));
     await Promise.resolve();
@@ -69,7 +73,9 @@ describe('CategoryLimiter', () => {
   });
 
   it('refuses a limit for a kind that does not exist, naming it', () => {
-    expect(() => new CategoryLimiter({ limits: { builds: 2 } as never })).toThrow(/limits.builds is not a category/);
+    expect(() => new CategoryLimiter({ limits: { builds: 2 } as never })).toThrow(
+      /limits.builds is not a category/,
+    );
     expect(() => new CategoryLimiter({ pool: 0 })).toThrow(/pool must be a positive whole number/);
   });
 });

@@ -1,5 +1,11 @@
 import { ShellError, ShellErrorCode } from '../errors';
-import { CATEGORIES, DEFAULT_CATEGORY_LIMITS, DEFAULT_POOL_SLOTS, isCategory, type Category } from './categories';
+import {
+  CATEGORIES,
+  DEFAULT_CATEGORY_LIMITS,
+  DEFAULT_POOL_SLOTS,
+  isCategory,
+  type Category,
+} from './categories';
 import type { CategoryLimiterOptions } from './limiter-options';
 
 interface Waiter {
@@ -117,13 +123,20 @@ export class CategoryLimiter {
 
 function slots(where: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new ShellError(ShellErrorCode.InvalidInput, `${where} must be a positive whole number of slots, got ${value}`);
+    throw new ShellError(
+      ShellErrorCode.InvalidInput,
+      `${where} must be a positive whole number of slots, got ${value}`,
+    );
   }
   return value;
 }
 
 function cancelled(category: Category, reason: unknown): ShellError {
-  return new ShellError(ShellErrorCode.Cancelled, `cancelled while waiting for a ${category} slot`, {
-    cause: reason,
-  });
+  return new ShellError(
+    ShellErrorCode.Cancelled,
+    `cancelled while waiting for a ${category} slot`,
+    {
+      cause: reason,
+    },
+  );
 }

@@ -8,7 +8,10 @@ import { CATEGORY_TABLE, type ProgramKind } from './category-table';
  * `timeout`, `xargs`) are seen through: `timeout 60 make` is a build. The first kind in
  * {@link CATEGORY_TABLE} that any program of the line belongs to wins.
  */
-export function classify(calls: readonly ProgramCall[], wrappers: ReadonlySet<string> = new Set()): Category {
+export function classify(
+  calls: readonly ProgramCall[],
+  wrappers: ReadonlySet<string> = new Set(),
+): Category {
   const real = calls.filter((call) => call.program === undefined || !wrappers.has(call.program));
   for (const [category, kinds] of CATEGORY_TABLE) {
     if (real.some((call) => kinds.some((kind) => fits(kind, call)))) return category;

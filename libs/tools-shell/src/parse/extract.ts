@@ -17,7 +17,11 @@ const REDIRECT_OPS = new Set<string>(['<', '>', '>>', '>|', '&>', '&>>', '<>', '
  * walk follows `cd` with a literal directory so that relative paths after it resolve
  * where bash would resolve them; after a computed `cd` the directory is unknown.
  */
-export function extractScript(root: Node, cwd: string | undefined, home: string | undefined): Script {
+export function extractScript(
+  root: Node,
+  cwd: string | undefined,
+  home: string | undefined,
+): Script {
   const script: Script = {
     source: root.text,
     commands: [],
@@ -133,7 +137,9 @@ class Walker {
     const start = this.script.commands.length;
     const body = node.childForFieldName('body');
     if (body) this.visit(body, ctx);
-    const redirects = node.childrenForFieldName('redirect').flatMap((child) => this.redirectsOf(child));
+    const redirects = node
+      .childrenForFieldName('redirect')
+      .flatMap((child) => this.redirectsOf(child));
     const produced = this.script.commands.slice(start);
     if (produced.length === 0) {
       this.push({ args: [], assignments: [], redirects, source: node.text }, ctx);
@@ -192,7 +198,9 @@ class Walker {
       const word = node.namedChildren.find((child) => child !== null && child.isNamed);
       return [{ op: '<<<', body: word ? wordOf(word) : undefined }];
     }
-    const op = node.children.find((child) => child && !child.isNamed && REDIRECT_OPS.has(child.type));
+    const op = node.children.find(
+      (child) => child && !child.isNamed && REDIRECT_OPS.has(child.type),
+    );
     const destination = node.childForFieldName('destination');
     return [
       {
@@ -202,10 +210,7 @@ class Walker {
     ];
   }
 
-  private push(
-    command: Omit<SimpleCommand, 'placement' | 'cwd'>,
-    ctx: Context,
-  ): void {
+  private push(command: Omit<SimpleCommand, 'placement' | 'cwd'>, ctx: Context): void {
     this.script.commands.push({ ...command, placement: { ...ctx.placement }, cwd: ctx.cwd });
   }
 
@@ -221,13 +226,17 @@ class Walker {
       ctx.cwd = undefined;
     } else {
       const value = target.value.replace(/^~(?=\/|$)/, this.home ?? '~');
-      ctx.cwd = value.startsWith('/') ? posix.normalize(value) : ctx.cwd && posix.resolve(ctx.cwd, value);
+      ctx.cwd = value.startsWith('/')
+        ? posix.normalize(value)
+        : ctx.cwd && posix.resolve(ctx.cwd, value);
     }
   }
 }
 
 function isRedirect(node: Node): boolean {
   return (
-    node.type === 'file_redirect' || node.type === 'heredoc_redirect' || node.type === 'herestring_redirect'
+    node.type === 'file_redirect' ||
+    node.type === 'heredoc_redirect' ||
+    node.type === 'herestring_redirect'
   );
 }

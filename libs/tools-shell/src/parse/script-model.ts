@@ -14,7 +14,8 @@ export interface Word {
   pattern: boolean;
 }
 
-export type RedirectOp = '<' | '>' | '>>' | '>|' | '&>' | '&>>' | '<>' | '>&' | '<&' | '<<' | '<<-' | '<<<';
+export type RedirectOp =
+  '<' | '>' | '>>' | '>|' | '&>' | '&>>' | '<>' | '>&' | '<&' | '<<' | '<<-' | '<<<';
 
 /** A redirect, on a command or on a compound statement. */
 export interface Redirect {

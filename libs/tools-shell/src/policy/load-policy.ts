@@ -25,7 +25,9 @@ export function loadPolicy(path: string | URL): Policy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ShellError(ShellErrorCode.InvalidPolicy, `cannot read policy ${where}`, { cause: error });
+    throw new ShellError(ShellErrorCode.InvalidPolicy, `cannot read policy ${where}`, {
+      cause: error,
+    });
   }
   return parsePolicy(text, where);
 }
@@ -36,14 +38,21 @@ export function parsePolicy(text: string, where = 'policy'): Policy {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new ShellError(ShellErrorCode.InvalidPolicy, `${where} is not valid YAML: ${String(error)}`, {
-      cause: error,
-    });
+    throw new ShellError(
+      ShellErrorCode.InvalidPolicy,
+      `${where} is not valid YAML: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const parsed = PolicySchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
-  throw new ShellError(ShellErrorCode.InvalidPolicy, `${where} does not fit the policy schema: ${problems}`);
+  throw new ShellError(
+    ShellErrorCode.InvalidPolicy,
+    `${where} does not fit the policy schema: ${problems}`,
+  );
 }

@@ -15,10 +15,18 @@ describe('execPlan', () => {
     expect(plan('git status --porcelain')).toEqual(['git', 'status', '--porcelain']);
   });
 
-  it.each(['echo hi', 'ls *.ts', 'a=1 env', 'ls > out', 'ls | wc -l', "grep 'a b' f", 'cd src', 'ls ~', 'make &', 'x $(y)'])(
-    'runs %j through bash',
-    (command) => {
-      expect(plan(command)).toEqual(['/bin/bash', '-c', command]);
-    },
-  );
+  it.each([
+    'echo hi',
+    'ls *.ts',
+    'a=1 env',
+    'ls > out',
+    'ls | wc -l',
+    "grep 'a b' f",
+    'cd src',
+    'ls ~',
+    'make &',
+    'x $(y)',
+  ])('runs %j through bash', (command) => {
+    expect(plan(command)).toEqual(['/bin/bash', '-c', command]);
+  });
 });

@@ -29,13 +29,21 @@ export function execPlan(command: string, script: Script | undefined): string[] 
 }
 
 function literalArgv(script: Script): string[] | undefined {
-  if (script.commands.length !== 1 || script.pipelines.length > 0 || script.functions.length > 0) return undefined;
-  if (script.substitutions.length > 0 || script.subshells > 0 || script.heredocs > 0) return undefined;
+  if (script.commands.length !== 1 || script.pipelines.length > 0 || script.functions.length > 0)
+    return undefined;
+  if (script.substitutions.length > 0 || script.subshells > 0 || script.heredocs > 0)
+    return undefined;
   const [command] = script.commands;
-  if (!command?.program || command.assignments.length > 0 || command.redirects.length > 0) return undefined;
-  if (command.placement.background || command.source.trim() !== script.source.trim()) return undefined;
+  if (!command?.program || command.assignments.length > 0 || command.redirects.length > 0)
+    return undefined;
+  if (command.placement.background || command.source.trim() !== script.source.trim())
+    return undefined;
   const words = [command.program, ...command.args];
-  if (!words.every((word) => word.value !== undefined && word.value === word.text && PLAIN.test(word.text))) {
+  if (
+    !words.every(
+      (word) => word.value !== undefined && word.value === word.text && PLAIN.test(word.text),
+    )
+  ) {
     return undefined;
   }
   if (NEEDS_BASH.has(command.program.text) || command.program.text.includes('=')) return undefined;

@@ -14,7 +14,10 @@ export class ExecaSpawner implements Spawner {
   readonly name = 'execa';
   readonly appliesLimits = false;
 
-  spawn(spec: SpawnSpec, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void): SpawnedProcess {
+  spawn(
+    spec: SpawnSpec,
+    onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+  ): SpawnedProcess {
     const [file = '', ...args] = spec.cgroupProcs
       ? ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', spec.cgroupProcs, ...spec.argv]
       : spec.argv;

@@ -37,15 +37,25 @@ export class FrameReader {
 }
 
 /** A request to start a process: `<length>\n` and the NUL-joined fields. */
-export function encodeRequest(
-  id: number,
-  spec: SpawnSpec,
-): Buffer {
+export function encodeRequest(id: number, spec: SpawnSpec): Buffer {
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
-  const limits = spec.limits ? rlimitPairs(spec.limits).map(([resource, value]) => `${resource}=${value}`).join(',') : '';
-  const fields = [String(id), spec.cwd, spec.cgroupProcs ?? '', limits, String(env.length), ...env, ...spec.argv];
+  const limits = spec.limits
+    ? rlimitPairs(spec.limits)
+        .map(([resource, value]) => `${resource}=${value}`)
+        .join(',')
+    : '';
+  const fields = [
+    String(id),
+    spec.cwd,
+    spec.cgroupProcs ?? '',
+    limits,
+    String(env.length),
+    ...env,
+    ...spec.argv,
+  ];
   for (const field of fields) {
-    if (field.includes('\0')) throw new Error(`a NUL byte cannot be passed to a process: ${JSON.stringify(field)}`);
+    if (field.includes('\0'))
+      throw new Error(`a NUL byte cannot be passed to a process: ${JSON.stringify(field)}`);
   }
   const body = Buffer.from(fields.join('\0'));
   return Buffer.concat([Buffer.from(`${body.length}\n`), body]);

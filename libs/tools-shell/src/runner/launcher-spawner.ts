@@ -89,7 +89,9 @@ export class LauncherSpawner implements Spawner {
     const lost = (why: string) => {
       if (this.process !== child) return;
       this.process = undefined;
-      const error = new ShellError(ShellErrorCode.SpawnFailed, `the process launcher ${why}`, { retryable: true });
+      const error = new ShellError(ShellErrorCode.SpawnFailed, `the process launcher ${why}`, {
+        retryable: true,
+      });
       for (const job of this.jobs.values()) job.failed(error);
       this.jobs.clear();
     };
@@ -120,9 +122,13 @@ export class LauncherSpawner implements Spawner {
         this.jobs.delete(frame.id);
         this.busy(false);
         return job.failed(
-          new ShellError(ShellErrorCode.SpawnFailed, `could not start the command: ${frame.payload.toString()}`, {
-            retryable: true,
-          }),
+          new ShellError(
+            ShellErrorCode.SpawnFailed,
+            `could not start the command: ${frame.payload.toString()}`,
+            {
+              retryable: true,
+            },
+          ),
         );
     }
   }

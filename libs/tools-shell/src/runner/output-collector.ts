@@ -15,7 +15,10 @@ export interface OutputChunk {
  * split between two reads arrives whole.
  */
 export class OutputCollector {
-  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly decoders = {
+    stdout: new StringDecoder('utf8'),
+    stderr: new StringDecoder('utf8'),
+  };
   private readonly kept = { stdout: [] as string[], stderr: [] as string[] };
   private bytes = 0;
   truncated = false;

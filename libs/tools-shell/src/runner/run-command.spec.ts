@@ -3,7 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ShellErrorCode } from '../errors';
 import type { Sandbox } from '../sandbox/resolve-sandbox';
 import { commandEnv } from '../sandbox/environment';
-import { bashRun, drain, processesMarked, rejection, streamText, tempWorkspace } from '../testing/fixtures';
+import {
+  bashRun,
+  drain,
+  processesMarked,
+  rejection,
+  streamText,
+  tempWorkspace,
+} from '../testing/fixtures';
 import { ExecaSpawner } from './execa-spawner';
 import { LauncherSpawner } from './launcher-spawner';
 import { runCommand, runToEnd } from './run-command';
@@ -25,7 +32,9 @@ describe.each(spawners)('runCommand through %s, in the process-group mode', (_, 
 
   it('streams stdout and stderr in the order they were written, with timestamps', async () => {
     const before = Date.now();
-    const { chunks, result } = await drain(runCommand(run('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three')));
+    const { chunks, result } = await drain(
+      runCommand(run('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three')),
+    );
     expect(chunks.map((chunk) => [chunk.stream, chunk.text])).toEqual([
       ['stdout', 'one\n'],
       ['stderr', 'two\n'],
@@ -34,7 +43,13 @@ describe.each(spawners)('runCommand through %s, in the process-group mode', (_, 
     const times = chunks.map((chunk) => chunk.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times[0]).toBeGreaterThanOrEqual(before);
-    expect(result).toMatchObject({ exitCode: 0, signal: null, stdout: 'one\nthree\n', stderr: 'two\n', truncated: false });
+    expect(result).toMatchObject({
+      exitCode: 0,
+      signal: null,
+      stdout: 'one\nthree\n',
+      stderr: 'two\n',
+      truncated: false,
+    });
   });
 
   it('reports the exit code, and the signal that ended a process', async () => {
@@ -52,7 +67,10 @@ describe.each(spawners)('runCommand through %s, in the process-group mode', (_, 
 
   it('sends SIGTERM on timeout, and the command may use its grace', async () => {
     const result = await runToEnd(
-      run('trap "echo got-term; exit 0" TERM; echo ready; sleep 30 & wait', { timeoutMs: 500, killGraceMs: 5_000 }),
+      run('trap "echo got-term; exit 0" TERM; echo ready; sleep 30 & wait', {
+        timeoutMs: 500,
+        killGraceMs: 5_000,
+      }),
     );
     expect(result.timedOut).toBe(true);
     expect(result.stdout).toBe('ready\ngot-term\n');
@@ -73,14 +91,18 @@ describe.each(spawners)('runCommand through %s, in the process-group mode', (_, 
   it('kills background jobs the command left behind when it ends', async () => {
     const marker = `FANOUT_TEST_MARK=${randomUUID()}`;
     const env = { ...commandEnv({}), FANOUT_TEST_MARK: marker.split('=')[1]! };
-    const result = await runToEnd(run('sleep 60 & (sleep 60 &); nohup sleep 60 >/dev/null 2>&1 & echo started', { env }));
+    const result = await runToEnd(
+      run('sleep 60 & (sleep 60 &); nohup sleep 60 >/dev/null 2>&1 & echo started', { env }),
+    );
     expect(result.stdout).toBe('started\n');
     expect(processesMarked(marker)).toEqual([]);
   });
 
   it('cuts output at the cap, flags it, and streams no more than it keeps', async () => {
     const { chunks, result } = await drain(
-      runCommand(run("head -c 3000000 /dev/zero | tr '\\0' a; echo after >&2", { maxOutputBytes: 100_000 })),
+      runCommand(
+        run("head -c 3000000 /dev/zero | tr '\\0' a; echo after >&2", { maxOutputBytes: 100_000 }),
+      ),
     );
     expect(result.truncated).toBe(true);
     expect(result.exitCode).toBe(0);
@@ -92,7 +114,9 @@ describe.each(spawners)('runCommand through %s, in the process-group mode', (_, 
     const marker = `FANOUT_TEST_MARK=${randomUUID()}`;
     const env = { ...commandEnv({}), FANOUT_TEST_MARK: marker.split('=')[1]! };
     const controller = new AbortController();
-    const running = runCommand(run('echo ready; sleep 30 & sleep 30', { env, signal: controller.signal }));
+    const running = runCommand(
+      run('echo ready; sleep 30 & sleep 30', { env, signal: controller.signal }),
+    );
     const first = await running.next();
     expect(first.value).toMatchObject({ stream: 'stdout', text: 'ready\n' });
     controller.abort(new Error('the task was cancelled'));

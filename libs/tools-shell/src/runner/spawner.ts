@@ -34,5 +34,8 @@ export interface Spawner {
   readonly name: string;
   /** Whether it sets `SpawnSpec.limits` itself; if not, the runner puts `prlimit` in the argv. */
   readonly appliesLimits: boolean;
-  spawn(spec: SpawnSpec, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void): SpawnedProcess;
+  spawn(
+    spec: SpawnSpec,
+    onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+  ): SpawnedProcess;
 }

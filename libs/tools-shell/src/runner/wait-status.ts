@@ -13,5 +13,7 @@ export function signalName(number: number): NodeJS.Signals | null {
 /** Decodes a raw wait(2) status: exit code, or the signal that ended the process. */
 export function decodeWaitStatus(status: number): SpawnExit {
   const signal = status & 0x7f;
-  return signal === 0 ? { code: (status >> 8) & 0xff, signal: null } : { code: null, signal: signalName(signal) };
+  return signal === 0
+    ? { code: (status >> 8) & 0xff, signal: null }
+    : { code: null, signal: signalName(signal) };
 }

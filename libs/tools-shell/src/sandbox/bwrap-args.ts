@@ -18,7 +18,19 @@ export interface BwrapSpec {
  * so a workspace inside a masked place (`/root/project`) is still there.
  */
 export function bwrapArgs(spec: BwrapSpec): string[] {
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp'];
+  const args = [
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--tmpfs',
+    '/var/tmp',
+  ];
   const masked = new Set<string>([...MASKED_PATHS, ...(spec.home ? [spec.home] : [])]);
   for (const path of masked) {
     if (path === '/' || spec.workspace === path) continue;

@@ -15,11 +15,29 @@ export function probeBubblewrap(path = 'bwrap'): Promise<BubblewrapProbe> {
   const probing = (async (): Promise<BubblewrapProbe> => {
     const result = await execa(
       path,
-      ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop', 'ALL', '--', 'true'],
+      [
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--unshare-pid',
+        '--unshare-net',
+        '--die-with-parent',
+        '--cap-drop',
+        'ALL',
+        '--',
+        'true',
+      ],
       { reject: false, timeout: 10_000, stdin: 'ignore' },
     );
     if (result.failed) {
-      const why = result.code === 'ENOENT' ? `${path} is not installed` : `${path} failed: ${String(result.stderr || result.shortMessage).trim()}`;
+      const why =
+        result.code === 'ENOENT'
+          ? `${path} is not installed`
+          : `${path} failed: ${String(result.stderr || result.shortMessage).trim()}`;
       return { ok: false, reason: why };
     }
     return { ok: true, path };

@@ -24,6 +24,8 @@ describe('resolveSandbox without bubblewrap', () => {
   it('reads FANOUT_SANDBOX, refusing a value it does not know', () => {
     expect(sandboxModeFromEnv({ FANOUT_SANDBOX: 'required' })).toBe('required');
     expect(sandboxModeFromEnv({})).toBe('auto');
-    expect(() => sandboxModeFromEnv({ FANOUT_SANDBOX: 'yes' })).toThrow(/FANOUT_SANDBOX="yes" is not a sandbox mode/);
+    expect(() => sandboxModeFromEnv({ FANOUT_SANDBOX: 'yes' })).toThrow(
+      /FANOUT_SANDBOX="yes" is not a sandbox mode/,
+    );
   });
 });

@@ -33,7 +33,7 @@ export async function resolveSandbox(
     warned = true;
     warn(
       `bash.exec: bubblewrap cannot run here (${probe.reason}); commands run in the weaker process-group mode — ` +
-        'own process group, rlimits, scrubbed environment, but the file system and network are the worker\'s. ' +
+        "own process group, rlimits, scrubbed environment, but the file system and network are the worker's. " +
         'Set FANOUT_SANDBOX=required to refuse instead.',
     );
   }

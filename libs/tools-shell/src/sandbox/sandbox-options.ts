@@ -28,4 +28,11 @@ export const ENV_ALLOWLIST = ['PATH', 'HOME', 'LANG', 'TERM'] as const;
  * host keys. The caller's home is hidden too (an empty tmpfs stands in for it), so
  * `~/.ssh`, `~/.aws`, `~/.npmrc` of the worker's user are not there to read.
  */
-export const MASKED_PATHS = ['/root', '/etc/ssh', '/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/sudoers.d'] as const;
+export const MASKED_PATHS = [
+  '/root',
+  '/etc/ssh',
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+] as const;

@@ -21,7 +21,11 @@ if (skipReason) console.warn(`sandbox tests skipped — ${skipReason}`);
 
 /** Root is exempt from RLIMIT_NPROC: only a pids cgroup holds a fork bomb then. */
 const processCapHolds = process.getuid?.() !== 0 || sharedCgroups() !== undefined;
-const bombSkip = skipReason ?? (processCapHolds ? undefined : 'running as root with no writable pids cgroup: nothing would stop a fork bomb');
+const bombSkip =
+  skipReason ??
+  (processCapHolds
+    ? undefined
+    : 'running as root with no writable pids cgroup: nothing would stop a fork bomb');
 
 const workspace = tempWorkspace();
 afterAll(() => workspace.cleanup());
@@ -38,7 +42,9 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
   it('lets the command write its workspace and nothing outside it', async () => {
     const name = `fanout-${randomUUID()}`;
     const result = await runToEnd(
-      run(`for dir in /etc /usr /var /home /opt; do echo x > "$dir/${name}" || echo "refused $dir"; done 2>/dev/null; echo inside > ${name}`),
+      run(
+        `for dir in /etc /usr /var /home /opt; do echo x > "$dir/${name}" || echo "refused $dir"; done 2>/dev/null; echo inside > ${name}`,
+      ),
     );
     for (const dir of ['/etc', '/usr', '/var', '/home', '/opt']) {
       expect(result.stdout).toContain(`refused ${dir}`);
@@ -49,7 +55,11 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
 
   it("gives the command a scratch home: what it writes there never reaches the worker's", async () => {
     const name = `fanout-${randomUUID()}`;
-    const result = await runToEnd(run(`echo x > /root/${name} && cat /root/${name}`, { env: { ...commandEnv({}), HOME: '/root' } }));
+    const result = await runToEnd(
+      run(`echo x > /root/${name} && cat /root/${name}`, {
+        env: { ...commandEnv({}), HOME: '/root' },
+      }),
+    );
     expect(result.stdout).toBe('x\n');
     expect(existsSync(join('/root', name))).toBe(false);
   });
@@ -62,7 +72,9 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
   });
 
   it('cannot write to a disk device: its /dev has none, and `> /dev/sda` only makes a file there', async () => {
-    const result = await runToEnd(run('ls /dev; echo x > /dev/sda; test -b /dev/sda || echo not-a-device'));
+    const result = await runToEnd(
+      run('ls /dev; echo x > /dev/sda; test -b /dev/sda || echo not-a-device'),
+    );
     expect(result.stdout).not.toMatch(/^(sd|nvme|vd|xvd|hd|mmcblk)/m);
     expect(result.stdout).toContain('not-a-device');
   });
@@ -91,7 +103,9 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
 
     it('connects when the call asks for the network (the test can see a connection)', async () => {
       connections = 0;
-      const result = await runToEnd(run(`exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`, { network: true }));
+      const result = await runToEnd(
+        run(`exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`, { network: true }),
+      );
       expect(result.stdout).toBe('connected\n');
       expect(connections).toBe(1);
     });
@@ -101,10 +115,16 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
     process.env['FANOUT_TEST_SECRET'] = 'hunter2';
     try {
       const result = await runToEnd(run('env', { env: commandEnv({ GIVEN: 'yes' }) }));
-      const names = result.stdout.split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+      const names = result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('=')[0]);
       expect(names.sort()).toEqual(expect.arrayContaining(['GIVEN', 'HOME', 'PATH']));
       expect(result.stdout).not.toContain('hunter2');
-      for (const name of names) expect(['GIVEN', 'HOME', 'LANG', 'PATH', 'TERM', 'PWD', 'SHLVL', '_', 'OLDPWD']).toContain(name);
+      for (const name of names)
+        expect(['GIVEN', 'HOME', 'LANG', 'PATH', 'TERM', 'PWD', 'SHLVL', '_', 'OLDPWD']).toContain(
+          name,
+        );
     } finally {
       delete process.env['FANOUT_TEST_SECRET'];
     }
@@ -112,9 +132,12 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
 
   it("hides the worker's home and credentials, and holds no capabilities", async () => {
     const result = await runToEnd(
-      run('ls -A "$HOME" | wc -l; test -e /etc/ssh/ssh_host_ed25519_key && echo hostkey; grep CapEff /proc/self/status', {
-        env: { ...commandEnv({}), HOME: '/root' },
-      }),
+      run(
+        'ls -A "$HOME" | wc -l; test -e /etc/ssh/ssh_host_ed25519_key && echo hostkey; grep CapEff /proc/self/status',
+        {
+          env: { ...commandEnv({}), HOME: '/root' },
+        },
+      ),
     );
     expect(result.stdout).toBe('0\nCapEff:\t0000000000000000\n');
   });
@@ -122,7 +145,10 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
   it('kills a background process that tries to outlive its command, even one that left the group', async () => {
     const { marker, env } = marked();
     const result = await runToEnd(
-      run('setsid sleep 60 & nohup sleep 60 >/dev/null 2>&1 & (setsid bash -c "sleep 60 &" &); echo started', { env }),
+      run(
+        'setsid sleep 60 & nohup sleep 60 >/dev/null 2>&1 & (setsid bash -c "sleep 60 &" &); echo started',
+        { env },
+      ),
     );
     expect(result.stdout).toBe('started\n');
     expect(processesMarked(marker)).toEqual([]);
@@ -130,14 +156,19 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
 
   it('kills on timeout with SIGKILL when the command ignores SIGTERM', async () => {
     const { marker, env } = marked();
-    const result = await runToEnd(run('trap "" TERM; sleep 60', { timeoutMs: 300, killGraceMs: 300, env }));
+    const result = await runToEnd(
+      run('trap "" TERM; sleep 60', { timeoutMs: 300, killGraceMs: 300, env }),
+    );
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGKILL' });
     expect(processesMarked(marker)).toEqual([]);
   });
 
   it('gives a command its SIGTERM grace on timeout', async () => {
     const result = await runToEnd(
-      run('trap "echo got-term; exit 0" TERM; sleep 60 & wait', { timeoutMs: 300, killGraceMs: 5_000 }),
+      run('trap "echo got-term; exit 0" TERM; sleep 60 & wait', {
+        timeoutMs: 300,
+        killGraceMs: 5_000,
+      }),
     );
     expect(result).toMatchObject({ timedOut: true, stdout: 'got-term\n' });
   });
@@ -151,7 +182,11 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
   describe.skipIf(bombSkip)('a fork bomb', () => {
     it('first: the process cap refuses forks past the limit', async () => {
       const result = await runToEnd(
-        run('for i in $(seq 40); do sleep 1 & done 2>&1; wait', { limits: { processes: 16 }, timeoutMs: 1_500, killGraceMs: 100 }),
+        run('for i in $(seq 40); do sleep 1 & done 2>&1; wait', {
+          limits: { processes: 16 },
+          timeoutMs: 1_500,
+          killGraceMs: 100,
+        }),
       );
       expect(result.stdout + result.stderr).toMatch(/fork|Resource temporarily unavailable/);
     });
@@ -160,10 +195,18 @@ describe.skipIf(skipReason)('the bubblewrap sandbox, with the validator bypassed
       const { marker, env } = marked();
       const limit = 64;
       let peak = 0;
-      const sampling = setInterval(() => (peak = Math.max(peak, processesMarked(marker).length)), 50);
+      const sampling = setInterval(
+        () => (peak = Math.max(peak, processesMarked(marker).length)),
+        50,
+      );
       try {
         const result = await runToEnd(
-          run(':(){ :|:& };:; sleep 30', { env, limits: { processes: limit }, timeoutMs: 2_000, killGraceMs: 500 }),
+          run(':(){ :|:& };:; sleep 30', {
+            env,
+            limits: { processes: limit },
+            timeoutMs: 2_000,
+            killGraceMs: 500,
+          }),
         );
         expect(result.timedOut).toBe(true);
         expect(result.durationMs).toBeLessThan(15_000);

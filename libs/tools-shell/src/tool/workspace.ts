@@ -15,16 +15,26 @@ export function resolveWorkspace(cwd: string | undefined, root: string | undefin
     real = realpathSync(wanted);
     if (!statSync(real).isDirectory()) throw new Error('not a directory');
   } catch (error) {
-    throw new ShellError(ShellErrorCode.InvalidInput, `cwd ${wanted} is not an existing directory`, { cause: error });
+    throw new ShellError(
+      ShellErrorCode.InvalidInput,
+      `cwd ${wanted} is not an existing directory`,
+      { cause: error },
+    );
   }
   if (real === '/') {
-    throw new ShellError(ShellErrorCode.InvalidInput, 'cwd / would make the whole file system the writable workspace');
+    throw new ShellError(
+      ShellErrorCode.InvalidInput,
+      'cwd / would make the whole file system the writable workspace',
+    );
   }
   if (root !== undefined) {
     const realRoot = realpathSync(root);
     const inside = relative(realRoot, real);
     if (inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
-      throw new ShellError(ShellErrorCode.InvalidInput, `cwd ${wanted} is outside the workspace root ${realRoot}`);
+      throw new ShellError(
+        ShellErrorCode.InvalidInput,
+        `cwd ${wanted} is outside the workspace root ${realRoot}`,
+      );
     }
   }
   return real;

@@ -26,7 +26,10 @@ export function checkEnvNames(names: Iterable<string>, where: string, policy: Po
 /** Names a command assigns: `X=1 cmd`, and `export X=1` / `declare X=1`. */
 export function assignedNames(command: SimpleCommand): string[] {
   const names = command.assignments.map((assignment) => assignment.name);
-  if (command.program && /^(export|declare|typeset|local|readonly)$/.test(command.program.value ?? '')) {
+  if (
+    command.program &&
+    /^(export|declare|typeset|local|readonly)$/.test(command.program.value ?? '')
+  ) {
     for (const arg of command.args) {
       const match = /^([A-Za-z_][A-Za-z0-9_%]*)=/.exec(arg.text);
       if (match?.[1]) names.push(match[1]);

@@ -27,19 +27,35 @@ export function checkProgram(invocation: Invocation, policy: Policy): Finding[] 
   }
   const found: Finding[] = [];
   for (const [pattern, reason] of Object.entries(policy.programs.deny)) {
-    if (programIn(name, [pattern])) found.push({ verdict: 'deny', reason: `${what}: ${reason}`, rule: `programs.deny.${pattern}` });
+    if (programIn(name, [pattern]))
+      found.push({
+        verdict: 'deny',
+        reason: `${what}: ${reason}`,
+        rule: `programs.deny.${pattern}`,
+      });
   }
   for (const [pattern, reason] of Object.entries(policy.programs.needsApproval)) {
     if (programIn(name, [pattern])) {
-      found.push({ verdict: 'needs-approval', reason: `${what}: ${reason}`, rule: `programs.needsApproval.${pattern}` });
+      found.push({
+        verdict: 'needs-approval',
+        reason: `${what}: ${reason}`,
+        rule: `programs.needsApproval.${pattern}`,
+      });
     }
   }
   for (const rule of policy.rules) {
-    if (matches(rule, invocation)) found.push(...finding(rule.verdict, `${what}: ${rule.reason}`, `rules.${rule.id}`));
+    if (matches(rule, invocation))
+      found.push(...finding(rule.verdict, `${what}: ${rule.reason}`, `rules.${rule.id}`));
   }
   const listed = found.length > 0 || programIn(name, policy.programs.allow);
   if (!listed) {
-    found.push(...finding(policy.defaultVerdict, `${what}: \`${name}\` is not on the policy's list of allowed programs`, 'defaultVerdict'));
+    found.push(
+      ...finding(
+        policy.defaultVerdict,
+        `${what}: \`${name}\` is not on the policy's list of allowed programs`,
+        'defaultVerdict',
+      ),
+    );
   }
   return found;
 }

@@ -8,7 +8,11 @@ import { finding, type Finding } from './verdict';
  * an assignment — whether or not it reads it: naming `~/.ssh/id_rsa` in a tool call has
  * no purpose this policy serves, and a reader cannot be told from a writer reliably.
  */
-export function checkSecrets(command: SimpleCommand, policy: Policy, where: PathContext): Finding[] {
+export function checkSecrets(
+  command: SimpleCommand,
+  policy: Policy,
+  where: PathContext,
+): Finding[] {
   const patterns = expandGlobs(policy.secrets.paths, where);
   const words: Word[] = [
     ...(command.program ? [command.program] : []),

@@ -44,7 +44,9 @@ export function checkDownloadToShell(
     const perStage = stages.map((commands) =>
       commands.flatMap((command) => invocationsOf(script.commands.indexOf(command))),
     );
-    const firstDownload = perStage.findIndex((invs) => invs.some((inv) => programIn(inv.name, downloaders)));
+    const firstDownload = perStage.findIndex((invs) =>
+      invs.some((inv) => programIn(inv.name, downloaders)),
+    );
     perStage.forEach((invs, stage) => {
       if (stage === 0) return;
       for (const inv of invs) {
@@ -72,8 +74,11 @@ export function checkDownloadToShell(
   const downloader = new RegExp(`(^|[\\s;|&(])(${downloaders.map(escape).join('|')})(\\s|$)`);
   for (let index = 0; index < script.commands.length; index++) {
     for (const inv of invocationsOf(index)) {
-      const sourcing = programIn(inv.name, interpreters) || inv.name === 'source' || inv.name === '.';
-      const fed = inv.args.find((arg) => /^[<>]\(/.test(arg.text) && downloader.test(arg.text.slice(2, -1)));
+      const sourcing =
+        programIn(inv.name, interpreters) || inv.name === 'source' || inv.name === '.';
+      const fed = inv.args.find(
+        (arg) => /^[<>]\(/.test(arg.text) && downloader.test(arg.text.slice(2, -1)),
+      );
       if (sourcing && fed) {
         found.push(
           ...finding(
@@ -124,7 +129,14 @@ export function checkEvaluated(inv: Invocation, policy: Policy): StructureReport
   };
   if (inv.name === 'eval') {
     const computed = inv.args.find((arg) => arg.value === undefined);
-    take(computed ?? { text: inv.args.map((a) => a.text).join(' '), value: inv.args.map((a) => a.value).join(' '), pattern: false }, 'a string');
+    take(
+      computed ?? {
+        text: inv.args.map((a) => a.text).join(' '),
+        value: inv.args.map((a) => a.value).join(' '),
+        pattern: false,
+      },
+      'a string',
+    );
   } else if (inv.name === 'trap') {
     const code = inv.args[0];
     if (code && !/^-/.test(argText(code))) take(code, 'a trap handler');
@@ -133,12 +145,19 @@ export function checkEvaluated(inv: Invocation, policy: Policy): StructureReport
     if (dashC !== null) take(dashC, 'a script');
     else if (operandsOf(inv.args).length === 0) {
       for (const redirect of inv.command.redirects) {
-        if (redirect.body && (redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<')) {
+        if (
+          redirect.body &&
+          (redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<')
+        ) {
           take(redirect.body, 'a here-document script');
         }
       }
     }
-  } else if ((inv.name === 'source' || inv.name === '.') && inv.args[0]?.value === undefined && inv.args[0]) {
+  } else if (
+    (inv.name === 'source' || inv.name === '.') &&
+    inv.args[0]?.value === undefined &&
+    inv.args[0]
+  ) {
     report.findings.push(
       ...finding(
         policy.structure.computedProgram,

@@ -19,7 +19,9 @@ export function checkWrites(
 ): Finding[] {
   const targets = [
     ...command.redirects.flatMap(({ op, target }) =>
-      target && isWrite(op, target) ? [{ target, what: `\`${command.source} ${op} ${target.text}\`` }] : [],
+      target && isWrite(op, target)
+        ? [{ target, what: `\`${command.source} ${op} ${target.text}\`` }]
+        : [],
     ),
     ...invocations.flatMap((invocation) =>
       writtenBy(invocation, policy).map((target) => ({ target, what: `\`${command.source}\`` })),
@@ -38,7 +40,13 @@ export function checkWrites(
     }
     const denied = firstMatch(path, deny);
     if (denied) {
-      return [{ verdict: 'deny', reason: `${what} writes to ${path} (denied: ${denied})`, rule: 'writes.deny' }];
+      return [
+        {
+          verdict: 'deny',
+          reason: `${what} writes to ${path} (denied: ${denied})`,
+          rule: 'writes.deny',
+        },
+      ];
     }
     if (firstMatch(path, allow)) return [];
     return finding(
@@ -57,7 +65,9 @@ function isWrite(op: Redirect['op'], target: Word): boolean {
 
 /** The arguments a writer program writes to, by its spec. */
 function writtenBy(invocation: Invocation, policy: Policy): Word[] {
-  const spec: WriterSpec | undefined = invocation.name ? policy.writers[invocation.name] : undefined;
+  const spec: WriterSpec | undefined = invocation.name
+    ? policy.writers[invocation.name]
+    : undefined;
   if (!spec) return [];
   if (typeof spec === 'object') {
     return invocation.args

@@ -61,7 +61,11 @@ function unwrap(outer: Invocation, spec: WrapperSpec): Invocation | undefined {
     const attachedScript = spec.scriptOptions.find((option) => text.startsWith(`${option}=`));
     if (attachedScript) {
       const skip = attachedScript.length + 1;
-      outer.scripts.push({ text: text.slice(skip), value: word.value?.slice(skip), pattern: false });
+      outer.scripts.push({
+        text: text.slice(skip),
+        value: word.value?.slice(skip),
+        pattern: false,
+      });
       return undefined;
     }
     if (spec.valueOptions.includes(text)) {
@@ -116,5 +120,7 @@ function findExec(outer: Invocation): Invocation[] {
 /** How an invocation reads in a reason: `rm -rf /`, with the wrappers it came through. */
 export function describe(invocation: Invocation): string {
   const line = [invocation.program, ...invocation.args].map((word) => word.text).join(' ');
-  return invocation.via.length > 0 ? `\`${line}\` (run through ${invocation.via.join(' → ')})` : `\`${line}\``;
+  return invocation.via.length > 0
+    ? `\`${line}\` (run through ${invocation.via.join(' → ')})`
+    : `\`${line}\``;
 }

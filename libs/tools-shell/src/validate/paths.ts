@@ -15,7 +15,11 @@ const HOME_TEXT = /^"?\$(HOME|\{HOME\})"?(?=\/|$)/;
  * relative paths against the directory the command runs in. `undefined` when an
  * expansion or a glob decides it, or a computed `cd` left the directory unknown.
  */
-export function resolvePath(word: Word, cwd: string | undefined, where: PathContext): string | undefined {
+export function resolvePath(
+  word: Word,
+  cwd: string | undefined,
+  where: PathContext,
+): string | undefined {
   let path = word.value;
   if (path === undefined && where.home && HOME_TEXT.test(word.text)) {
     const rest = word.text.replace(HOME_TEXT, '');
@@ -42,7 +46,9 @@ export function expandGlobs(patterns: readonly string[], where: PathContext): st
   if (!globs) {
     globs = patterns.flatMap((pattern) => {
       if (pattern.includes('${home}') && !where.home) return [];
-      return [pattern.replaceAll('${home}', where.home ?? '').replaceAll('${workspace}', where.workspace)];
+      return [
+        pattern.replaceAll('${home}', where.home ?? '').replaceAll('${workspace}', where.workspace),
+      ];
     });
     if (byPlace.size > 256) byPlace.clear();
     byPlace.set(key, globs);

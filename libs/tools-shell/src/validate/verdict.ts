@@ -25,7 +25,11 @@ const RANK: Record<Verdict, number> = { allow: 0, 'needs-approval': 1, deny: 2 }
 export function combine(findings: Finding[]): Validation {
   const sorted = [...findings].sort((a, b) => RANK[b.verdict] - RANK[a.verdict]);
   const verdict = sorted[0]?.verdict ?? 'allow';
-  return { verdict, reasons: [...new Set(sorted.map((finding) => finding.reason))], findings: sorted };
+  return {
+    verdict,
+    reasons: [...new Set(sorted.map((finding) => finding.reason))],
+    findings: sorted,
+  };
 }
 
 /** A finding unless the policy's verdict for it is `allow`. */

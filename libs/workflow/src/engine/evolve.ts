@@ -41,6 +41,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       task.attempt = event.attempt;
       task.dispatchedAt = event.at;
       task.dispatchedInput = event.input;
+      task.dispatchedInputRef = event.inputRef;
       task.firstDispatchedAt ??= event.at;
       task.deadline = event.deadline;
       task.startedAt = undefined;

@@ -56,6 +56,8 @@ export interface TaskState {
   unmet: number;
   /** The resolved input of the current attempt, to send it again after a takeover. */
   dispatchedInput?: unknown;
+  /** Where that input was stored when it was too large to dispatch inline. */
+  dispatchedInputRef?: PayloadRef;
   firstDispatchedAt?: number;
   dispatchedAt?: number;
   deadline?: number;

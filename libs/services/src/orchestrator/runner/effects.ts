@@ -35,7 +35,7 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
         taskId: event.taskId,
         attempt: event.attempt,
         tool: event.tool,
-        input: event.input,
+        ...(event.inputRef ? { inputRef: event.inputRef } : { input: event.input }),
         priority: event.priority,
         dispatchedAt: event.at,
         deadline: event.deadline,
@@ -88,7 +88,9 @@ export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
       taskId: id,
       attempt: task.attempt,
       tool: task.tool,
-      input: task.dispatchedInput,
+      ...(task.dispatchedInputRef
+        ? { inputRef: task.dispatchedInputRef }
+        : { input: task.dispatchedInput }),
       priority: task.priority,
       dispatchedAt: task.dispatchedAt,
       deadline: task.deadline,

@@ -18,6 +18,8 @@ interface Pending {
 
 /** What an owned workflow asks of its runner: persist, carry out, and bookkeeping. */
 export interface OwnedWorkflowHooks {
+  /** Makes the events fit the log (large inputs stored by reference) before they are appended. */
+  prepare(events: WorkflowEvent[], owned: OwnedWorkflow): Promise<WorkflowEvent[]>;
   append(workflowId: string, from: number, events: WorkflowEvent[]): Promise<number>;
   carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void>;
   afterBatch(owned: OwnedWorkflow): Promise<void>;
@@ -90,12 +92,13 @@ export class OwnedWorkflow {
 
   private async decide(batch: Pending[]): Promise<void> {
     const from = this.state.version;
-    const events: WorkflowEvent[] = [];
+    let events: WorkflowEvent[] = [];
     try {
       for (const item of batch) {
         events.push(...handle(item.command, this.state, this.options).events);
       }
       if (events.length > 0) {
+        events = await this.hooks.prepare(events, this);
         this.lastSeq = await this.hooks.append(this.workflowId, from, events);
         this.tracer.observe(events, this.state);
         await this.hooks.carryOut(effectsOf(events, this.state), this);

@@ -6,6 +6,7 @@ import {
   endpoint,
   EventStream,
   LeaseStore,
+  maxBodyBytes,
   StoredResults,
   TaskQueue,
   WorkflowLog,
@@ -41,6 +42,7 @@ export async function createRunnerPorts(
     leases: await LeaseStore.open(connection, { names, ttlMs: options.leaseTtlMs }),
     store: await WorkflowStore.open(connection, names),
     results: await StoredResults.open(connection, names),
+    maxBodyBytes: maxBodyBytes(connection),
     commands: new CommandBus(connection, names),
     broadcast: new Broadcaster(connection, names),
     forward: async (owner, command) => {

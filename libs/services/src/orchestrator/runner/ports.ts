@@ -23,8 +23,13 @@ export interface RunnerPorts {
     WorkflowStore,
     'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'forget'
   >;
-  /** Results too large to travel inline: fetched when a report refers to one. */
-  results: Pick<StoredResults, 'get' | 'delete'>;
+  /**
+   * Results and inputs too large to travel inline: a result is fetched when a report
+   * refers to one, an input stored when a dispatch would not fit in a message.
+   */
+  results: Pick<StoredResults, 'get' | 'put' | 'delete'>;
+  /** The largest body one message carries on this connection. */
+  maxBodyBytes: number;
   commands: Pick<CommandBus, 'publish'>;
   broadcast: Pick<Broadcaster, 'publish'>;
   /** Hands a command to the replica that owns its workflow; rejects when none answers. */

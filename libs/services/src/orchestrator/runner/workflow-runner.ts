@@ -18,6 +18,7 @@ import type { OrchestratorOptions } from '../orchestrator.options';
 import { pendingEnvelopes, type Effects } from './effects';
 import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
+import { storeLargeInputs } from './large-inputs';
 import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
 
@@ -58,6 +59,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       spreadLimits: options.spreadLimits,
     };
     this.hooks = {
+      prepare: (events, owned) => storeLargeInputs(events, owned.state, this.ports),
       append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
       carryOut: (effects, owned) => this.carryOut(effects, owned),
       afterBatch: (owned) => this.afterBatch(owned),
