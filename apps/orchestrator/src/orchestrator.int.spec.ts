@@ -5,6 +5,7 @@ import {
   ensureTopology,
   EventStream,
   natsConfigFromEnv,
+  StoredResults,
   TaskQueue,
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
@@ -362,5 +363,83 @@ describe('the orchestrator as a process', () => {
             event.input === undefined),
       ),
     ).toBe(true);
+  });
+
+  it('keeps the log of a live workflow past the event retention: a 20 s task survives a kill -9 of its orchestrator at second 15', async () => {
+    const { names, bus, events } = await setUp();
+    const env = { FANOUT_EVENT_RETENTION: '10s' };
+    const first = orchestrator(names.prefix, env);
+    const shell = startService(nats.url, names.prefix, 'bash-worker', { env });
+    processes.push(shell);
+    await Promise.all([first.ready(), shell.ready()]);
+    const submittedAt = Date.now();
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-long',
+      workflowId: 'wf-long',
+      workflow: {
+        phases: [
+          {
+            id: 'wait',
+            tasks: [{ id: 'sleep', tool: 'bash.exec', input: { command: 'sleep 20' } }],
+          },
+          {
+            id: 'after',
+            dependsOn: ['wait'],
+            tasks: [{ id: 'echo', tool: 'bash.exec', input: { command: 'echo done' } }],
+          },
+        ],
+      },
+    });
+    await expect
+      .poll(async () => (await logOf(events, 'wf-long')).map((event) => event.type), {
+        timeout: 10_000,
+      })
+      .toContain('TaskStarted');
+    const second = orchestrator(names.prefix, env);
+    await second.ready();
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, submittedAt + 15_000 - Date.now())),
+    );
+    await first.stop('SIGKILL');
+
+    const log = await completion(events, 'wf-long', 40_000);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+    // The first event was older than the retention when the second replica replayed it.
+    expect(log[0]).toMatchObject({ type: 'WorkflowAccepted' });
+    expect(log.some((event) => event.type === 'WorkflowResumed')).toBe(true);
+    // The sleep ran once: its one attempt succeeded, nothing was run again.
+    expect(
+      log.filter((event) => event.type === 'TaskDispatched').map((event) => event.taskId),
+    ).toEqual(['wait/sleep', 'after/echo']);
+  });
+
+  it("purges a finished workflow's log once the retention has passed, with its stored results", async () => {
+    const { names, bus, events } = await setUp();
+    orchestrator(names.prefix, { FANOUT_EVENT_RETENTION: '2s' });
+    const large = 'y'.repeat(2_000_000);
+    const tool = (async () => ({ sleptMs: 0, echo: large })) as AnyTool;
+    const worker = new Worker({ connection, names, service: 'test-worker', tools: { noop: tool } });
+    await worker.start();
+    stoppers.push(async () => void (await worker.drain(1_000)));
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-purged',
+      workflowId: 'wf-purged',
+      workflow: { phases: [{ id: 'p', tasks: [{ id: 't', tool: 'noop' }] }] },
+    });
+    const log = await completion(events, 'wf-purged', 20_000);
+    const succeeded = log.find((event) => event.type === 'TaskSucceeded');
+    const ref = succeeded?.type === 'TaskSucceeded' ? succeeded.resultRef : undefined;
+    expect(ref).toBeDefined();
+    const stored = await StoredResults.open(connection, names);
+    await expect(stored.get(ref!, 'the spec')).resolves.toEqual({ sleptMs: 0, echo: large });
+
+    await expect
+      .poll(async () => (await logOf(events, 'wf-purged')).length, { timeout: 15_000 })
+      .toBe(0);
+    await expect(stored.get(ref!, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
   });
 });

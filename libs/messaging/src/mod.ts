@@ -10,13 +10,18 @@ export {
   type ConnectionLogger,
 } from './connection/connect';
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
-export { TopologyOptions, type TopologyInput } from './topology/topology-options';
+export { TopologyOptions, topologyFromEnv, type TopologyInput } from './topology/topology-options';
 export { serverFeatures, type ServerFeatures } from './topology/server-features';
 
 // NestJS transport
 export { MessagingModule, NatsConnectionDrainer } from './nest/messaging.module';
 export { type MessagingModuleOptions } from './nest/messaging-module.options';
-export { NATS_CONNECTION, FANOUT_SUBJECTS, MESSAGING_OPTIONS } from './nest/tokens';
+export {
+  NATS_CONNECTION,
+  FANOUT_SUBJECTS,
+  FANOUT_TOPOLOGY,
+  MESSAGING_OPTIONS,
+} from './nest/tokens';
 export { JetStreamServer, JETSTREAM_TRANSPORT } from './nest/jetstream.server';
 export { JetStreamClient } from './nest/jetstream.client';
 export { JetStreamContext } from './nest/jetstream.context';

@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
-import { JetStreamExceptionFilter, JetStreamServer, natsConfigFromEnv } from '@fanout/messaging';
+import {
+  JetStreamExceptionFilter,
+  JetStreamServer,
+  natsConfigFromEnv,
+  topologyFromEnv,
+} from '@fanout/messaging';
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
@@ -20,7 +25,7 @@ export const SERVICE_NAMES: readonly ServiceName[] = [
 export interface BootOptions {
   /**
    * The settings the service reads (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`,
-   * `FANOUT_ORCHESTRATOR_*`, …). Default: `process.env`. The tools read theirs from
+   * `FANOUT_EVENT_RETENTION`, `FANOUT_STREAM_REPLICAS`, `FANOUT_ORCHESTRATOR_*`, …). Default: `process.env`. The tools read theirs from
    * `process.env` whatever is given here.
    */
   env?: NodeJS.ProcessEnv;
@@ -45,6 +50,7 @@ export async function bootService(
   const logger = options.logger ?? ['error', 'warn', 'log'];
   const env = options.env ?? process.env;
   const nats = natsConfigFromEnv(env);
+  const topology = topologyFromEnv(env);
   if (name === 'orchestrator') {
     const orchestrator = orchestratorOptionsFromEnv(env);
     const server = new JetStreamServer({
@@ -53,7 +59,7 @@ export async function bootService(
       config: nats,
     });
     const app = await NestFactory.createMicroservice(
-      OrchestratorModule.forRoot({ nats, orchestrator }),
+      OrchestratorModule.forRoot({ nats, orchestrator, topology }),
       { strategy: server, logger },
     );
     app.useGlobalFilters(new JetStreamExceptionFilter());
@@ -61,5 +67,7 @@ export async function bootService(
     return app;
   }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
-  return NestFactory.createApplicationContext(WorkerServiceModule.forRoot(name, nats), { logger });
+  return NestFactory.createApplicationContext(WorkerServiceModule.forRoot(name, nats, topology), {
+    logger,
+  });
 }

@@ -10,7 +10,9 @@ export interface MessagingModuleOptions {
   config?: NatsConfig;
   /**
    * Limits of the streams and buckets `ensureTopology` creates or updates at start.
-   * `prefix` defaults to the config's `subjectPrefix`, so subjects and streams agree.
+   * Default: the environment's (`FANOUT_EVENT_RETENTION`, `FANOUT_STREAM_REPLICAS`, read by
+   * `topologyFromEnv()`). `prefix` defaults to the config's `subjectPrefix`, so subjects and
+   * streams agree.
    */
   topology?: TopologyInput;
 }

@@ -11,8 +11,9 @@ import { subjects } from '@fanout/contracts';
 import { connectNats } from '../connection/connect';
 import { natsConfigFromEnv, type NatsConfig } from '../connection/nats-config';
 import { ensureTopology } from '../topology/ensure-topology';
+import { TopologyOptions, topologyFromEnv } from '../topology/topology-options';
 import type { MessagingModuleOptions } from './messaging-module.options';
-import { FANOUT_SUBJECTS, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens';
+import { FANOUT_SUBJECTS, FANOUT_TOPOLOGY, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens';
 
 /**
  * Drains the connection when the application shuts down, so that `enableShutdownHooks()`
@@ -31,21 +32,30 @@ export class NatsConnectionDrainer implements OnApplicationShutdown {
   }
 }
 
-/** The config to connect with and the one prefix both the streams and the subjects use. */
-function resolve(options: MessagingModuleOptions): { config: NatsConfig; prefix: string } {
+/**
+ * The config to connect with, the one prefix both the streams and the subjects use, and the
+ * topology's settings (from the environment unless given).
+ */
+function resolve(options: MessagingModuleOptions): {
+  config: NatsConfig;
+  prefix: string;
+  topology: TopologyOptions;
+} {
   const config = options.config ?? natsConfigFromEnv();
-  return { config, prefix: options.topology?.prefix ?? config.subjectPrefix };
+  const prefix = options.topology?.prefix ?? config.subjectPrefix;
+  const topology = TopologyOptions.parse({ ...(options.topology ?? topologyFromEnv()), prefix });
+  return { config, prefix, topology };
 }
 
 async function connectWithTopology(options: MessagingModuleOptions): Promise<NatsConnection> {
-  const { config, prefix } = resolve(options);
+  const { config, topology } = resolve(options);
   const logger = new Logger('NatsConnection');
   const connection = await connectNats(config, {
     info: (message) => logger.log(message),
     warn: (message) => logger.warn(message),
   });
   try {
-    await ensureTopology(connection, { ...options.topology, prefix });
+    await ensureTopology(connection, topology);
   } catch (error) {
     // A half-started module must not leave a socket that keeps the process alive.
     await connection.close();
@@ -80,9 +90,14 @@ export class MessagingModule {
           useFactory: (resolved: MessagingModuleOptions) => subjects(resolve(resolved).prefix),
           inject: [MESSAGING_OPTIONS],
         },
+        {
+          provide: FANOUT_TOPOLOGY,
+          useFactory: (resolved: MessagingModuleOptions) => resolve(resolved).topology,
+          inject: [MESSAGING_OPTIONS],
+        },
         NatsConnectionDrainer,
       ],
-      exports: [NATS_CONNECTION, FANOUT_SUBJECTS, MESSAGING_OPTIONS],
+      exports: [NATS_CONNECTION, FANOUT_SUBJECTS, FANOUT_TOPOLOGY, MESSAGING_OPTIONS],
     };
   }
 }

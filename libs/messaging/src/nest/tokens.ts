@@ -12,3 +12,6 @@ export const FANOUT_SUBJECTS = Symbol.for('fanout.messaging.Subjects');
 
 /** The options `MessagingModule.forRoot` was given, for providers that build on them. */
 export const MESSAGING_OPTIONS = Symbol.for('fanout.messaging.MessagingModuleOptions');
+
+/** The topology's settings as ensured (`TopologyOptions`): retention, replicas, limits. */
+export const FANOUT_TOPOLOGY = Symbol.for('fanout.messaging.Topology');

@@ -1,3 +1,4 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, type Subjects } from '@fanout/contracts';
@@ -98,6 +99,9 @@ export class LeaseStore {
 
 /** A compare-and-set that lost: the entry changed (or appeared) since it was read. */
 function isConflict(error: unknown): boolean {
-  const text = `${(error as Error)?.message ?? ''} ${(error as { api_error?: { err_code?: number } })?.api_error?.err_code ?? ''}`;
-  return /wrong last sequence|10071|key exists/i.test(text);
+  return (
+    error instanceof JetStreamApiError &&
+    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
 }

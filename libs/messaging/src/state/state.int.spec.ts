@@ -1,9 +1,12 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { WorkflowEvent } from '@fanout/contracts';
 import { subjects } from '@fanout/contracts';
 import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataPipeline } from '../channels/data-pipeline';
 import { EventStream } from '../channels/event-stream';
+import { StoredResults } from './stored-results';
 import { testConnection, uniquePrefix } from '../channels/test-fixtures';
 import { ensureTopology } from '../topology/ensure-topology';
 import { LeaseStore } from './lease-store';
@@ -92,5 +95,67 @@ describe('workflow state on JetStream', () => {
     expect(loaded?.record.lastSeq).toBe(99);
     expect(loaded?.state.tasks).toHaveLength(20_000);
     expect(await store.live()).toEqual(['wf-3']);
+  });
+
+  it('lists live workflows every few seconds without leaving a consumer behind', async () => {
+    const names = await fresh('scan');
+    const store = await WorkflowStore.open(connection, names);
+    const record = (workflowId: string, status: string) => ({
+      workflowId,
+      status,
+      version: 0,
+      lastSeq: 0,
+      updatedAt: 1,
+    });
+    await store.put(record('wf-a', 'running'));
+    await store.put(record('wf-b', 'cancelling'));
+    for (let scan = 0; scan < 20; scan++)
+      expect((await store.live()).sort()).toEqual(['wf-a', 'wf-b']);
+    const jsm = await jetstreamManager(connection);
+    const consumers = [];
+    for await (const consumer of jsm.consumers.list(`KV_${names.buckets.workflows}`)) {
+      consumers.push(consumer.name);
+    }
+    expect(consumers).toEqual([]);
+  });
+
+  it('ends a workflow: its live record and snapshot go, and its log and stored values are purged when due', async () => {
+    const names = await fresh('end');
+    const store = await WorkflowStore.open(connection, names);
+    const log = new WorkflowLog(connection, names);
+    const events = new EventStream(connection, names);
+    const results = await StoredResults.open(connection, names);
+    const owner = { workflowId: 'wf-e', taskId: 'p/t', attempt: 1 };
+    const ref = await results.put(owner, { big: 'x'.repeat(2_000_000) });
+    await log.append('wf-e', 0, [
+      { type: 'PhaseStarted', workflowId: 'wf-e', at: 1, phaseId: 'p' },
+      { type: 'PhaseStarted', workflowId: 'wf-e', at: 2, phaseId: 'q' },
+    ]);
+    const producer = new DataPipeline(connection, names).producer(owner);
+    await producer.push({ line: 1 });
+    await producer.close();
+    await store.saveSnapshot(
+      { workflowId: 'wf-e', status: 'running', version: 2, lastSeq: 2, updatedAt: 1 },
+      { any: 'state' },
+    );
+    await log.append('wf-other', 0, [
+      { type: 'PhaseStarted', workflowId: 'wf-other', at: 1, phaseId: 'p' },
+    ]);
+
+    await store.end({ workflowId: 'wf-e', endedAt: 100, purgeAt: 1_100, stored: [ref] });
+    expect(await store.live()).toEqual([]);
+    expect(await store.loadSnapshot('wf-e')).toBeUndefined();
+    expect(await store.duePurges(1_099)).toEqual([]);
+    expect(await store.duePurges(1_100)).toEqual([
+      { workflowId: 'wf-e', endedAt: 100, purgeAt: 1_100, stored: [ref] },
+    ]);
+
+    expect(await log.purge('wf-e')).toBe(3); // two events, one batch of items
+    await results.delete([ref]);
+    await store.purged('wf-e');
+    expect(await events.read({ workflowId: 'wf-e' })).toEqual([]);
+    expect(await events.read({ workflowId: 'wf-other' })).toHaveLength(1);
+    await expect(results.get(ref, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
+    expect(await store.duePurges(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, topicOf, type Subjects, type WorkflowEvent } from '@fanout/contracts';
 import { injectTrace } from '../tracing/propagation';
@@ -15,10 +15,25 @@ export class WorkflowLog {
   private readonly encoder = new TextEncoder();
 
   constructor(
-    connection: NatsConnection,
+    private readonly connection: NatsConnection,
     private readonly names: Subjects = subjects(),
   ) {
     this.js = jetstream(connection);
+  }
+
+  /**
+   * Removes a workflow's log once it is no longer kept: its events and its streamed items.
+   * Resolves with the messages removed; a log already gone removes none.
+   */
+  async purge(workflowId: string): Promise<number> {
+    const jsm = await jetstreamManager(this.connection);
+    const events = await jsm.streams.purge(this.names.streams.events, {
+      filter: this.names.events({ workflowId }),
+    });
+    const data = await jsm.streams.purge(this.names.streams.data, {
+      filter: this.names.dataOf(workflowId),
+    });
+    return events.purged + data.purged;
   }
 
   /**

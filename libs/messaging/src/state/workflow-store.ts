@@ -1,9 +1,11 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { subjects, type Subjects } from '@fanout/contracts';
+import { PayloadRef, subjects, type Subjects } from '@fanout/contracts';
+import { z } from 'zod';
 
-/** What is known of a workflow beyond its event log's retention. */
+/** What is known of a live workflow beyond its event log. */
 export interface WorkflowRecord {
   workflowId: string;
   status: string;
@@ -14,17 +16,34 @@ export interface WorkflowRecord {
   updatedAt: number;
 }
 
+/**
+ * A workflow that ended: when, when its log goes, and the stored values (large results
+ * and inputs) that go with it.
+ */
+export const EndedRecord = z.object({
+  workflowId: z.string(),
+  endedAt: z.number(),
+  purgeAt: z.number(),
+  stored: z.array(PayloadRef),
+});
+export type EndedRecord = z.infer<typeof EndedRecord>;
+
 /** A saved state and where in the log it stands. */
 export interface Snapshot<S> {
   record: WorkflowRecord;
   state: S;
 }
 
+/** Keys of ended workflows have this prefix: a workflow id has no dot, so none collides. */
+const ENDED = 'ended.';
+
 /**
  * Workflow records (KV `fanout_workflows`) and state snapshots (Object Store, since a
- * large workflow's state outgrows one message). The record says which workflows are
- * live — what a starting orchestrator resumes — and where replay starts; the snapshot
- * lets a workflow outlive the event stream's retention and resume without a full replay.
+ * large workflow's state outgrows one message). A live workflow's record (key: its id)
+ * says where replay starts and lets a starting orchestrator find it; an ended workflow's
+ * record (`ended.<id>`) says when its log is to be purged. Records are listed from the
+ * bucket's stream info (no consumer is left behind by a scan every few seconds) and
+ * removed with a purge of their subject, so a listing never meets a deleted key.
  */
 export class WorkflowStore {
   private readonly encoder = new TextEncoder();
@@ -33,6 +52,8 @@ export class WorkflowStore {
   private constructor(
     private readonly kv: KV,
     private readonly objects: ObjectStore,
+    private readonly jsm: JetStreamManager,
+    private readonly bucket: string,
   ) {}
 
   static async open(
@@ -41,7 +62,8 @@ export class WorkflowStore {
   ): Promise<WorkflowStore> {
     const kv = await new Kvm(connection).open(names.buckets.workflows);
     const objects = await new Objm(connection).open(names.buckets.payloads);
-    return new WorkflowStore(kv, objects);
+    const jsm = await jetstreamManager(connection);
+    return new WorkflowStore(kv, objects, jsm, names.buckets.workflows);
   }
 
   async record(workflowId: string): Promise<WorkflowRecord | undefined> {
@@ -73,7 +95,7 @@ export class WorkflowStore {
   /** Ids of workflows whose record says they are not finished. */
   async live(): Promise<string[]> {
     const ids: string[] = [];
-    for await (const key of await this.kv.keys()) {
+    for (const key of await this.keys('*')) {
       const record = await this.record(key);
       if (
         record &&
@@ -85,13 +107,45 @@ export class WorkflowStore {
   }
 
   /**
-   * Forgets a finished workflow: its record and its snapshot. The scan for live workflows
-   * then reads only live ones, however many have finished; the finished workflow's story
-   * stays in its event log for the stream's retention.
+   * A workflow ended: its record of the end goes in first, then its live record and its
+   * snapshot go. A crash between leaves both records, and the next owner ends it again.
    */
-  async forget(workflowId: string): Promise<void> {
-    await this.kv.delete(workflowId);
-    await this.objects.delete(snapshotName(workflowId)).catch(() => undefined);
+  async end(ended: EndedRecord): Promise<void> {
+    await this.kv.put(`${ENDED}${ended.workflowId}`, JSON.stringify(EndedRecord.parse(ended)));
+    await this.remove(ended.workflowId);
+    const snapshot = await this.objects.info(snapshotName(ended.workflowId));
+    if (snapshot && !snapshot.deleted) await this.objects.delete(snapshotName(ended.workflowId));
+  }
+
+  /** Ended workflows whose log is due to go at `now`. */
+  async duePurges(now: number): Promise<EndedRecord[]> {
+    const due: EndedRecord[] = [];
+    for (const key of await this.keys(`${ENDED}*`)) {
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') continue;
+      const ended = EndedRecord.safeParse(entry.json());
+      if (ended.success && ended.data.purgeAt <= now) due.push(ended.data);
+    }
+    return due;
+  }
+
+  /** Forgets an ended workflow once its log is purged. */
+  async purged(workflowId: string): Promise<void> {
+    await this.remove(`${ENDED}${workflowId}`);
+  }
+
+  /** Keys matching a pattern of the bucket, read from the stream's subjects. */
+  private async keys(pattern: string): Promise<string[]> {
+    const prefix = `$KV.${this.bucket}.`;
+    const info = await this.jsm.streams.info(`KV_${this.bucket}`, {
+      subjects_filter: `${prefix}${pattern}`,
+    });
+    return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+  }
+
+  /** Removes a key with its history: no delete marker is left for a listing to meet. */
+  private async remove(key: string): Promise<void> {
+    await this.jsm.streams.purge(`KV_${this.bucket}`, { filter: `$KV.${this.bucket}.${key}` });
   }
 }
 

@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@fanout/contracts';
-import { startNats, type NatsServer } from '@fanout/testing';
+import { startNats, startNatsCluster, type NatsServer } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTopology } from './ensure-topology';
+import { topologyFromEnv } from './topology-options';
 
 let counter = 0;
 const freshPrefix = () => `topo${++counter}`;
@@ -48,7 +49,9 @@ describe('ensureTopology on a real nats-server', () => {
     });
     expect((await jsm.streams.info(names.streams.tasks)).config.retention).toBe('workqueue');
     const events = (await jsm.streams.info(names.streams.events)).config;
-    expect(events).toMatchObject({ retention: 'limits', max_age: nanos(3_600_000) });
+    // A live workflow's log is never aged out: the orchestrator purges logs after they end,
+    // and the stream's own limit is only a backstop of a week.
+    expect(events).toMatchObject({ retention: 'limits', max_age: nanos(7 * 86_400_000) });
     expect(events.compression ?? 'none').toBe(topology.features.compression ? 's2' : 'none');
     const errors = (await jsm.streams.info(names.streams.errors)).config;
     expect(errors.subjects).toEqual([names.errors(), names.deadLetters()]);
@@ -101,5 +104,64 @@ describe('ensureTopology on a real nats-server', () => {
     await expect(ensureTopology(connection, { prefix: names.prefix })).rejects.toThrow(
       `stream ${names.streams.commands} exists with retention limits/file, but Fanout needs workqueue/file`,
     );
+  });
+
+  it(
+    'keeps every stream and bucket on 3 nodes of a cluster with FANOUT_STREAM_REPLICAS=3',
+    { timeout: 60_000 },
+    async () => {
+      const cluster = await startNatsCluster(3);
+      const clustered = await connect({ servers: cluster.urls });
+      try {
+        await cluster.waitForLeader();
+        const names = subjects(freshPrefix());
+        const topology = topologyFromEnv({ FANOUT_STREAM_REPLICAS: '3' });
+        await ensureTopology(clustered, { ...topology, prefix: names.prefix });
+        const clusterJsm = await jetstreamManager(clustered);
+        const replicas: Record<string, number> = {};
+        for await (const info of clusterJsm.streams.list()) {
+          replicas[info.config.name] = info.config.num_replicas;
+        }
+        const expected = [
+          ...Object.values(names.streams),
+          `KV_${names.buckets.workflows}`,
+          `KV_${names.buckets.leases}`,
+          `KV_${names.buckets.toolCache}`,
+          `OBJ_${names.buckets.payloads}`,
+          `OBJ_${names.buckets.results}`,
+        ];
+        for (const stream of expected) expect([stream, replicas[stream]]).toEqual([stream, 3]);
+      } finally {
+        await clustered.close();
+        await cluster.stop();
+      }
+    },
+  );
+});
+
+describe('topologyFromEnv', () => {
+  it('reads the retention as a duration and the replicas as a count', () => {
+    expect(topologyFromEnv({ FANOUT_EVENT_RETENTION: '10s', FANOUT_STREAM_REPLICAS: '3' })).toEqual(
+      {
+        events: { retentionMs: 10_000 },
+        replicas: 3,
+      },
+    );
+    expect(topologyFromEnv({ FANOUT_EVENT_RETENTION: '1h' })).toEqual({
+      events: { retentionMs: 3_600_000 },
+    });
+    expect(topologyFromEnv({})).toEqual({});
+  });
+
+  it.each([
+    [{ FANOUT_EVENT_RETENTION: 'an hour' }, /FANOUT_EVENT_RETENTION "an hour" is not a duration/],
+    [
+      { FANOUT_EVENT_RETENTION: '10ms' },
+      /FANOUT_EVENT_RETENTION "10ms" is not a duration of a second or more/,
+    ],
+    [{ FANOUT_STREAM_REPLICAS: '2.5' }, /FANOUT_STREAM_REPLICAS "2.5" is not a number of replicas/],
+    [{ FANOUT_STREAM_REPLICAS: '7' }, /FANOUT_STREAM_REPLICAS "7"/],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => topologyFromEnv(env)).toThrow(message);
   });
 });

@@ -1,4 +1,10 @@
-import { jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstreamManager,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
@@ -108,8 +114,7 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<vo
 }
 
 function isNotFound(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /not found/i.test(message);
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }
 
 /**

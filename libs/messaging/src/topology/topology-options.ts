@@ -1,6 +1,8 @@
+import ms from 'ms';
 import { z } from 'zod';
 
 const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
 
 /**
  * Limits of every stream and bucket, each overridable, so that an operator can size the
@@ -27,8 +29,19 @@ export const TopologyOptions = z.object({
         .default(24 * HOUR),
     })
     .prefault({}),
-  events: z.object({ maxAgeMs: z.number().int().positive().default(HOUR) }).prefault({}),
-  data: z.object({ maxAgeMs: z.number().int().positive().default(HOUR) }).prefault({}),
+  /**
+   * A workflow's log (its events, streamed items and stored results) is kept while the
+   * workflow runs, however long, and for `retentionMs` after it ends, when the orchestrator
+   * purges it. `maxAgeMs` is only the streams' backstop for logs nobody purged (no
+   * orchestrator ran for that long): a week, past any workflow's time budget.
+   */
+  events: z
+    .object({
+      retentionMs: z.number().int().positive().default(HOUR),
+      maxAgeMs: z.number().int().positive().default(WEEK),
+    })
+    .prefault({}),
+  data: z.object({ maxAgeMs: z.number().int().positive().default(WEEK) }).prefault({}),
   errors: z
     .object({
       maxAgeMs: z
@@ -76,3 +89,34 @@ export const TopologyOptions = z.object({
 
 export type TopologyOptions = z.infer<typeof TopologyOptions>;
 export type TopologyInput = z.input<typeof TopologyOptions>;
+
+/**
+ * The deployment's settings of the topology, from the environment: `FANOUT_EVENT_RETENTION`
+ * (a duration such as `1h`, `10s`, `2d`: how long a finished workflow's log is kept) and
+ * `FANOUT_STREAM_REPLICAS` (1 for one server, 3 for a cluster). A value that cannot be read
+ * is an error naming the variable, never a silent default.
+ */
+export function topologyFromEnv(env: NodeJS.ProcessEnv = process.env): TopologyInput {
+  const input: TopologyInput = {};
+  const retention = env['FANOUT_EVENT_RETENTION'];
+  if (retention) {
+    const retentionMs = ms(retention as ms.StringValue);
+    if (typeof retentionMs !== 'number' || !(retentionMs >= 1_000)) {
+      throw new Error(
+        `FANOUT_EVENT_RETENTION "${retention}" is not a duration of a second or more (write e.g. 1h, 30m, 10s)`,
+      );
+    }
+    input.events = { retentionMs: Math.round(retentionMs) };
+  }
+  const replicas = env['FANOUT_STREAM_REPLICAS'];
+  if (replicas) {
+    const count = Number(replicas);
+    if (!Number.isInteger(count) || count < 1 || count > 5) {
+      throw new Error(
+        `FANOUT_STREAM_REPLICAS "${replicas}" is not a number of replicas from 1 to 5 (1 for one server, 3 for a cluster)`,
+      );
+    }
+    input.replicas = count;
+  }
+  return input;
+}

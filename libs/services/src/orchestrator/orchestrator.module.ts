@@ -5,6 +5,7 @@ import {
   MessagingModule,
   NATS_CONNECTION,
   type NatsConfig,
+  type TopologyInput,
 } from '@fanout/messaging';
 import { CommandsController } from './commands/commands.controller';
 import { orchestratorOptionsFromEnv, type OrchestratorOptions } from './orchestrator.options';
@@ -19,6 +20,8 @@ export interface OrchestratorModuleOptions {
   nats?: NatsConfig;
   /** Leases, timers and concurrency. Default: `FANOUT_ORCHESTRATOR_*`. */
   orchestrator?: OrchestratorOptions;
+  /** Retention and replicas of the streams. Default: `FANOUT_EVENT_RETENTION` and friends. */
+  topology?: TopologyInput;
 }
 
 /** The orchestrator: the command bus in, the engine in the middle, the log and task queues out. */
@@ -27,7 +30,12 @@ export class OrchestratorModule {
   static forRoot(options: OrchestratorModuleOptions = {}): DynamicModule {
     return {
       module: OrchestratorModule,
-      imports: [MessagingModule.forRoot(options.nats ? { config: options.nats } : {})],
+      imports: [
+        MessagingModule.forRoot({
+          ...(options.nats ? { config: options.nats } : {}),
+          ...(options.topology ? { topology: options.topology } : {}),
+        }),
+      ],
       controllers: [CommandsController],
       providers: [
         {

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MessagingModule, type NatsConfig } from '@fanout/messaging';
+import { MessagingModule, type NatsConfig, type TopologyInput } from '@fanout/messaging';
 import { WorkerModule } from '@fanout/worker-kit';
 import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
 
@@ -10,12 +10,15 @@ import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
  */
 @Module({})
 export class WorkerServiceModule {
-  /** `nats` defaults to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`). */
-  static forRoot(kind: WorkerKind, nats?: NatsConfig): DynamicModule {
+  /** `nats` and `topology` default to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`, …). */
+  static forRoot(kind: WorkerKind, nats?: NatsConfig, topology?: TopologyInput): DynamicModule {
     return {
       module: WorkerServiceModule,
       imports: [
-        MessagingModule.forRoot(nats ? { config: nats } : {}),
+        MessagingModule.forRoot({
+          ...(nats ? { config: nats } : {}),
+          ...(topology ? { topology } : {}),
+        }),
         WorkerModule.forRoot({ service: kind, ...WORKER_KINDS[kind] }),
       ],
     };

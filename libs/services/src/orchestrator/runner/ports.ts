@@ -15,13 +15,13 @@ import type {
  * One object behind one DI token, so the runner never sees a connection.
  */
 export interface RunnerPorts {
-  log: Pick<WorkflowLog, 'append'>;
+  log: Pick<WorkflowLog, 'append' | 'purge'>;
   events: Pick<EventStream, 'read'>;
   tasks: Pick<TaskQueue, 'dispatch'>;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'holder' | 'ttlMs'>;
   store: Pick<
     WorkflowStore,
-    'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'forget'
+    'record' | 'put' | 'saveSnapshot' | 'loadSnapshot' | 'live' | 'end' | 'duePurges' | 'purged'
   >;
   /**
    * Results and inputs too large to travel inline: a result is fetched when a report

@@ -6,7 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
-import type { Command, WorkflowEvent } from '@fanout/contracts';
+import type { Command, PayloadRef, WorkflowEvent } from '@fanout/contracts';
+import { FANOUT_TOPOLOGY, type TopologyOptions } from '@fanout/messaging';
 import {
   initialState,
   replay,
@@ -49,10 +50,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private readonly engine: EngineOptions;
   private readonly hooks: OwnedWorkflowHooks;
 
+  /** How long a finished workflow's log is kept (`FANOUT_EVENT_RETENTION`). */
+  private readonly retentionMs: number;
+
   constructor(
     @Inject(RUNNER_PORTS) private readonly ports: RunnerPorts,
     @Inject(ORCHESTRATOR_OPTIONS) private readonly options: OrchestratorOptions,
+    @Inject(FANOUT_TOPOLOGY) topology: TopologyOptions,
   ) {
+    this.retentionMs = topology.events.retentionMs;
     this.engine = {
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
@@ -88,6 +94,13 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
         () =>
           void this.takeOverOrphans().catch((error) =>
             this.logger.error(`looking for orphans: ${error}`),
+          ),
+        this.options.scanEveryMs,
+      ),
+      setInterval(
+        () =>
+          void this.purgeEnded().catch((error) =>
+            this.logger.error(`purging ended workflows: ${error}`),
           ),
         this.options.scanEveryMs,
       ),
@@ -208,6 +221,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async afterBatch(owned: OwnedWorkflow): Promise<void> {
+    // A command for a workflow nobody submitted (or whose log is long purged) leaves no record.
+    if (owned.state.version === 0) return;
     const status = owned.state.status;
     const record = {
       workflowId: owned.workflowId,
@@ -217,7 +232,13 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       updatedAt: Date.now(),
     };
     if (owned.finished) {
-      await this.ports.store.forget(owned.workflowId);
+      const endedAt = owned.state.completedAt ?? Date.now();
+      await this.ports.store.end({
+        workflowId: owned.workflowId,
+        endedAt,
+        purgeAt: endedAt + this.retentionMs,
+        stored: storedValues(owned.state),
+      });
       return;
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
@@ -279,6 +300,21 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     );
   }
 
+  /**
+   * Purges the logs of workflows that ended longer ago than the retention: their events,
+   * streamed items and stored values. Any replica may do it; doing it twice is harmless.
+   */
+  private async purgeEnded(): Promise<void> {
+    for (const ended of await this.ports.store.duePurges(Date.now())) {
+      const removed = await this.ports.log.purge(ended.workflowId);
+      await this.ports.results.delete(ended.stored);
+      await this.ports.store.purged(ended.workflowId);
+      this.logger.log(
+        `purged the log of ${ended.workflowId} (${removed} messages, ${ended.stored.length} stored values), ended ${new Date(ended.endedAt).toISOString()}`,
+      );
+    }
+  }
+
   /** Claims live workflows whose lease is missing or expired: their owner died. */
   private async takeOverOrphans(): Promise<void> {
     const now = Date.now();
@@ -294,4 +330,14 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       }
     }
   }
+}
+
+/** The values of a workflow kept by reference (results, inputs), which go with its log. */
+function storedValues(state: WorkflowState): PayloadRef[] {
+  const refs: PayloadRef[] = [];
+  for (const task of Object.values(state.tasks)) {
+    if (task.resultRef) refs.push(task.resultRef);
+    if (task.dispatchedInputRef) refs.push(task.dispatchedInputRef);
+  }
+  return refs;
 }
