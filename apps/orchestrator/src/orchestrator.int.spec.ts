@@ -10,7 +10,7 @@ import {
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { noopTool, Worker, type AnyTool } from '@fanout/worker-kit';
+import { Worker, type AnyTool } from '@fanout/worker-kit';
 import { reap, spawnWorker } from '@fanout/worker-kit/testing';
 import { startTestWorker, type Connection } from './testing/test-worker';
 

@@ -2,7 +2,7 @@ import { jetstream, JetStreamApiError, type JetStreamClient, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Command, Priority, subjects, type CommandName, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
-import { BusFullError, type MessageTooLargeError } from '../errors';
+import { BusFullError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import { checkBodySize } from './message-size';
@@ -49,7 +49,7 @@ export class CommandBus {
    * Publishes one command on `<prefix>.cmd.p<priority>.<type>`. The priority is the
    * option's, else the command's own, else p0 for a cancel and
    * {@link DEFAULT_COMMAND_PRIORITY} for the rest. A command larger than one message may
-   * carry throws {@link MessageTooLargeError} before anything is sent.
+   * carry throws `MessageTooLargeError` before anything is sent.
    */
   async publish(
     command: z.input<typeof Command>,
