@@ -97,4 +97,30 @@ describe('a plain NATS client, following the README', () => {
     });
     expect(again.duplicate).toBe(true);
   });
+
+  it("hears a submit that breaks the schema rejected on the workflow's own events, with the place named", async () => {
+    const js = jetstream(connection);
+    const submit = {
+      type: 'workflow.submit',
+      commandId: 'submit-bad',
+      workflowId: 'wf-bad',
+      workflow: { phases: [{ id: 'find', tasks: [{ id: 'x', tool: 'code.grep', input: 7 }] }] },
+    };
+    await js.publish(`${PREFIX}.cmd.p2.workflow.submit`, JSON.stringify(submit));
+    const events = await js.consumers.get(`${PREFIX.toUpperCase()}_EVENTS`, {
+      filter_subjects: `${PREFIX}.evt.wf-bad.>`,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await events.consume();
+    let rejected: { subject: string; body: Record<string, unknown> } | undefined;
+    for await (const message of messages) {
+      rejected = { subject: message.subject, body: message.json() };
+      break;
+    }
+    await messages.close();
+    expect(rejected?.subject).toBe(`${PREFIX}.evt.wf-bad.errors.WorkflowRejected`);
+    expect(rejected?.body['errors']).toEqual([
+      { path: 'workflow.phases.0.tasks.0.input', message: expect.stringMatching(/record|object/) },
+    ]);
+  });
 });

@@ -29,6 +29,7 @@ export { JetStreamExceptionFilter } from './nest/jetstream-exception.filter';
 export {
   resolveCommandOptions,
   type CommandConsumerOptions,
+  type InvalidCommand,
   type JetStreamClientOptions,
   type JetStreamHandlerExtras,
   type JetStreamServerOptions,

@@ -9,6 +9,7 @@ import {
 } from '@fanout/messaging';
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
+import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
@@ -53,15 +54,19 @@ export async function bootService(
   const topology = topologyFromEnv(env);
   if (name === 'orchestrator') {
     const orchestrator = orchestratorOptionsFromEnv(env);
+    let runner: WorkflowRunner | undefined;
     const server = new JetStreamServer({
       service: 'orchestrator',
       commands: { concurrency: orchestrator.concurrency, durablePrefix: 'orchestrator' },
       config: nats,
+      // Commands are taken only after listen(), by which time the runner exists.
+      onInvalidCommand: async (invalid) => runner?.reject(invalid),
     });
     const app = await NestFactory.createMicroservice(
       OrchestratorModule.forRoot({ nats, orchestrator, topology }),
       { strategy: server, logger },
     );
+    runner = app.get(WorkflowRunner);
     app.useGlobalFilters(new JetStreamExceptionFilter());
     await app.listen();
     return app;

@@ -26,7 +26,8 @@ export {
   WrongQueueError,
 } from './errors';
 export { attemptKey, reportIds } from './report-ids';
-export type { PoolLoad } from './worker-vitals';
+export { ServiceVitals, type PoolLoad, type VitalsSource } from './service-vitals';
+export { heartbeatPublisher } from './service-heartbeats';
 export { noopTool } from './noop-tool';
 export { WorkerModule, WorkerLifecycle } from './nest/worker.module';
 export { type WorkerModuleOptions } from './nest/worker-module.options';

@@ -34,7 +34,7 @@ import {
   type WorkerOptions,
   type WorkerTiming,
 } from './worker-options';
-import { WorkerVitals, type PoolLoad } from './worker-vitals';
+import { ServiceVitals, type PoolLoad } from './service-vitals';
 
 /** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
 export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
@@ -64,7 +64,7 @@ export class Worker {
   private readonly stopping = new AbortController();
   private readonly cancellations: Cancellations;
   private readonly reporter: Reporter;
-  private readonly vitals: WorkerVitals;
+  private readonly vitals: ServiceVitals;
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
@@ -95,7 +95,7 @@ export class Worker {
       this.logger,
       this.stopping.signal,
     );
-    this.vitals = new WorkerVitals(
+    this.vitals = new ServiceVitals(
       { service: this.service, instance: this.instance, pools: () => this.load() },
       new MetricsBus(this.connection, this.names),
       heartbeatPublisher(this.connection, this.names),

@@ -17,7 +17,7 @@ import { extractTrace } from '../tracing/propagation';
 import { decodeCommand, workflowIdOf } from './decode-command';
 import { failureOf, payloadHead, retryableOf } from './failure';
 import { JetStreamContext } from './jetstream.context';
-import type { ResolvedCommandConsumerOptions } from './jetstream.options';
+import type { InvalidCommand, ResolvedCommandConsumerOptions } from './jetstream.options';
 
 /** Runs a Nest handler to completion: its promise, then the last value of its stream. */
 export type RunHandler = (handler: MessageHandler, data: unknown, ctx: unknown) => Promise<unknown>;
@@ -32,6 +32,7 @@ export interface CommandDispatcherDeps {
   tracer: Tracer;
   logger: LoggerService;
   run: RunHandler;
+  onInvalid?: (invalid: InvalidCommand) => Promise<void>;
 }
 
 /**
@@ -72,6 +73,14 @@ export class CommandDispatcher {
     const decoded = decodeCommand(this.deps.pattern, message);
     if (!decoded.ok) {
       const error = failureOf(decoded.error);
+      if (decoded.workflowId && this.deps.onInvalid) {
+        // Told first: if that fails, the command stays to be told again (nak with backoff).
+        await this.deps.onInvalid({
+          command: this.deps.pattern,
+          workflowId: decoded.workflowId,
+          problems: decoded.error.problems.map(splitProblem),
+        });
+      }
       message.term();
       fail(span, error);
       await this.record(message, 'invalid-message', error, decoded.workflowId);
@@ -157,6 +166,14 @@ class HandlerFailedError extends Error {
     this.code = error.code;
     this.retryable = error.retryable;
   }
+}
+
+/** `path: message`, as the codec words a problem, back into its two parts. */
+function splitProblem(problem: string): { path: string; message: string } {
+  const at = problem.indexOf(': ');
+  return at < 0
+    ? { path: '', message: problem }
+    : { path: problem.slice(0, at), message: problem.slice(at + 2) };
 }
 
 function fail(span: Span, error: FanoutError): void {

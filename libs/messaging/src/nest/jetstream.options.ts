@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Priority } from '@fanout/contracts';
+import type { CommandName, Priority } from '@fanout/contracts';
 import type { NatsConfig } from '../connection/nats-config';
 
 /**
@@ -57,6 +57,14 @@ export interface CommandConsumerOptions {
   durablePrefix?: string;
 }
 
+/** A command that can never be handled, of a workflow its payload names. */
+export interface InvalidCommand {
+  command: CommandName;
+  workflowId: string;
+  /** Every problem, each with the path in the payload where it is. */
+  problems: { path: string; message: string }[];
+}
+
 /** What a `JetStreamServer` needs beyond its connection. */
 export interface JetStreamServerOptions extends TransportConnectionOptions {
   /**
@@ -67,6 +75,13 @@ export interface JetStreamServerOptions extends TransportConnectionOptions {
   service: string;
   /** Defaults for every `@EventPattern` handler; `extras` of one handler override them. */
   commands?: CommandConsumerOptions;
+  /**
+   * Told of an invalid command whose payload names its workflow, before the command is
+   * terminated and recorded on the error channel: the orchestrator rejects a workflow
+   * whose submit was invalid, so a client watching the workflow's events learns it. If it
+   * throws, the command is not terminated but tried again later.
+   */
+  onInvalidCommand?: (invalid: InvalidCommand) => Promise<void>;
   /**
    * Queue group of every `@MessagePattern` subscription. Default: the request subject,
    * so that each method is load-balanced across the replicas that serve it.

@@ -133,6 +133,7 @@ export class JetStreamServer
       tracer: this.tracer,
       logger: this.logger,
       run: this.run,
+      ...(this.options.onInvalidCommand ? { onInvalid: this.options.onInvalidCommand } : {}),
     });
     const consumer = await PriorityConsumer.create(connection, {
       stream: names.commandStream(command),

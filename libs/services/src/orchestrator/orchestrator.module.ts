@@ -8,6 +8,7 @@ import {
   type TopologyInput,
 } from '@fanout/messaging';
 import { CommandsController } from './commands/commands.controller';
+import { OrchestratorVitals } from './orchestrator-vitals';
 import { orchestratorOptionsFromEnv, type OrchestratorOptions } from './orchestrator.options';
 import { ForwardResponder } from './runner/forward-responder';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS } from './runner/ports';
@@ -50,6 +51,7 @@ export class OrchestratorModule {
         },
         WorkflowRunner,
         ForwardResponder,
+        OrchestratorVitals,
       ],
     };
   }

@@ -24,6 +24,11 @@ export type EngineCommand =
       now: number;
     }
   | { type: 'Cancel'; reason: string; now: number }
+  /**
+   * A command that would start this workflow arrived invalid: a workflow nobody has
+   * started yet is rejected, with every problem; one that exists is not touched.
+   */
+  | { type: 'Reject'; errors: { path: string; message: string }[]; now: number }
   /** A new owner took the workflow over by replay. */
   | { type: 'Resume'; owner: string; now: number }
   /** Time passed: timeouts, retries that are due, barriers that close. */

@@ -36,6 +36,17 @@ export function decide(
             },
           ]
         : [];
+    case 'Reject':
+      return state.status === 'new'
+        ? [
+            {
+              type: 'WorkflowRejected',
+              workflowId: state.workflowId,
+              at: command.now,
+              errors: command.errors,
+            },
+          ]
+        : [];
     case 'Tick':
       return tick(state, command.now, options);
     case 'Resume':

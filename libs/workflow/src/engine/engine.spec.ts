@@ -32,6 +32,19 @@ describe('submitting', () => {
     expect(scenario.state.status).toBe('failed');
   });
 
+  it('rejects a workflow whose submit arrived invalid, and leaves one that runs alone', () => {
+    const errors = [{ path: 'workflow.phases', message: 'expected array' }];
+    const fresh = new Scenario();
+    expect(fresh.when({ type: 'Reject', errors, now: T0 })).toEqual([
+      { type: 'WorkflowRejected', workflowId: 'wf', at: T0, errors },
+    ]);
+    expect(fresh.state.status).toBe('failed');
+    const running = new Scenario();
+    running.submit({ phases: [{ id: 'a', tasks: [noop('t')] }] });
+    expect(running.when({ type: 'Reject', errors, now: T0 + 5 })).toEqual([]);
+    expect(running.state.status).toBe('running');
+  });
+
   it('treats a second submit of the same workflow as a no-op', () => {
     const scenario = new Scenario();
     scenario.submit({ phases: [{ id: 'a', tasks: [noop('t')] }] });

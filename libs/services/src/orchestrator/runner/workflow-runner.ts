@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import type { Command, PayloadRef, WorkflowEvent } from '@fanout/contracts';
-import { FANOUT_TOPOLOGY, type TopologyOptions } from '@fanout/messaging';
+import { FANOUT_TOPOLOGY, type InvalidCommand, type TopologyOptions } from '@fanout/messaging';
 import {
   initialState,
   replay,
@@ -132,6 +132,20 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     await owned.submit(toEngineCommand(await this.withResult(command), Date.now()));
+    if (owned.finished) await this.release(owned);
+  }
+
+  /**
+   * A submit (or call) arrived invalid: the workflow it names is rejected with every
+   * problem, as an event of its own, so that whoever watches it is told. A workflow that
+   * exists already (owned here or elsewhere) is left alone; other commands are only
+   * recorded on the error channel, by the transport.
+   */
+  async reject(invalid: InvalidCommand): Promise<void> {
+    if (invalid.command !== 'workflow.submit' && invalid.command !== 'task.call') return;
+    const owned = await this.ownedOrClaimed(invalid.workflowId);
+    if (owned instanceof OwnedElsewhereError) return;
+    await owned.submit({ type: 'Reject', errors: invalid.problems, now: Date.now() });
     if (owned.finished) await this.release(owned);
   }
 

@@ -16,7 +16,7 @@ export interface PoolLoad {
   busy: number;
 }
 
-/** What the vitals need to know of the worker. */
+/** What the vitals need to know of the service. */
 export interface VitalsSource {
   service: string;
   instance: string;
@@ -26,12 +26,12 @@ export interface VitalsSource {
 type State = ServiceHeartbeat['state'];
 
 /**
- * The worker's signs of life, every `everyMs`: a `LoadSnapshot` on the metrics bus (for
+ * A service's signs of life (a worker's, the orchestrator's), every `everyMs`: a `LoadSnapshot` on the metrics bus (for
  * the allocator and autoscaling) and a `ServiceHeartbeat` on the control subject (missing
  * for 15 s means dead). A change of state (ready, draining) is announced at once. Both are
  * fire and forget: a failed publish is logged, and the next one supersedes it.
  */
-export class WorkerVitals {
+export class ServiceVitals {
   private readonly sampler = new LoadSampler();
   private timer: NodeJS.Timeout | undefined;
   private state: State = 'starting';
