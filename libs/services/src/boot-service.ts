@@ -54,19 +54,19 @@ export async function bootService(
   const topology = topologyFromEnv(env);
   if (name === 'orchestrator') {
     const orchestrator = orchestratorOptionsFromEnv(env);
-    let runner: WorkflowRunner | undefined;
+    const built: { runner?: WorkflowRunner } = {};
     const server = new JetStreamServer({
       service: 'orchestrator',
       commands: { concurrency: orchestrator.concurrency, durablePrefix: 'orchestrator' },
       config: nats,
       // Commands are taken only after listen(), by which time the runner exists.
-      onInvalidCommand: async (invalid) => runner?.reject(invalid),
+      onInvalidCommand: async (invalid) => built.runner?.reject(invalid),
     });
     const app = await NestFactory.createMicroservice(
       OrchestratorModule.forRoot({ nats, orchestrator, topology }),
       { strategy: server, logger },
     );
-    runner = app.get(WorkflowRunner);
+    built.runner = app.get(WorkflowRunner);
     app.useGlobalFilters(new JetStreamExceptionFilter());
     await app.listen();
     return app;
