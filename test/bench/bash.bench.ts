@@ -38,7 +38,8 @@ export async function run(): Promise<void> {
       ['parallel', gnuParallel(SLOTS, COMMAND)],
       ['node_spawn_loop', spawnLoop(SLOTS, COMMAND)],
     ];
-    for (const [, path] of paths) if (path.absent) console.log(`skipped ${path.name}: ${path.absent}`);
+    for (const [, path] of paths)
+      if (path.absent) console.log(`skipped ${path.name}: ${path.absent}`);
     const present = paths.filter(([, path]) => !path.absent);
     // Warm-up: the parser's WASM, the launcher, bubblewrap's probe, the page cache.
     for (const [, path] of present) await path.run(50);
@@ -52,7 +53,13 @@ export async function run(): Promise<void> {
       const samples = walls.get(key) ?? [];
       const median = round3(percentile(samples, 50));
       figures[`${key}_s`] = median;
-      rows.push([path.name, median, round3(Math.min(...samples)), round3(Math.max(...samples)), round3((median * 1000) / COUNT)]);
+      rows.push([
+        path.name,
+        median,
+        round3(Math.min(...samples)),
+        round3(Math.max(...samples)),
+        round3((median * 1000) / COUNT),
+      ]);
     }
     console.log(table(['path', 'median s', 'min s', 'max s', 'ms/command'], rows));
     const ours = figures['fanout_sandbox_off_s'] ?? Number.NaN;

@@ -22,7 +22,9 @@ function feed([file = '', ...args]: string[], lines: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited ${code}`)),
+    );
     child.stdin.end(lines);
   });
 }
@@ -34,7 +36,8 @@ export function xargsExec(slots: number, command: string): Path {
     name: `xargs -P${slots} (exec)`,
     absent: which('xargs') ? undefined : 'xargs is not installed',
     // One empty line per run: `-L1` runs the command once per line, with no arguments added.
-    run: (count) => feed([xargs, `-P${slots}`, '-L1', '-d', '\n', ...command.split(' ')], '\n'.repeat(count)),
+    run: (count) =>
+      feed([xargs, `-P${slots}`, '-L1', '-d', '\n', ...command.split(' ')], '\n'.repeat(count)),
   };
 }
 
@@ -44,7 +47,11 @@ export function xargsShell(slots: number, command: string): Path {
   return {
     name: `xargs -P${slots} (bash -c)`,
     absent: which('xargs') ? undefined : 'xargs is not installed',
-    run: (count) => feed([xargs, `-P${slots}`, '-n1', '-d', '\n', '/bin/bash', '-c'], `${command}\n`.repeat(count)),
+    run: (count) =>
+      feed(
+        [xargs, `-P${slots}`, '-n1', '-d', '\n', '/bin/bash', '-c'],
+        `${command}\n`.repeat(count),
+      ),
   };
 }
 

@@ -615,6 +615,40 @@ describe('the workflow time budget', () => {
   });
 });
 
+describe('a forEach over a list of 100,000 elements', () => {
+  it('fans out to 100,000 copies, each given its element, and completes once all succeeded', () => {
+    const scenario = new Scenario();
+    scenario.submit({
+      budget: { maxTasks: 200_000, maxConcurrency: 4_096 },
+      phases: [
+        { id: 'list', tasks: [noop('make')] },
+        {
+          id: 'each',
+          dependsOn: ['list'],
+          tasks: [
+            noop('copy', { forEach: '${{ list.make.echo }}', input: { echo: '${{ item.n }}' } }),
+          ],
+        },
+      ],
+    });
+    const items = Array.from({ length: 100_000 }, (_, n) => ({ n }));
+    scenario.succeed('list/make', 1, { echo: items });
+    const seen = new Set<unknown>();
+    for (let round = 0; round < 200; round += 1) {
+      const out = Object.keys(scenario.state.active);
+      if (out.length === 0) break;
+      for (const id of out) {
+        seen.add((scenario.state.tasks[id]!.dispatchedInput as { echo: number }).echo);
+        scenario.succeed(id, 2 + round);
+      }
+    }
+    expect(scenario.state.status).toBe('succeeded');
+    expect(seen.size).toBe(100_000);
+    const end = only(scenario.log, 'WorkflowCompleted')[0]!;
+    expect(end.synthesis.counts).toMatchObject({ total: 100_001, succeeded: 100_001 });
+  });
+});
+
 describe('synthesis', () => {
   it('lists the tasks that did not succeed first and leaves succeeded ones out past 1,000 tasks', () => {
     const scenario = new Scenario();
