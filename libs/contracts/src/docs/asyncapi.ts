@@ -61,7 +61,10 @@ const COMMANDS: ChannelSpec[] = (
   key,
   address: `{prefix}.cmd.p{priority}.${name}`,
   message,
-  description: `${text} Stream FANOUT_CMD (work queue, 10,000 messages, discard new: a full bus refuses the publish).`,
+  description:
+    name === 'task.report'
+      ? `${text} Stream FANOUT_REPORTS (work queue, 1,000,000 messages, discard new): a room of its own, so a bus full of user commands never refuses a report.`
+      : `${text} Stream FANOUT_CMD (work queue, 10,000 messages, discard new: a full bus refuses the publish).`,
   action: 'receive' as const,
   parameters: ['prefix', 'priority'],
   idempotent: true,
@@ -74,7 +77,7 @@ function eventChannels(schemas: Record<string, JsonSchema>): ChannelSpec[] {
       key: `event${type}`,
       address: `{prefix}.evt.{workflowId}.${schema.topic}.${type}`,
       message: type,
-      description: `${String(schemas[type]?.['description'] ?? type)} Stream FANOUT_EVENTS (the workflow's event log, ordered by sequence).`,
+      description: `${String(schemas[type]?.['description'] ?? type)} Stream FANOUT_EVENTS (the workflow's event log, ordered by sequence; kept while the workflow runs and for FANOUT_EVENT_RETENTION, 1 h by default, after it ends).`,
       action: 'send' as const,
       parameters: ['prefix', 'workflowId'],
     };
@@ -191,10 +194,14 @@ export function buildAsyncApi(version: string): Doc {
     info: {
       title: 'Fanout',
       version,
-      description:
+      description: [
         'Fanout runs batches of tool calls in parallel as event-sourced workflows over NATS JetStream. ' +
-        'Submit work on the command bus, follow it on the event stream, read streamed results on the data pipeline. ' +
+          'Submit work on the command bus, follow it on the event stream, read streamed results on the data pipeline.',
+        'References: a string in a task input may hold `${{ <phase>.<task>.<path> }}` (an earlier result, or a part of it); a task with `forEach: "${{ <phase>.<task>.<path> }}"` runs once per element of that list, each copy reading its element as `${{ item }}` (or `${{ item.<path> }}`). A string that is one reference alone becomes the value itself (a number stays a number).',
+        'Large values: a result (or a resolved input) too large for one message travels as a PayloadRef (`resultRef`, `inputRef`): an entry of the Object Store bucket `fanout_results` named `<workflowId>/<taskId>/<attempt>` (`/input` for an input); read it with any Object Store client.',
+        'Readiness: every service publishes a ServiceHeartbeat every 5 s with state `ready` once it takes work; `fanout up` also prints `fanout: up: <services> on <servers>` on stderr when all of them are.',
         'This document is generated from libs/contracts; do not edit it by hand.',
+      ].join('\n\n'),
     },
     defaultContentType: 'application/json',
     servers: {
