@@ -27,6 +27,9 @@ function detail(event: WorkflowEvent): string {
     case 'TaskSucceeded':
       return `${event.taskId} in ${event.durationMs} ms`;
     case 'TaskAttemptFailed':
+      return `${event.taskId} attempt ${event.attempt}: ${event.error.code} ${event.error.message}${
+        event.retryAt === undefined ? ' (last attempt)' : `; retry at ${clock(event.retryAt)}`
+      }`;
     case 'TaskFailed':
       return `${event.taskId}: ${event.error.code} ${event.error.message}`;
     case 'TaskCancelled':
@@ -41,8 +44,12 @@ function detail(event: WorkflowEvent): string {
   }
 }
 
+/** A time of day in UTC to the millisecond, as every line starts with. */
+function clock(at: number): string {
+  return new Date(at).toISOString().slice(11, 23);
+}
+
 /** One event as one plain line: time, type, what it is about. For logs and pipes. */
 export function eventLine(event: WorkflowEvent): string {
-  const time = new Date(event.at).toISOString().slice(11, 23);
-  return `${time} ${event.workflowId} ${event.type} ${detail(event)}`.trimEnd();
+  return `${clock(event.at)} ${event.workflowId} ${event.type} ${detail(event)}`.trimEnd();
 }

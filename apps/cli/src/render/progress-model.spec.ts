@@ -49,6 +49,34 @@ describe('the progress model', () => {
     expect(printed).toEqual(['failed find/each/1: NOT_FOUND no such file']);
   });
 
+  it('says "retrying" only after an attempt that has a retryAt; the last attempt leaves it to TaskFailed', () => {
+    const model = new ProgressModel();
+    const error = { code: 'TIMEOUT', message: 'no answer', retryable: true };
+    const events = [
+      {
+        ...base,
+        type: 'WorkflowAccepted',
+        priority: 2,
+        definition: { phases: [{ id: 'find', tasks: [{ id: 'a' }] }] },
+      },
+      {
+        ...base,
+        type: 'TaskAttemptFailed',
+        taskId: 'find/a',
+        attempt: 1,
+        error,
+        retryAt: at + 500,
+      },
+      { ...base, type: 'TaskAttemptFailed', taskId: 'find/a', attempt: 2, error },
+      { ...base, type: 'TaskFailed', taskId: 'find/a', attempts: 2, error },
+    ] as unknown as WorkflowEvent[];
+    const printed = events.map((event) => model.update(event)).filter(Boolean);
+    expect(printed).toEqual([
+      'retrying find/a after attempt 1: TIMEOUT no answer',
+      'failed find/a: TIMEOUT no answer',
+    ]);
+  });
+
   it('sums busy and total slots per pool over the latest snapshot of each live instance', () => {
     const model = new ProgressModel();
     model.observe(snapshot('one', [{ pool: 'code.grep', size: 24, busy: 20 }]));

@@ -59,7 +59,9 @@ export class ProgressModel {
       phase.failed++;
       return `failed ${event.taskId}: ${event.error.code} ${event.error.message}`;
     }
-    if (event.type === 'TaskAttemptFailed') {
+    // Only an attempt with a `retryAt` is followed by another; the last one is followed by
+    // TaskFailed, which prints the failure itself.
+    if (event.type === 'TaskAttemptFailed' && event.retryAt !== undefined) {
       return `retrying ${event.taskId} after attempt ${event.attempt}: ${event.error.code} ${event.error.message}`;
     }
     return undefined;
