@@ -6,6 +6,7 @@
 export {
   validateWorkflow,
   validateDefinition,
+  validateToolCall,
   type ValidateOptions,
   type ValidationResult,
 } from './definition/validate-workflow';

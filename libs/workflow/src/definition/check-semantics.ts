@@ -145,28 +145,33 @@ function checkTool(
   at: (string | number)[],
   errors: SemanticError[],
 ): void {
-  if (!Object.hasOwn(tools, task.tool)) {
-    errors.push({
-      path: [...at, 'tool'],
-      message: `unknown tool "${task.tool}"; known tools: ${Object.keys(tools).sort().join(', ')}`,
-    });
-    return;
+  for (const { path, message } of toolProblems(task.tool, task.input, tools)) {
+    const [, ...field] = path;
+    if (path[0] === 'input' && filledByReference(task.input, field)) continue;
+    errors.push({ path: [...at, ...path], message });
   }
-  const contract = tools[task.tool]!;
-  const result = contract.input.safeParse(task.input);
-  if (result.success) return;
-  for (const issue of result.error.issues) {
-    if (filledByReference(task.input, issue.path)) continue;
-    const message = describeIssue(issue);
-    errors.push({
-      path: [
-        ...at,
-        'input',
-        ...issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
-      ],
-      message,
-    });
+}
+
+/**
+ * Whether `tool` is in the catalogue and `input` fits its contract: the check of a task's
+ * tool, and of a single call. Paths are the task's (`tool`, `input.<field>`).
+ */
+export function toolProblems(
+  tool: string,
+  input: unknown,
+  tools: Readonly<Record<string, ToolContract>>,
+): SemanticError[] {
+  const contract = Object.hasOwn(tools, tool) ? tools[tool] : undefined;
+  if (!contract) {
+    const known = Object.keys(tools).sort().join(', ');
+    return [{ path: ['tool'], message: `unknown tool "${tool}"; known tools: ${known}` }];
   }
+  const result = contract.input.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    path: ['input', ...issue.path.map((part) => (typeof part === 'number' ? part : String(part)))],
+    message: describeIssue(issue),
+  }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflow, type ValidationResult } from './validate-workflow';
+import { validateToolCall, validateWorkflow, type ValidationResult } from './validate-workflow';
 
 const errorsOf = (result: ValidationResult) => (result.ok ? [] : result.errors);
 const messages = (result: ValidationResult) =>
@@ -87,6 +87,18 @@ phases:
     ).toMatch(
       /^phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.magic"; known tools: agent\.run, bash\.exec/,
     );
+  });
+
+  it('checks a single tool call as it checks a task: the tool, then each input field', () => {
+    expect(validateToolCall('code.grep', { root: '.', pattern: 'x' })).toEqual([]);
+    const [unknown, ...more] = validateToolCall('code.magic', {});
+    expect(more).toEqual([]);
+    expect(unknown).toMatchObject({ path: 'tool' });
+    expect(unknown!.message).toMatch(/^unknown tool "code\.magic"; known tools: agent\.run, /);
+    expect(validateToolCall('code.grep', { root: '.', patern: 'x' })).toEqual([
+      { path: 'input.pattern', message: 'expected string' },
+      { path: 'input', message: 'unknown key "patern"' },
+    ]);
   });
 
   it('refuses duplicate phase and task ids', () => {

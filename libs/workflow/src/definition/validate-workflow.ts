@@ -1,6 +1,6 @@
 import { TOOLS, WorkflowDefinition, type ToolContract } from '@fanout/contracts';
 import type { z } from 'zod';
-import { checkSemantics } from './check-semantics';
+import { checkSemantics, toolProblems } from './check-semantics';
 import { parseText, type ParsedText } from './parse-text';
 import { describeIssue, formatPath, type ValidationError } from './validation-error';
 
@@ -45,6 +45,22 @@ export function validateDefinition(
     place({ path: formatPath(path), message }, path),
   );
   return errors.length > 0 ? { ok: false, errors } : { ok: true, workflow: structure.data };
+}
+
+/**
+ * Checks one tool call (`fanout call`, a client's `call`) against the tool contracts as a
+ * workflow's task is checked: the tool is known and its input fits. No errors: it may run.
+ * Paths are `tool` or `input.<field>`.
+ */
+export function validateToolCall(
+  tool: string,
+  input: unknown,
+  options: ValidateOptions = {},
+): ValidationError[] {
+  return toolProblems(tool, input, options.tools ?? TOOLS).map(({ path, message }) => ({
+    path: formatPath(path),
+    message,
+  }));
 }
 
 function issueToError(issue: z.core.$ZodIssue): ValidationError {
