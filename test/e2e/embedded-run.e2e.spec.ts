@@ -1,12 +1,30 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFanout } from '@fanout/testing';
+import { findNatsServer, runFanout } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = 'examples/explore-this-repo.yaml';
 /** No NATS_URL: `fanout run` must bring its own server and services. */
 const EMBEDDED = { NATS_URL: undefined, FANOUT_SUBJECT_PREFIX: undefined };
+
+/**
+ * The real nats-server behind a script that leaves a mark each time it is started: what
+ * shows whether a command got as far as embedding a Fanout.
+ */
+async function recordingNatsServer(dir: string, name: string) {
+  const real = findNatsServer();
+  if (!real) throw new Error('these tests embed a nats-server: install one (see README)');
+  const bin = join(dir, `${name}-nats-server`);
+  const mark = join(dir, `${name}-nats-server-started`);
+  await writeFile(bin, `#!/bin/sh\necho "$$" >> '${mark}'\nexec '${real}' "$@"\n`);
+  await chmod(bin, 0o755);
+  return {
+    env: { NATS_SERVER_BIN: bin },
+    started: () => existsSync(mark),
+  };
+}
 
 describe('fanout run without a NATS URL (the embedded mode)', () => {
   let dir: string;
@@ -40,11 +58,40 @@ describe('fanout run without a NATS URL (the embedded mode)', () => {
       pattern: 'Publish from any NATS client',
       include: ['README.md'],
     });
-    const run = await runFanout(['call', 'code.grep', '--input', input, '--json'], EMBEDDED);
+    const nats = await recordingNatsServer(dir, 'call');
+    const run = await runFanout(['call', 'code.grep', '--input', input, '--json'], {
+      ...EMBEDDED,
+      ...nats.env,
+    });
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout);
     expect(document).toMatchObject({ tool: 'code.grep', status: 'succeeded', error: null });
     expect(document.result.matches.map((m: { path: string }) => m.path)).toContain('README.md');
+    // The mark that the test below expects to be absent is there after an embedded start.
+    expect(nats.started()).toBe(true);
+  });
+
+  it('fanout call of an unknown tool, or with input that does not fit, exits 2 before starting anything', async () => {
+    const nats = await recordingNatsServer(dir, 'bad-call');
+    const unknown = await runFanout(['call', 'code.nope'], { ...EMBEDDED, ...nats.env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /unknown tool "code\.nope"; known tools: .*code\.grep, code\.read/,
+    );
+    expect(unknown.stderr).not.toMatch(/embedded|\n\s+at /);
+
+    const input = JSON.stringify({ root: '.', patern: 'x' });
+    const misfit = await runFanout(['call', 'code.grep', '--input', input], {
+      ...EMBEDDED,
+      ...nats.env,
+    });
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(
+      /--input does not fit code\.grep:\n\s+input\.pattern: expected string/,
+    );
+    expect(misfit.stderr).toMatch(/input: unknown key "patern"/);
+    expect(misfit.stderr).not.toMatch(/embedded|\n\s+at /);
+    expect(nats.started()).toBe(false);
   });
 
   it('exits 3 with install hints and no stack trace when there is no nats-server to embed', async () => {

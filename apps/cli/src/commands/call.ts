@@ -19,6 +19,21 @@ async function readInput(raw: string | undefined): Promise<Record<string, unknow
 }
 
 /**
+ * The tool must be in the catalogue and the input fit its contract, checked as the
+ * orchestrator will check them: a typo should not cost a server's boot.
+ */
+async function checkCall(tool: string, input: Record<string, unknown>): Promise<void> {
+  const { formatErrors, validateToolCall } = await import('@fanout/workflow');
+  const problems = validateToolCall(tool, input);
+  const unknownTool = problems.find((problem) => problem.path === 'tool');
+  if (unknownTool) throw new UsageError(unknownTool.message);
+  if (problems.length > 0) {
+    const lines = formatErrors(problems).replace(/^/gm, '  ');
+    throw new UsageError(`--input does not fit ${tool}:\n${lines}`);
+  }
+}
+
+/**
  * `fanout call <tool> --input ...`: one tool call, on the running services or, without a
  * NATS URL, on an embedded Fanout as `run` does. With `--json`, stdout is exactly one
  * document `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
@@ -27,9 +42,9 @@ export default async function call(args: Args): Promise<ExitCode> {
   const tool = argument(args, 'tool name');
   const input = await readInput(args.values.input);
   const timeoutMs = integer(args, 'timeout');
-  const outcome = await withServices(args, (client) =>
-    client.call(tool, input, { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) }),
-  );
+  const options = { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) };
+  await checkCall(tool, input);
+  const outcome = await withServices(args, (client) => client.call(tool, input, options));
   const ok = outcome.status === 'succeeded';
   if (args.values.json) {
     const document = {
