@@ -1,8 +1,11 @@
 import type { ValidationError as WorkflowProblem } from '@fanout/workflow';
 import { formatErrors } from '@fanout/workflow';
 
-/** Re-exported so callers catch a full command bus without depending on messaging. */
-export { BusFullError } from '@fanout/messaging';
+/**
+ * Re-exported so callers catch a full command bus, or a NATS server where no Fanout runs
+ * (its streams missing), without depending on messaging.
+ */
+export { BusFullError, StreamMissingError } from '@fanout/messaging';
 
 /** One problem in a workflow document, with its path and, where known, line and column. */
 export type Problem = WorkflowProblem;

@@ -7,6 +7,7 @@ export { WorkflowHandle, type TaskResult } from './workflow-handle';
 export {
   BusFullError,
   ConnectionError,
+  StreamMissingError,
   TimeoutError,
   ValidationError,
   type Problem,

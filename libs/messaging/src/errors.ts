@@ -130,3 +130,24 @@ export class DeadLetterNotFoundError extends Error {
     this.name = 'DeadLetterNotFoundError';
   }
 }
+
+/**
+ * A stream Fanout reads or writes is not on this NATS server: no Fanout service has started
+ * here under this subject prefix (the services create the streams), or the prefix differs.
+ */
+export class StreamMissingError extends Error {
+  readonly code = 'STREAM_MISSING';
+  readonly retryable = false;
+  constructor(
+    readonly where: { stream: string } | { subject: string },
+    options?: ErrorOptions,
+  ) {
+    super(
+      'stream' in where
+        ? `no stream ${where.stream} on this NATS server`
+        : `no stream on this NATS server holds ${where.subject}`,
+      options,
+    );
+    this.name = 'StreamMissingError';
+  }
+}

@@ -47,6 +47,7 @@ export {
   MessageTooLargeError,
   PayloadMissingError,
   RemoteError,
+  StreamMissingError,
 } from './errors';
 export {
   CommandBus,

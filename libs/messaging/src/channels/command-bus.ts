@@ -6,6 +6,7 @@ import { BusFullError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import { checkBodySize } from './message-size';
+import { missingStreamOf } from './missing-stream';
 import type { PriorityLevel } from './priority-consumer';
 
 /** The priority of a command that carries none and is not a cancel (`task.report`). */
@@ -69,6 +70,8 @@ export class CommandBus {
       return { subject, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       if (isLimitReached(error)) throw new BusFullError(subject, { cause: error });
+      const missing = await missingStreamOf(this.connection, subject, error);
+      if (missing) throw missing;
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`command ${value.commandId} was not accepted on ${subject}: ${reason}`, {
         cause: error,

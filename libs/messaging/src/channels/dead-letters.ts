@@ -17,6 +17,7 @@ import { DeadLetterNotFoundError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import { ErrorChannel } from './error-channel';
+import { onStream } from './missing-stream';
 import { readToEnd } from './ordered-reader';
 import type { DeadLetterSink, Exhaustion } from './priority-consumer';
 import { TaskQueue } from './task-queue';
@@ -117,7 +118,7 @@ export class DeadLetters {
   private async get(seq: number): Promise<DeadLetter> {
     const stream = this.names.streams.errors;
     const jsm = await this.jsm;
-    const stored = await jsm.streams.getMessage(stream, { seq });
+    const stored = await onStream(stream, () => jsm.streams.getMessage(stream, { seq }));
     if (!stored || !isUnder(stored.subject, this.names.deadLetters())) {
       throw new DeadLetterNotFoundError(stream, seq);
     }

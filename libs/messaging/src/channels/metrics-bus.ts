@@ -1,7 +1,8 @@
-import { JetStreamApiCodes, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { LoadSnapshot, subjects, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
+import { StreamMissingError } from '../errors';
 import { injectTrace } from '../tracing/propagation';
 import { encode } from './codec';
 import { decode } from './codec';
@@ -70,9 +71,7 @@ export class MetricsBus {
         decodeSnapshot,
       );
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) {
-        return [];
-      }
+      if (error instanceof StreamMissingError) return [];
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import {
   type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { onStream } from './missing-stream';
 import type { Subscription } from './subscription';
 
 /**
@@ -44,13 +45,22 @@ export async function follow<T>(
   from: StartAt,
   decode: (message: JsMsg) => T | Promise<T>,
 ): Promise<Subscription<T>> {
-  const consumer = await jetstream(connection).consumers.get(stream, orderedOptions(filter, from));
+  const consumer = await orderedConsumer(connection, stream, orderedOptions(filter, from));
   const messages = await consumer.consume();
   const stop = () => close(consumer, messages);
   return {
     stop,
     [Symbol.asyncIterator]: () => iterate(messages, decode, stop),
   };
+}
+
+/** An ordered consumer of `stream`; a stream that is not there is a StreamMissingError. */
+function orderedConsumer(
+  connection: NatsConnection,
+  stream: string,
+  options: Partial<OrderedConsumerOptions>,
+): Promise<Consumer> {
+  return onStream(stream, () => jetstream(connection).consumers.get(stream, options));
 }
 
 async function* iterate<T>(
@@ -86,7 +96,7 @@ export async function readToEnd<T>(
   decode: (message: JsMsg) => T | Promise<T>,
 ): Promise<T[]> {
   if (from === 'new') return [];
-  const consumer = await jetstream(connection).consumers.get(stream, orderedOptions(filter, from));
+  const consumer = await orderedConsumer(connection, stream, orderedOptions(filter, from));
   if ((await consumer.info(true)).num_pending === 0) {
     await close(consumer);
     return [];
