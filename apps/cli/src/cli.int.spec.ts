@@ -163,3 +163,31 @@ describe('the fanout command against real services', () => {
     expect(watched.stdout).toMatch(/WorkflowCompleted succeeded/);
   });
 });
+
+describe('the fanout command against a NATS server with JetStream where no Fanout has run', () => {
+  let nats: NatsServer;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
+  const input = JSON.stringify({ root: '.', path: 'README.md' });
+  it.each([
+    ['submit', EXAMPLE],
+    ['cancel', 'wf-1'],
+    ['watch', 'wf-1'],
+    ['status', 'wf-1'],
+    ['dlq', 'list'],
+    ['dlq', 'retry', '1'],
+    ['call', 'code.read', '--input', input],
+    ['run', EXAMPLE],
+  ])('%s %s says the streams are missing, exit 3, no stack', async (...args) => {
+    const run = await fanout(args, { NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: 'nofanout' });
+    expect(run.stderr).toBe(
+      'fanout: no Fanout streams on this NATS server under this subject prefix: are the services running here (fanout up), with the same --prefix?\n',
+    );
+    expect(run.code).toBe(3);
+  });
+});

@@ -25,12 +25,12 @@ const BY_NAME: Record<string, ExitCode> = {
   TimeoutError: Exit.infrastructure,
   NatsServerNotFoundError: Exit.infrastructure,
   DeadLetterNotFoundError: Exit.usage,
-  StreamNotFoundError: Exit.infrastructure,
+  StreamMissingError: Exit.infrastructure,
 };
 
 /** Messages of ours for errors whose own words would not tell a user what to do. */
 const SAID_BETTER: Record<string, string> = {
-  StreamNotFoundError:
+  StreamMissingError:
     'no Fanout streams on this NATS server under this subject prefix: are the services running here (fanout up), with the same --prefix?',
 };
 
