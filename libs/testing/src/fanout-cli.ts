@@ -15,13 +15,14 @@ export interface FanoutRun {
 /**
  * Runs `fanout <args>` to its end as a process, from the repository root, with `env` over
  * this process's environment (a value of `undefined` removes a variable: `NATS_URL`, to
- * get the embedded mode).
+ * get the embedded mode), on this process's Node unless `node` names another binary.
  */
 export function runFanout(
   args: string[],
   env: Record<string, string | undefined> = {},
+  { node = process.execPath }: { node?: string } = {},
 ): Promise<FanoutRun> {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+  const child = spawn(node, [LAUNCHER, ...args], {
     cwd: workspaceRoot,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
