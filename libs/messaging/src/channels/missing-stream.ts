@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { StreamMissingError } from '../errors';
 
 /** Whether JetStream answered that a stream is not there: by its API code, never its words. */
-function isStreamNotFound(error: unknown): boolean {
+export function isStreamNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }
 

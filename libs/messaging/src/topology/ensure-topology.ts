@@ -1,14 +1,9 @@
-import {
-  JetStreamApiCodes,
-  JetStreamApiError,
-  jetstreamManager,
-  type JetStreamManager,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@fanout/contracts';
+import { isStreamNotFound } from '../channels/missing-stream';
 import { serverFeatures, type ServerFeatures } from './server-features';
 import { TopologyOptions, type TopologyInput } from './topology-options';
 
@@ -98,7 +93,7 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<vo
   try {
     existing = (await jsm.streams.info(spec.name)).config;
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isStreamNotFound(error)) throw error;
   }
   if (!existing) {
     await jsm.streams.add(spec);
@@ -111,10 +106,6 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<vo
     );
   }
   await jsm.streams.update(spec.name, { ...existing, ...spec });
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }
 
 /**
