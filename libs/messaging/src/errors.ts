@@ -104,6 +104,26 @@ export class DataGapError extends Error {
   }
 }
 
+/**
+ * A read waited too long for its next message: the last message it was to end at was
+ * deleted meanwhile, or the server stopped answering. What was read is incomplete;
+ * reading again starts over.
+ */
+export class ReadStalledError extends Error {
+  readonly code = 'READ_STALLED';
+  readonly retryable = true;
+  constructor(
+    /** What was being read, for the message. */
+    readonly what: string,
+    readonly idleMs: number,
+    /** Messages read before the wait. */
+    readonly readCount: number,
+  ) {
+    super(`reading ${what}: nothing came for ${idleMs} ms after ${readCount} messages`);
+    this.name = 'ReadStalledError';
+  }
+}
+
 /** A batch points at an Object Store entry that is not (or no longer) there. */
 export class PayloadMissingError extends Error {
   readonly code = 'PAYLOAD_MISSING';

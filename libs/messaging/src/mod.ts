@@ -46,6 +46,7 @@ export {
   InvalidMessageError,
   MessageTooLargeError,
   PayloadMissingError,
+  ReadStalledError,
   RemoteError,
   StreamMissingError,
 } from './errors';

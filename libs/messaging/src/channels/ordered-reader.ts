@@ -1,11 +1,13 @@
 import {
   jetstream,
+  jetstreamManager,
   type Consumer,
   type ConsumerMessages,
   type JsMsg,
   type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ReadStalledError } from '../errors';
 import { onStream } from './missing-stream';
 import type { Subscription } from './subscription';
 
@@ -85,8 +87,20 @@ async function close(consumer: Consumer, messages?: ConsumerMessages): Promise<v
 }
 
 /**
+ * How long a read waits for its next message before it gives up: longer than the client
+ * takes to notice a lost ordered consumer and recreate it (two missed heartbeats of 15 s).
+ */
+const READ_IDLE_MS = 60_000;
+
+/**
  * Reads one filter of a stream from `from` up to its end as it is now, and stops: what a
- * process recovering a workflow replays. Messages added during the read may be included.
+ * process recovering a workflow replays. The end is the last message the filter matches
+ * when the read starts (messages added during the read may be included), found by a
+ * last-by-subject lookup. The consumer's pending count is no guide: nats-server before
+ * 2.9.15 miscounts it, either way, for a wildcard filter over several subjects when the
+ * read starts mid-log (a replay after a snapshot), so it ended replays early or never.
+ * A read that waits `idleMs` for its next message (its last message was deleted meanwhile,
+ * the server is gone) fails with {@link ReadStalledError} rather than waiting forever.
  */
 export async function readToEnd<T>(
   connection: NatsConnection,
@@ -94,22 +108,56 @@ export async function readToEnd<T>(
   filter: string,
   from: StartAt,
   decode: (message: JsMsg) => T | Promise<T>,
+  options: { idleMs?: number } = {},
 ): Promise<T[]> {
   if (from === 'new') return [];
-  const consumer = await orderedConsumer(connection, stream, orderedOptions(filter, from));
-  if ((await consumer.info(true)).num_pending === 0) {
-    await close(consumer);
-    return [];
-  }
+  const ordered = orderedOptions(filter, from);
+  const end = await lastMatching(connection, stream, filter);
+  if (!end || startsAfter(from, end)) return [];
+  const consumer = await orderedConsumer(connection, stream, ordered);
   const messages = await consumer.consume();
+  const idleMs = options.idleMs ?? READ_IDLE_MS;
   const read: T[] = [];
+  // Armed only while waiting for the server, so a slow decode never counts as a stall.
+  let idle: NodeJS.Timeout | undefined;
+  const waitForNext = () => {
+    idle = setTimeout(() => {
+      const what = `${filter} of ${stream} up to sequence ${end.seq}`;
+      messages.stop(new ReadStalledError(what, idleMs, read.length));
+    }, idleMs);
+  };
   try {
+    waitForNext();
     for await (const message of messages) {
+      clearTimeout(idle);
       read.push(await decode(message));
-      if (message.info.pending === 0) break;
+      if (message.seq >= end.seq) break;
+      waitForNext();
     }
   } finally {
+    clearTimeout(idle);
     await close(consumer, messages);
   }
   return read;
+}
+
+/** The stream sequence and time of the last message `filter` matches, if any. */
+async function lastMatching(
+  connection: NatsConnection,
+  stream: string,
+  filter: string,
+): Promise<{ seq: number; time: Date } | undefined> {
+  const jsm = await jetstreamManager(connection, { checkAPI: false });
+  const last = await onStream(stream, () =>
+    jsm.streams.getMessage(stream, { last_by_subj: filter }),
+  );
+  return last ? { seq: last.seq, time: last.time } : undefined;
+}
+
+/** Whether a read from `from` starts past the last message, so that it has nothing to read. */
+function startsAfter(from: StartAt, end: { seq: number; time: Date }): boolean {
+  if (typeof from !== 'object') return false;
+  if ('seq' in from) return from.seq > end.seq;
+  // Both in whole milliseconds, the end rounded down: a later start is surely past it.
+  return new Date(from.time).getTime() > end.time.getTime();
 }
