@@ -105,9 +105,9 @@ export class DataGapError extends Error {
 }
 
 /**
- * A read waited too long for its next message: the last message it was to end at was
- * deleted meanwhile, or the server stopped answering. What was read is incomplete;
- * reading again starts over.
+ * A read waited too long for its next message: the last message it was to end at (or a
+ * chunk of the object it reads) was deleted meanwhile, or the server stopped answering.
+ * What was read is incomplete; reading again starts over.
  */
 export class ReadStalledError extends Error {
   readonly code = 'READ_STALLED';

@@ -2,6 +2,7 @@ import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, type PayloadRef, type Subjects } from '@fanout/contracts';
 import { PayloadMissingError } from '../errors';
+import { readObject } from './read-object';
 
 /** The attempt a stored result (or input) belongs to. */
 export interface ResultOwner {
@@ -55,7 +56,7 @@ export class StoredResults {
         `${where} refers to object store ${ref.bucket}, but results are in ${this.bucket}`,
       );
     }
-    const data = await this.store.getBlob(ref.name);
+    const data = await readObject(this.store, ref.name);
     if (!data) throw new PayloadMissingError(ref.bucket, ref.name, where);
     return JSON.parse(decoder.decode(data));
   }

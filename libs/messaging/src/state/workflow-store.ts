@@ -4,6 +4,7 @@ import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PayloadRef, subjects, type Subjects } from '@fanout/contracts';
 import { z } from 'zod';
+import { readObject } from './read-object';
 
 /** What is known of a live workflow beyond its event log. */
 export interface WorkflowRecord {
@@ -87,7 +88,7 @@ export class WorkflowStore {
   async loadSnapshot<S>(workflowId: string): Promise<Snapshot<S> | undefined> {
     const record = await this.record(workflowId);
     if (!record || record.version === 0) return undefined;
-    const blob = await this.objects.getBlob(snapshotName(workflowId));
+    const blob = await readObject(this.objects, snapshotName(workflowId));
     if (!blob) return undefined;
     return { record, state: JSON.parse(this.decoder.decode(blob)) as S };
   }
