@@ -234,7 +234,22 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     ]);
   }
 
+  /**
+   * Keeps the workflow's record and snapshot up to date after a batch. They only speed a
+   * takeover up (the log is the truth), so a failure here is logged and tried again after a
+   * later batch, never allowed to stop the orchestrator.
+   */
   private async afterBatch(owned: OwnedWorkflow): Promise<void> {
+    try {
+      await this.keepRecords(owned);
+    } catch (error) {
+      this.logger.warn(
+        `keeping the record of ${owned.workflowId} failed (tried again later): ${error}`,
+      );
+    }
+  }
+
+  private async keepRecords(owned: OwnedWorkflow): Promise<void> {
     // A command for a workflow nobody submitted (or whose log is long purged) leaves no record.
     if (owned.state.version === 0) return;
     const status = owned.state.status;
@@ -256,8 +271,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
-      owned.snapshotVersion = owned.state.version;
       await this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
+      owned.snapshotVersion = record.version;
       owned.recordedStatus = status;
     } else if (owned.recordedStatus !== status) {
       // The record lists the workflow as live from its first event, so a restart finds it.
