@@ -37,28 +37,35 @@ if (unknown.length > 0) {
 const started = performance.now();
 // A full build starts from nothing, so no bundle of a removed app lingers in the image.
 if (positionals.length === 0) rmSync(join(outdir, 'apps'), { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: Object.fromEntries(
-    wanted.map((name) => [`apps/${name}/main`, `apps/${name}/src/main.ts`]),
-  ),
-  outdir,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  packages: 'external',
-  tsconfig: join(root, 'tsconfig.json'),
-  keepNames: true,
-  sourcemap: 'linked',
-  metafile: true,
-  logLevel: 'warning',
-});
-
 let copied = 0;
-for (const [output, { entryPoint, inputs }] of Object.entries(result.metafile.outputs)) {
-  if (!entryPoint) continue;
-  copied += copyAssets(Object.keys(inputs), dirname(join(root, output)));
+for (const name of wanted) {
+  const appDir = join(outdir, 'apps', name);
+  rmSync(appDir, { recursive: true, force: true });
+  // One build per app, each in a directory of its own. `splitting` keeps a dynamic
+  // import() a separate chunk loaded when it runs, as under tsx: the CLI imports the
+  // client, the engine and the embedded services only for the commands that use them, so
+  // `fanout --help` does not load NestJS, the NATS client and TypeScript first.
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: `apps/${name}/src/main.ts` },
+    outdir: appDir,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    packages: 'external',
+    tsconfig: join(root, 'tsconfig.json'),
+    keepNames: true,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  for (const [output, { inputs }] of Object.entries(result.metafile.outputs)) {
+    if (output.endsWith('.map')) continue;
+    copied += copyAssets(Object.keys(inputs), dirname(join(root, output)));
+  }
 }
 const ms = Math.round(performance.now() - started);
 console.error(
@@ -68,10 +75,10 @@ console.error(
 
 /**
  * A module that finds a file beside itself (`new URL('./launcher.pl', import.meta.url)`)
- * finds it beside the bundle once bundled, since `import.meta.url` is then the bundle's:
- * each such file is copied there. Two different files wanting the same place stop the build.
+ * looks beside the output file (bundle or chunk) it was bundled into, since `import.meta.url`
+ * is then that file's: each such file is copied there. Two different files wanting the same place stop the build.
  */
-function copyAssets(inputs, bundleDir) {
+function copyAssets(inputs, outputDir) {
   const placed = new Map();
   for (const input of inputs) {
     if (input.includes('node_modules') || !input.endsWith('.ts')) continue;
@@ -80,7 +87,7 @@ function copyAssets(inputs, bundleDir) {
       /new URL\(\s*['"](\.\/[^'"]+\.[A-Za-z0-9]+)['"]\s*,\s*import\.meta\.url\s*\)/g,
     )) {
       const from = join(root, dirname(input), file);
-      const to = join(bundleDir, file);
+      const to = join(outputDir, file);
       if (placed.has(to) && placed.get(to) !== from) {
         throw new Error(`build: ${placed.get(to)} and ${from} both belong at ${to}`);
       }
