@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run build`: every app (apps/<name>/src/main.ts) bundled by esbuild with the workspace
-// libraries it imports into dist/apps/<name>/main.js, which plain `node` runs. Packages
-// from node_modules stay imports (`packages: 'external'`): the bundle is our code alone and
-// the image ships node_modules as npm installed them, native addons and wasm files included.
+// libraries it imports into dist/apps/<name>/main.js (and chunks/ beside it), which plain
+// `node` runs. Packages from node_modules stay imports (`packages: 'external'`): the bundle
+// is our code alone and the image ships node_modules as npm installed them, native addons
+// and wasm files included.
 //
 //   node scripts/build.mjs [--outdir <dir>] [app ...]    (default: dist, every app)
 //
@@ -75,8 +76,9 @@ console.error(
 
 /**
  * A module that finds a file beside itself (`new URL('./launcher.pl', import.meta.url)`)
- * looks beside the output file (bundle or chunk) it was bundled into, since `import.meta.url`
- * is then that file's: each such file is copied there. Two different files wanting the same place stop the build.
+ * looks beside the output file (main.js or a chunk) it was bundled into, since
+ * `import.meta.url` is then that file's: each such file is copied there. Two different
+ * files wanting the same place stop the build.
  */
 function copyAssets(inputs, outputDir) {
   const placed = new Map();
