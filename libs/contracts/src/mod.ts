@@ -20,5 +20,14 @@ export type { ToolContext, ToolFunction, ToolImplementation } from './tools/tool
 export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';
 export { BashExec } from './tools/shell';
 export { WebFetch, WebSearch, SearchCategory } from './tools/web';
-export { AgentRun } from './tools/agent';
+export {
+  AgentAggregate,
+  AgentBudget,
+  AgentResult,
+  AgentRun,
+  AgentValidate,
+  ChildOutcome,
+  ChildRefusal,
+  ParentLink,
+} from './tools/agent';
 export { Noop } from './tools/noop';

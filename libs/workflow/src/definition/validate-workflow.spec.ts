@@ -85,7 +85,7 @@ phases:
     expect(
       messages(validateWorkflow('phases: [{ id: p, tasks: [{ id: t, tool: code.magic }] }]'))[0],
     ).toMatch(
-      /^phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.magic"; known tools: agent\.run, bash\.exec/,
+      /^phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.magic"; known tools: agent\.aggregate, agent\.run, agent\.validate, bash\.exec/,
     );
   });
 

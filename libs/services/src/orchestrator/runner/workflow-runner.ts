@@ -16,10 +16,10 @@ import {
   type WorkflowState,
 } from '@fanout/workflow';
 import type { OrchestratorOptions } from '../orchestrator.options';
-import { pendingEnvelopes, type Effects } from './effects';
+import { childEndedReport, pendingEnvelopes, type Effects } from './effects';
 import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
-import { storeLargeInputs } from './large-inputs';
+import { fitChildReport, storeLargeValues } from './large-values';
 import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
 
@@ -65,7 +65,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       spreadLimits: options.spreadLimits,
     };
     this.hooks = {
-      prepare: (events, owned) => storeLargeInputs(events, owned.state, this.ports),
+      prepare: (events, owned) => storeLargeValues(events, owned.state, this.ports),
       append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
       carryOut: (effects, owned) => this.carryOut(effects, owned),
       afterBatch: (owned) => this.afterBatch(owned),
@@ -161,12 +161,19 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
    * reads results for references and forEach, and never does I/O itself.
    */
   private async withResult(command: Command): Promise<Command> {
-    if (command.type !== 'task.report' || command.outcome.kind !== 'succeeded') return command;
-    const { resultRef } = command.outcome;
-    if (!resultRef || command.outcome.result !== undefined) return command;
+    if (command.type !== 'task.report') return command;
     const where = `the report of ${command.workflowId}/${command.taskId}#${command.attempt}`;
-    const result = await this.ports.results.get(resultRef, where);
-    return { ...command, outcome: { ...command.outcome, result } };
+    const { outcome } = command;
+    if (outcome.kind === 'succeeded' && outcome.resultRef && outcome.result === undefined) {
+      const result = await this.ports.results.get(outcome.resultRef, where);
+      return { ...command, outcome: { ...outcome, result } };
+    }
+    if (outcome.kind === 'child-ended' && outcome.outcome.resultRef && !outcome.outcome.result) {
+      const result = await this.ports.results.get(outcome.outcome.resultRef, where);
+      const ended = { ...outcome.outcome, result: result as Record<string, unknown> };
+      return { ...command, outcome: { kind: 'child-ended', outcome: ended } };
+    }
+    return command;
   }
 
   private async ownedOrClaimed(workflowId: string): Promise<OwnedWorkflow | OwnedElsewhereError> {
@@ -193,6 +200,12 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
     this.owned.set(workflowId, owned);
     owned.recordedStatus = state.status;
+    if (owned.finished && state.parent) {
+      // It may have ended without telling its agent task (its owner died in between): tell
+      // it again; the report's command id makes a repeat harmless.
+      const ended = childEndedReport(state, state.completedAt ?? Date.now());
+      if (ended) await this.carryOut({ envelopes: [], broadcasts: [], commands: [ended] }, owned);
+    }
     if (state.version > 0 && !owned.finished) {
       owned.tracer.resume(state);
       await this.carryOut(
@@ -230,7 +243,9 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
-      ...effects.commands.map((command) => this.ports.commands.publish(command)),
+      ...effects.commands.map(async (command) =>
+        this.ports.commands.publish(await fitChildReport(command, this.ports)),
+      ),
     ]);
   }
 
@@ -367,6 +382,7 @@ function storedValues(state: WorkflowState): PayloadRef[] {
   for (const task of Object.values(state.tasks)) {
     if (task.resultRef) refs.push(task.resultRef);
     if (task.dispatchedInputRef) refs.push(task.dispatchedInputRef);
+    for (const round of task.rounds ?? []) if (round.resultRef) refs.push(round.resultRef);
   }
   return refs;
 }
