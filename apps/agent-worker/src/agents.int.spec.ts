@@ -6,6 +6,7 @@ import {
   EventStream,
   natsConfigFromEnv,
 } from '@fanout/messaging';
+import { FanoutClient } from '@fanout/client';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
 import { childWorkflowId } from '@fanout/workflow';
 import { noopTool, Worker } from '@fanout/worker-kit';
@@ -116,7 +117,7 @@ describe('nested agents, with the orchestrator and the agent worker as processes
   }
 
   it('runs a master, two specialists and 8 tool calls under each: the master’s result carries every child’s synthesis', async () => {
-    const { bus, events } = await install();
+    const { names, bus, events } = await install();
     await submit(bus, 'master', {
       phases: [{ id: 'spec', tasks: [agent('web', executors(8)), agent('code', executors(8))] }],
     });
@@ -144,6 +145,22 @@ describe('nested agents, with the orchestrator and the agent worker as processes
       expect(Object.keys(result.answer).sort()).toEqual(
         Array.from({ length: 8 }, (_, i) => `exec.call${i}`).sort(),
       );
+    }
+    // A client follows the whole tree: the master and each child, with their depth.
+    const client = await FanoutClient.connect({ natsUrl: nats.url, prefix: names.prefix });
+    try {
+      const seen = new Map<string, number>();
+      for await (const { workflowId, depth, event } of client.workflow('master').tree()) {
+        if (event.type === 'TaskSucceeded') seen.set(workflowId, (seen.get(workflowId) ?? 0) + 1);
+        expect(depth).toBe(workflowId === 'master' ? 0 : 1);
+      }
+      expect(Object.fromEntries(seen)).toEqual({
+        master: 2,
+        [childWorkflowId('master', 'spec/web', 1)]: 8,
+        [childWorkflowId('master', 'spec/code', 1)]: 8,
+      });
+    } finally {
+      await client.close();
     }
   });
 
