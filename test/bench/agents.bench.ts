@@ -5,7 +5,7 @@
  * executors in this process.
  *
  * - spawn to first executor: from a specialist's ChildStarted to the first of its
- *   executors taken by a worker (p50 over every child of every tree);
+ *   executors put on its tool's queue (p50 over every child of every tree);
  * - tree vs flat: the wall time of 100 trees run at once over that of 100 flat workflows;
  * - cancel to quiescence: from a cancel of the master to the last node of its tree ended
  *   (p99), with executors that would otherwise run for a minute.
@@ -130,7 +130,7 @@ export async function run(): Promise<void> {
       for (const started of log) {
         if (started.type !== 'ChildStarted') continue;
         const child = await logOf(started.childWorkflowId);
-        const first = child.find((event) => event.type === 'TaskStarted');
+        const first = child.find((event) => event.type === 'TaskDispatched');
         if (first) spawnToFirst.push(first.at - started.at);
       }
     }

@@ -183,6 +183,10 @@ export const ChildStarted = event(
     definition: WorkflowDefinition.describe(
       "The plan, with the budget granted from this workflow's.",
     ),
+    last: z
+      .boolean()
+      .default(false)
+      .describe("The agent's last round: its answer is this child's result."),
     tokens: z.number().int().nonnegative().default(0).describe('Model tokens the planning spent.'),
   },
 );

@@ -87,6 +87,12 @@ export const AgentRun = defineTool({
         plan: WorkflowDocumentShape.describe(
           'Run this workflow document as the child of the next round; its budget, where it says none, is what the agent was granted.',
         ),
+        last: z
+          .boolean()
+          .default(false)
+          .describe(
+            "The last round: the child's result is the answer, and the agent is not asked again.",
+          ),
         note: z.string().optional(),
         tokens: z.number().int().nonnegative().default(0).describe('Model tokens this step spent.'),
       }),

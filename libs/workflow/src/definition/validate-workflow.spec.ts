@@ -94,7 +94,9 @@ phases:
     const [unknown, ...more] = validateToolCall('code.magic', {});
     expect(more).toEqual([]);
     expect(unknown).toMatchObject({ path: 'tool' });
-    expect(unknown!.message).toMatch(/^unknown tool "code\.magic"; known tools: agent\.run, /);
+    expect(unknown!.message).toMatch(
+      /^unknown tool "code\.magic"; known tools: agent\.aggregate, agent\.run, /,
+    );
     expect(validateToolCall('code.grep', { root: '.', patern: 'x' })).toEqual([
       { path: 'input.pattern', message: 'expected string' },
       { path: 'input', message: 'unknown key "patern"' },

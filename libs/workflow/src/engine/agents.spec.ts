@@ -95,6 +95,25 @@ describe('an agent task and its child workflow', () => {
     expect(end.synthesis.usage).toMatchObject({ tasks: 3, toolCalls: 2, tokens: 7 });
   });
 
+  it('answers with the child’s result, without asking again, when the plan was its last round', () => {
+    const { scenario } = oneAgent();
+    const planned = scenario.succeed('p/a', 5, { plan: childPlan(), last: true });
+    const child = only(planned, 'ChildStarted')[0]!;
+    expect(child.last).toBe(true);
+    const outcome = ended(child.childWorkflowId);
+    const events = scenario.report('p/a', { kind: 'child-ended', outcome }, 50);
+    expect(summary(events)).toEqual([
+      'ChildCompleted p/a',
+      'TaskSucceeded p/a',
+      'PhaseCompleted p succeeded',
+      'WorkflowCompleted succeeded',
+    ]);
+    expect(only(events, 'TaskSucceeded')[0]!.result).toMatchObject({
+      answer: outcome.result,
+      rounds: [outcome],
+    });
+  });
+
   it('fails with the child’s cause chain when its child failed', () => {
     const { scenario } = oneAgent();
     const child = only(scenario.succeed('p/a', 5, { plan: childPlan() }), 'ChildStarted')[0]!;

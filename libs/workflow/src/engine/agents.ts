@@ -93,7 +93,8 @@ export function childWorkflowId(parentId: string, taskId: string, round: number)
 
 /** A step an agent.run attempt returned: a plan for its next child, or its answer. */
 export type AgentStep =
-  { plan: Record<string, unknown>; tokens?: number } | { answer: unknown; tokens?: number };
+  | { plan: Record<string, unknown>; last?: boolean; tokens?: number }
+  | { answer: unknown; tokens?: number };
 
 /**
  * An agent.run attempt succeeded with a step. An answer ends the task, with what every
@@ -160,6 +161,7 @@ export function agentStep(
       round,
       childWorkflowId: childWorkflowId(state.workflowId, task.id, round),
       definition: checked.workflow,
+      last: step.last ?? false,
       tokens: step.tokens ?? 0,
     },
   ];
@@ -184,7 +186,20 @@ export function childEnded(
   }
   const base = { workflowId: state.workflowId, at: now, taskId: task.id };
   const events: WorkflowEvent[] = [{ ...base, type: 'ChildCompleted', outcome }];
-  if (outcome.status === 'succeeded' || outcome.status === 'degraded') return events;
+  if (outcome.status === 'succeeded' || outcome.status === 'degraded') {
+    if (!task.lastRound) return events;
+    // The planner said this was its last round: the child's result is the answer.
+    const rounds = [...(task.rounds ?? []), outcome];
+    const result = {
+      answer: outcome.result ?? {},
+      rounds,
+      usage: agentUsage({ ...task, rounds }, {}),
+    };
+    return [
+      ...events,
+      { ...base, type: 'TaskSucceeded', attempt: task.attempt, result, durationMs: 0 },
+    ];
+  }
   const cause = outcome.error ?? outcome.synthesis.tasks.find((child) => child.error)?.error;
   const error: FanoutError = {
     code: ErrorCode.ChildFailed,
@@ -200,7 +215,7 @@ export function childEnded(
 }
 
 /** What an agent task and its children used. */
-function agentUsage(task: TaskState, step: AgentStep) {
+function agentUsage(task: TaskState, step: { tokens?: number }) {
   const rounds = task.rounds ?? [];
   return {
     tasks: rounds.reduce((sum, round) => sum + round.usage.tasks, 0),

@@ -343,6 +343,7 @@ function startChild(state: WorkflowState, task: TaskState, event: EventOf<'Child
   task.status = 'waiting-child';
   task.round = event.round;
   task.childWorkflowId = event.childWorkflowId;
+  task.lastRound = event.last;
   task.tokens = (task.tokens ?? 0) + event.tokens;
   const onParentEnd = (task.dispatchedInput as { onParentEnd?: string } | undefined)?.onParentEnd;
   task.cancelChild = onParentEnd !== 'abandon';

@@ -89,6 +89,8 @@ export interface TaskState {
   rounds?: ChildOutcome[];
   /** The budget escrowed for the child that runs now, returned when it ends. */
   grant?: { tasks: number; concurrency: number };
+  /** Whether the child that runs now is its last round: its result is the answer. */
+  lastRound?: boolean;
   /** Whether the child that runs now is cancelled with this task (onParentEnd "cancel"). */
   cancelChild?: boolean;
   /** Attempts made before the current round began: retries count within a round. */

@@ -221,7 +221,9 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     return owned;
   }
 
-  private async load(workflowId: string): Promise<{ state: WorkflowState; lastSeq: number }> {
+  private async load(
+    workflowId: string,
+  ): Promise<{ state: WorkflowState; lastSeq: number; fromSnapshot: boolean }> {
     const snapshot = await this.ports.store.loadSnapshot<WorkflowState>(workflowId);
     const state = snapshot?.state ?? initialState(workflowId);
     if (snapshot) await restoreStoredResults(state, this.ports.results);
@@ -231,7 +233,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       stored.map((item) => item.event as WorkflowEvent),
       state,
     );
-    return { state, lastSeq: stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0 };
+    const lastSeq = stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0;
+    return { state, lastSeq, fromSnapshot: snapshot !== undefined };
   }
 
   private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
@@ -277,15 +280,19 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     };
     if (owned.finished) {
       const endedAt = owned.state.completedAt ?? Date.now();
-      await this.ports.store.end({
-        workflowId: owned.workflowId,
-        endedAt,
-        purgeAt: endedAt + this.retentionMs,
-        stored: storedValues(owned.state),
-      });
+      await this.ports.store.end(
+        {
+          workflowId: owned.workflowId,
+          endedAt,
+          purgeAt: endedAt + this.retentionMs,
+          stored: storedValues(owned.state),
+        },
+        { snapshot: owned.snapshotSaved },
+      );
       return;
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
+      owned.snapshotSaved = true;
       await this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
       owned.snapshotVersion = record.version;
       owned.recordedStatus = status;
