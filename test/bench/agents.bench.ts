@@ -5,7 +5,7 @@
  * executors in this process.
  *
  * - spawn to first executor: from a specialist's ChildStarted to the first of its
- *   executors put on its tool's queue (p50 over every child of every tree);
+ *   executors put on its tool's queue, one tree at a time and with 100 at once;
  * - tree vs flat: the wall time of 100 trees run at once over that of 100 flat workflows;
  * - cancel to quiescence: from a cancel of the master to the last node of its tree ended
  *   (p99), with executors that would otherwise run for a minute.
@@ -124,16 +124,20 @@ export async function run(): Promise<void> {
     const flats = await runAll('flat', TREES, flat);
     const trees = await runAll('tree', TREES, () => tree());
 
-    const spawnToFirst: number[] = [];
-    for (const master of trees.ids) {
-      const log = await logOf(master);
-      for (const started of log) {
-        if (started.type !== 'ChildStarted') continue;
-        const child = await logOf(started.childWorkflowId);
-        const first = child.find((event) => event.type === 'TaskDispatched');
-        if (first) spawnToFirst.push(first.at - started.at);
+    /** From each ChildStarted of the masters to the first executor its child dispatched. */
+    const spawnToFirst = async (masters: string[]) => {
+      const samples: number[] = [];
+      for (const master of masters) {
+        for (const started of await logOf(master)) {
+          if (started.type !== 'ChildStarted') continue;
+          const child = await logOf(started.childWorkflowId);
+          const first = child.find((event) => event.type === 'TaskDispatched');
+          if (first) samples.push(first.at - started.at);
+        }
       }
-    }
+      return samples;
+    };
+    const saturated = await spawnToFirst(trees.ids);
 
     console.error(`cancelling ${CANCELS} trees mid-run…`);
     const cancelMs: number[] = [];
@@ -164,12 +168,15 @@ export async function run(): Promise<void> {
       cancelMs.push(endedAt - cancelledAt);
     }
 
+    // One tree at a time (the trees that were then cancelled): the path alone, no queueing.
+    const alone = await spawnToFirst(Array.from({ length: CANCELS }, (_, i) => `cancel-${i}`));
     const figures = {
       trees: TREES,
       tree_wall_s: round(trees.wallMs / 1000),
       flat_wall_s: round(flats.wallMs / 1000),
-      spawn_to_first_executor_p50_ms: percentile(spawnToFirst, 50),
-      spawn_to_first_executor_p99_ms: percentile(spawnToFirst, 99),
+      spawn_to_first_executor_p50_ms: percentile(alone, 50),
+      spawn_to_first_executor_p99_ms: percentile(alone, 99),
+      saturated_spawn_to_first_executor_p50_ms: percentile(saturated, 50),
       cancel_p50_ms: percentile(cancelMs, 50),
       cancel_p99_ms: percentile(cancelMs, 99),
     };
@@ -181,8 +188,13 @@ export async function run(): Promise<void> {
           [`${TREES} trees (1 + 4 + 32 tasks) wall s`, figures.tree_wall_s, ''],
           [`${TREES} flat workflows (32 tasks) wall s`, figures.flat_wall_s, ''],
           ['tree vs flat', ratios.tree_vs_flat, '<= 1.5'],
-          ['spawn to first executor p50 ms', figures.spawn_to_first_executor_p50_ms, ''],
-          ['spawn to first executor p99 ms', figures.spawn_to_first_executor_p99_ms, ''],
+          ['spawn to first executor p50 ms, one tree', figures.spawn_to_first_executor_p50_ms, ''],
+          ['spawn to first executor p99 ms, one tree', figures.spawn_to_first_executor_p99_ms, ''],
+          [
+            `spawn to first executor p50 ms, ${TREES} trees at once`,
+            figures.saturated_spawn_to_first_executor_p50_ms,
+            '',
+          ],
           ['cancel to quiescence p50 ms', figures.cancel_p50_ms, ''],
           ['cancel to quiescence p99 ms', figures.cancel_p99_ms, '<= 500'],
         ],
