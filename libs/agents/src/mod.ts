@@ -5,11 +5,15 @@
  * against evidence). They know nothing of NATS: the engine runs the children.
  */
 import type { ToolImplementation } from '@fanout/contracts';
+import { agentAggregate } from './aggregate';
 import { agentRun } from './agent-run';
 import type { Planner } from './planner';
 import { givenPlan } from './planners/given-plan';
+import { agentValidate } from './validate';
 
 export { agentRun } from './agent-run';
+export { aggregate, agentAggregate } from './aggregate';
+export { validate, agentValidate } from './validate';
 export { AgentError } from './errors';
 export type { Planner, PlanRequest, PlanStep } from './planner';
 export { givenPlan } from './planners/given-plan';
@@ -18,6 +22,12 @@ export { givenPlan } from './planners/given-plan';
 export const PLANNERS: Readonly<Record<string, Planner>> = { plan: givenPlan };
 
 /** Every agent tool, as an agent worker hosts them. */
-export const agentTools: { 'agent.run': ToolImplementation<'agent.run'> } = {
+export const agentTools: {
+  'agent.run': ToolImplementation<'agent.run'>;
+  'agent.aggregate': ToolImplementation<'agent.aggregate'>;
+  'agent.validate': ToolImplementation<'agent.validate'>;
+} = {
   'agent.run': agentRun(PLANNERS),
+  'agent.aggregate': agentAggregate,
+  'agent.validate': agentValidate,
 };
