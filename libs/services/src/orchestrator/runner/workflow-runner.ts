@@ -83,6 +83,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     return [...this.owned.keys()];
   }
 
+  /** How many of the workflows it owns are in each status, for the metrics. */
+  ownedByStatus(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const owned of this.owned.values()) {
+      counts[owned.state.status] = (counts[owned.state.status] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   onApplicationBootstrap(): void {
     this.loops = [
       setInterval(
