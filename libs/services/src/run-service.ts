@@ -3,6 +3,7 @@ import { FanoutMetrics, startTelemetry } from '@fanout/telemetry';
 import type { INestApplicationContext } from '@nestjs/common';
 import { bootService, type ServiceName } from './boot-service';
 import { healthOptionsFromEnv, HealthServer } from './health-server';
+import { TraceLogger } from './trace-logger';
 
 /** How {@link runServices} runs. */
 export interface RunOptions {
@@ -10,6 +11,12 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Called once every service is taking work (`fanout up` says so). */
   onReady?: () => void;
+  /**
+   * How the services log: `console` (Nest's readable lines, as `fanout up` shows them) or
+   * `json` (one JSON object a line, with the trace id of the work it is about, as a service
+   * process in a container logs). Default: `FANOUT_LOG_FORMAT`, else `console`.
+   */
+  logs?: 'console' | 'json';
 }
 
 /** What a connection tells of itself: whether it is closed, or draining to close. */
@@ -58,7 +65,11 @@ export async function runServices(
       connections().every(({ connection }) => !connection.isClosed() && !connection.isDraining()),
   });
   try {
-    for (const name of names) apps.push({ name, app: await bootService(name, { env, metrics }) });
+    const json = (options.logs ?? env['FANOUT_LOG_FORMAT']) === 'json';
+    for (const name of names) {
+      const logger = json ? { logger: new TraceLogger(name) } : {};
+      apps.push({ name, app: await bootService(name, { env, metrics, ...logger }) });
+    }
     phase = 'running';
     options.onReady?.();
     const signal = await signalled;
@@ -105,7 +116,9 @@ async function startHealth(
  */
 export async function runService(name: ServiceName): Promise<void> {
   try {
-    await runServices([name]);
+    // A service process logs JSON lines with trace ids unless told otherwise.
+    const logs = process.env['FANOUT_LOG_FORMAT'] === 'console' ? 'console' : 'json';
+    await runServices([name], { logs });
     process.exit(0);
   } catch (error) {
     console.error(`${name} failed to start`, error);

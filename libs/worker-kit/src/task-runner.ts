@@ -86,15 +86,23 @@ export class TaskRunner {
     // The attempt runs in a span that continues the orchestrator's span of this attempt,
     // carried in the message headers: one workflow, one trace.
     const parent = extractTrace(message.headers, ROOT_CONTEXT);
+    // OpenTelemetry's messaging conventions, one span per delivery of the attempt.
     const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.subject,
+      'messaging.message.id': String(message.seq),
+      'messaging.nats.delivery_count': message.info.deliveryCount,
       'fanout.workflow_id': envelope.workflowId,
       'fanout.task_id': envelope.taskId,
       'fanout.attempt': envelope.attempt,
+      'fanout.depth': envelope.depth,
+      'fanout.tool': envelope.tool,
     };
     return trace
       .getTracer('@fanout/worker-kit')
       .startActiveSpan(
-        `run ${envelope.tool}`,
+        `process ${message.subject}`,
         { kind: SpanKind.CONSUMER, attributes },
         parent,
         async (span) => {

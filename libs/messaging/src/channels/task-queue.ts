@@ -9,7 +9,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
-import { injectTrace } from '../tracing/propagation';
+import { publishTraced } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import type { PriorityLevel } from './priority-consumer';
 
@@ -90,7 +90,15 @@ export class TaskQueue {
     const { value, data } = encode(TaskEnvelope, envelope, this.names.tasks(envelope.tool));
     const subject = this.names.task(value.tool, value.priority);
     const msgID = options.msgID ?? `${value.workflowId}:${value.taskId}:${value.attempt}`;
-    const ack = await this.js.publish(subject, data, { msgID, headers: injectTrace() });
+    const attributes = {
+      'fanout.workflow_id': value.workflowId,
+      'fanout.task_id': value.taskId,
+      'fanout.attempt': value.attempt,
+      'fanout.depth': value.depth,
+    };
+    const ack = await publishTraced(subject, attributes, (headers) =>
+      this.js.publish(subject, data, { msgID, headers }),
+    );
     return { subject, seq: ack.seq, duplicate: ack.duplicate };
   }
 }

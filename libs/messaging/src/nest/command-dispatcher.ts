@@ -55,14 +55,16 @@ export class CommandDispatcher {
     const { tracer, pattern } = this.deps;
     const parent = extractTrace(message.headers, ROOT_CONTEXT);
     const span = tracer.startSpan(
-      `process ${pattern}`,
+      `process ${message.subject}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'nats',
           'messaging.operation.type': 'process',
           'messaging.destination.name': message.subject,
+          'messaging.message.id': String(message.seq),
           'messaging.nats.delivery_count': message.info.deliveryCount,
+          'fanout.command': pattern,
         },
       },
       parent,
@@ -93,7 +95,14 @@ export class CommandDispatcher {
       return;
     }
     const { command } = decoded;
-    span.setAttribute('messaging.message.id', command.commandId);
+    span.setAttributes({
+      'fanout.command_id': command.commandId,
+      'fanout.workflow_id': command.workflowId,
+      ...(command.type === 'task.report'
+        ? { 'fanout.task_id': command.taskId, 'fanout.attempt': command.attempt }
+        : {}),
+      ...(command.type === 'workflow.submit' ? { 'fanout.depth': command.parent?.depth ?? 0 } : {}),
+    });
     try {
       await this.deps.run(this.deps.handler, command, new JetStreamContext(message));
       message.ack();

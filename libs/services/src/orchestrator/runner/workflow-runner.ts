@@ -288,6 +288,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       updatedAt: Date.now(),
     };
     if (owned.finished) {
+      this.logger.debug(`workflow ${owned.workflowId} ended ${status}`);
       const endedAt = owned.state.completedAt ?? Date.now();
       await this.ports.store.end(
         {
@@ -306,6 +307,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       owned.snapshotVersion = record.version;
       owned.recordedStatus = status;
     } else if (owned.recordedStatus !== status) {
+      this.logger.debug(`workflow ${owned.workflowId} is ${status}`);
       // The record lists the workflow as live from its first event, so a restart finds it.
       await this.ports.store.put({ ...record, version: 0, lastSeq: 0 });
       owned.recordedStatus = status;
