@@ -98,8 +98,12 @@ phases:
       /^unknown tool "code\.magic"; known tools: agent\.aggregate, agent\.run, /,
     );
     expect(validateToolCall('code.grep', { root: '.', patern: 'x' })).toEqual([
-      { path: 'input.pattern', message: 'expected string' },
       { path: 'input', message: 'unknown key "patern"' },
+      {
+        path: 'input',
+        message:
+          'code.grep takes exactly one of `pattern` (one search) and `patterns` (several in one walk)',
+      },
     ]);
   });
 
