@@ -26,7 +26,8 @@ const FLOORS = { grep_vs_rg: 2, glob_vs_fd: 3, peak_rss_mb: 300 };
 /** The walk code.grep and code.glob do by default, as rg flags (see walk-flags.ts). */
 const WALK = ['--no-config', '--no-ignore-parent', '--no-ignore-global', '--no-require-git'];
 
-type GrepCase = Omit<ToolInputOf<'code.grep'>, 'root'>;
+/** A single-pattern search, as rg's own command line can say it too. */
+type GrepCase = Omit<ToolInputOf<'code.grep'>, 'root' | 'patterns'> & { pattern: string };
 /** From rare to very common: the last one streams well over 100,000 matches. */
 const GREP_CASES: GrepCase[] = [
   { pattern: 'createRequire', literal: true },

@@ -87,9 +87,8 @@ describe('fanout run without a NATS URL (the embedded mode)', () => {
     });
     expect(misfit.code).toBe(2);
     expect(misfit.stderr).toMatch(
-      /--input does not fit code\.grep:\n\s+input\.pattern: expected string/,
+      /--input does not fit code\.grep:\n\s+input: unknown key "patern"\n\s+input: code\.grep takes exactly one of `pattern`/,
     );
-    expect(misfit.stderr).toMatch(/input: unknown key "patern"/);
     expect(misfit.stderr).not.toMatch(/embedded|\n\s+at /);
     expect(nats.started()).toBe(false);
   });

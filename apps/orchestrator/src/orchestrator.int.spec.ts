@@ -365,56 +365,60 @@ describe('the orchestrator as a process', () => {
     ).toBe(true);
   });
 
-  it('keeps the log of a live workflow past the event retention: a 20 s task survives a kill -9 of its orchestrator at second 15', async () => {
-    const { names, bus, events } = await setUp();
-    const env = { FANOUT_EVENT_RETENTION: '10s' };
-    const first = orchestrator(names.prefix, env);
-    const shell = startService(nats.url, names.prefix, 'bash-worker', { env });
-    processes.push(shell);
-    await Promise.all([first.ready(), shell.ready()]);
-    const submittedAt = Date.now();
-    await bus.publish({
-      type: 'workflow.submit',
-      commandId: 'submit-long',
-      workflowId: 'wf-long',
-      workflow: {
-        phases: [
-          {
-            id: 'wait',
-            tasks: [{ id: 'sleep', tool: 'bash.exec', input: { command: 'sleep 20' } }],
-          },
-          {
-            id: 'after',
-            dependsOn: ['wait'],
-            tasks: [{ id: 'echo', tool: 'bash.exec', input: { command: 'echo done' } }],
-          },
-        ],
-      },
-    });
-    await expect
-      .poll(async () => (await logOf(events, 'wf-long')).map((event) => event.type), {
-        timeout: 10_000,
-      })
-      .toContain('TaskStarted');
-    const second = orchestrator(names.prefix, env);
-    await second.ready();
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.max(0, submittedAt + 15_000 - Date.now())),
-    );
-    await first.stop('SIGKILL');
+  it(
+    'keeps the log of a live workflow past the event retention: a 20 s task survives a kill -9 of its orchestrator at second 15',
+    { timeout: 120_000 },
+    async () => {
+      const { names, bus, events } = await setUp();
+      const env = { FANOUT_EVENT_RETENTION: '10s' };
+      const first = orchestrator(names.prefix, env);
+      const shell = startService(nats.url, names.prefix, 'bash-worker', { env });
+      processes.push(shell);
+      await Promise.all([first.ready(), shell.ready()]);
+      const submittedAt = Date.now();
+      await bus.publish({
+        type: 'workflow.submit',
+        commandId: 'submit-long',
+        workflowId: 'wf-long',
+        workflow: {
+          phases: [
+            {
+              id: 'wait',
+              tasks: [{ id: 'sleep', tool: 'bash.exec', input: { command: 'sleep 20' } }],
+            },
+            {
+              id: 'after',
+              dependsOn: ['wait'],
+              tasks: [{ id: 'echo', tool: 'bash.exec', input: { command: 'echo done' } }],
+            },
+          ],
+        },
+      });
+      await expect
+        .poll(async () => (await logOf(events, 'wf-long')).map((event) => event.type), {
+          timeout: 10_000,
+        })
+        .toContain('TaskStarted');
+      const second = orchestrator(names.prefix, env);
+      await second.ready();
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, submittedAt + 15_000 - Date.now())),
+      );
+      await first.stop('SIGKILL');
 
-    const log = await completion(events, 'wf-long', 40_000);
-    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
-      status: 'succeeded',
-    });
-    // The first event was older than the retention when the second replica replayed it.
-    expect(log[0]).toMatchObject({ type: 'WorkflowAccepted' });
-    expect(log.some((event) => event.type === 'WorkflowResumed')).toBe(true);
-    // The sleep ran once: its one attempt succeeded, nothing was run again.
-    expect(
-      log.filter((event) => event.type === 'TaskDispatched').map((event) => event.taskId),
-    ).toEqual(['wait/sleep', 'after/echo']);
-  });
+      const log = await completion(events, 'wf-long', 40_000);
+      expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+        status: 'succeeded',
+      });
+      // The first event was older than the retention when the second replica replayed it.
+      expect(log[0]).toMatchObject({ type: 'WorkflowAccepted' });
+      expect(log.some((event) => event.type === 'WorkflowResumed')).toBe(true);
+      // The sleep ran once: its one attempt succeeded, nothing was run again.
+      expect(
+        log.filter((event) => event.type === 'TaskDispatched').map((event) => event.taskId),
+      ).toEqual(['wait/sleep', 'after/echo']);
+    },
+  );
 
   it("purges a finished workflow's log once the retention has passed, with its stored results", async () => {
     const { names, bus, events } = await setUp();

@@ -3,7 +3,7 @@
  * from any Node program. It goes through `@fanout/messaging`, never NATS directly.
  */
 export { FanoutClient, type CallOutcome, type ConnectOptions, type SubmitOptions } from './client';
-export { WorkflowHandle, type TaskResult } from './workflow-handle';
+export { WorkflowHandle, type TaskResult, type TreeEvent } from './workflow-handle';
 export {
   BusFullError,
   ConnectionError,

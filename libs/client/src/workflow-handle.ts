@@ -1,6 +1,15 @@
 import type { EventOf, WorkflowEvent } from '@fanout/contracts';
 import type { DataPipeline, EventStream } from '@fanout/messaging';
 import { TimeoutError, ValidationError } from './errors';
+import { MergedFeeds } from './merged-feeds';
+
+/** An event of a workflow of a tree, as `tree()` yields it. */
+export interface TreeEvent {
+  workflowId: string;
+  /** 0 for the workflow followed, 1 for its children, and so on. */
+  depth: number;
+  event: WorkflowEvent;
+}
 
 /** A task's recorded result, as `results()` yields it. */
 export interface TaskResult {
@@ -53,6 +62,41 @@ export class WorkflowHandle {
     } finally {
       clearTimeout(timer);
       await subscription.stop();
+    }
+  }
+
+  /**
+   * The events of the workflow and of every child workflow its agents start (and theirs),
+   * as they come, each with the workflow it belongs to and its depth below this one. It
+   * ends once every one of them has ended (a child its agent abandoned, too). What a view
+   * of an agent tree follows.
+   */
+  async *tree(options: { timeoutMs?: number } = {}): AsyncGenerator<TreeEvent> {
+    const merged = new MergedFeeds<TreeEvent>();
+    const follow = (workflowId: string, depth: number) =>
+      merged.add(async (push) => {
+        const subscription = await this.stream.subscribe({ workflowId }, 'all');
+        merged.onStop(() => subscription.stop());
+        for await (const stored of subscription) {
+          push({ workflowId, depth, event: stored.event });
+          if (stored.event.type === 'ChildStarted') follow(stored.event.childWorkflowId, depth + 1);
+          if (isFinal(stored.event)) break;
+        }
+        await subscription.stop();
+      });
+    follow(this.id, 0);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => merged.fail(new TimeoutError(`workflow ${this.id}`, options.timeoutMs ?? 0)),
+            options.timeoutMs,
+          );
+    try {
+      for await (const item of merged) yield item;
+    } finally {
+      clearTimeout(timer);
+      await merged.stop();
     }
   }
 

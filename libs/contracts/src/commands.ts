@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, Priority, TaskId, WorkflowId } from './ids';
 import { PayloadRef } from './payload-ref';
+import { ChildOutcome, ParentLink } from './tools/agent';
 import { named } from './registry';
 import { WorkflowDefinition } from './workflow-definition';
 
@@ -20,10 +21,9 @@ export const SubmitWorkflow = named(
     workflowId: WorkflowId,
     workflow: WorkflowDefinition,
     priority: Priority.default(2),
-    parent: z
-      .object({ workflowId: WorkflowId, taskId: TaskId, depth: z.number().int().min(1).max(3) })
-      .optional()
-      .describe('Set when an agent.run task spawns this workflow as its child.'),
+    parent: ParentLink.optional().describe(
+      'Set when an agent.run task spawns this workflow as its child.',
+    ),
   }),
 );
 
@@ -57,8 +57,10 @@ export const TaskOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('started') }),
   z.object({ kind: z.literal('heartbeat') }),
   z
-    .object({ kind: z.literal('child'), childWorkflowId: WorkflowId })
-    .describe('An agent.run attempt started a child workflow.'),
+    .object({ kind: z.literal('child-ended'), outcome: ChildOutcome })
+    .describe(
+      "Sent by a child workflow's owner to its parent's agent.run task when the child ended.",
+    ),
   z
     .object({
       kind: z.literal('succeeded'),

@@ -40,6 +40,10 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   BusFull: 'BUS_FULL',
   BudgetExceeded: 'BUDGET_EXCEEDED',
+  /** An agent's child workflow may not start: too deep, over the budget, or not valid. */
+  ChildRefused: 'CHILD_REFUSED',
+  /** An agent's child workflow failed or was cancelled. */
+  ChildFailed: 'CHILD_FAILED',
   PathOutsideRoot: 'PATH_OUTSIDE_ROOT',
   DeniedByPolicy: 'DENIED_BY_POLICY',
   ToolFailed: 'TOOL_FAILED',

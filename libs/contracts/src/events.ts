@@ -5,6 +5,7 @@ import { PayloadRef } from './payload-ref';
 import { named } from './registry';
 import type { EventTopic } from './subjects';
 import { OutcomeStatus, WorkflowSynthesis } from './synthesis';
+import { ChildOutcome, ChildRefusal, ParentLink } from './tools/agent';
 import { WorkflowDefinition } from './workflow-definition';
 
 /** Fields every event has; the stream's sequence number orders them. */
@@ -33,7 +34,7 @@ export const WorkflowAccepted = event(
     definition: WorkflowDefinition,
     priority: Priority,
     depth: z.number().int().min(0).max(3),
-    parent: z.object({ workflowId: WorkflowId, taskId: TaskId }).optional(),
+    parent: ParentLink.optional(),
   },
 );
 export const WorkflowRejected = event(
@@ -151,8 +152,14 @@ export const TaskCancelled = event(
     taskId: TaskId,
     reason: z.string(),
     childWorkflowId: WorkflowId.optional().describe(
-      'The child workflow of an agent.run task, to be cancelled too.',
+      'The child workflow of an agent.run task, to be cancelled too (unless it was to be abandoned).',
     ),
+    cancelChild: z
+      .boolean()
+      .optional()
+      .describe(
+        'False when the child was started with onParentEnd "abandon": it is left to finish on its own.',
+      ),
   },
 );
 export const TaskSkipped = event(
@@ -164,13 +171,43 @@ export const TaskSkipped = event(
     reason: z.string(),
   },
 );
-export const ChildWorkflowStarted = event(
-  'ChildWorkflowStarted',
+export const ChildStarted = event(
+  'ChildStarted',
   'progress',
-  'An agent.run task spawned a child workflow.',
+  'An agent.run task planned a child workflow; the task waits for it without holding a worker.',
   {
     taskId: TaskId,
+    attempt,
+    round: z.number().int().min(1),
     childWorkflowId: WorkflowId,
+    definition: WorkflowDefinition.describe(
+      "The plan, with the budget granted from this workflow's.",
+    ),
+    last: z
+      .boolean()
+      .default(false)
+      .describe("The agent's last round: its answer is this child's result."),
+    tokens: z.number().int().nonnegative().default(0).describe('Model tokens the planning spent.'),
+  },
+);
+export const ChildCompleted = event(
+  'ChildCompleted',
+  'progress',
+  'The child workflow of an agent.run task ended; what it did not use of its budget is returned.',
+  {
+    taskId: TaskId,
+    outcome: ChildOutcome,
+  },
+);
+export const ChildRefused = event(
+  'ChildRefused',
+  'errors',
+  'An agent.run task planned a child that may not run: too deep, over the budget, or an invalid plan.',
+  {
+    taskId: TaskId,
+    attempt,
+    reason: ChildRefusal,
+    message: z.string(),
   },
 );
 export const WorkflowCancelRequested = event(
@@ -227,7 +264,9 @@ export const EVENT_TYPES = [
   TaskFailed,
   TaskCancelled,
   TaskSkipped,
-  ChildWorkflowStarted,
+  ChildStarted,
+  ChildCompleted,
+  ChildRefused,
   WorkflowCancelRequested,
   WorkflowResumed,
   WorkflowMetrics,

@@ -16,9 +16,20 @@ export * from './channels';
 export * from './tools/catalog';
 export { type ToolCache, type ToolContract, type ToolSpread } from './tools/define-tool';
 export { normalizeQuery } from './tools/normalize-query';
+export { canonicalJson } from './values/canonical-json';
+export { atPath } from './values/dot-path';
 export type { ToolContext, ToolFunction, ToolImplementation } from './tools/tool-function';
 export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';
 export { BashExec } from './tools/shell';
 export { WebFetch, WebSearch, SearchCategory } from './tools/web';
-export { AgentRun } from './tools/agent';
+export {
+  AgentAggregate,
+  AgentBudget,
+  AgentResult,
+  AgentRun,
+  AgentValidate,
+  ChildOutcome,
+  ChildRefusal,
+  ParentLink,
+} from './tools/agent';
 export { Noop } from './tools/noop';

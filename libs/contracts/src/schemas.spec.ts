@@ -170,7 +170,9 @@ describe('tool catalog', () => {
   it('knows the tools of the design and nothing inherited', () => {
     expect(Object.keys(TOOLS).sort()).toEqual(
       [
+        'agent.aggregate',
         'agent.run',
+        'agent.validate',
         'bash.exec',
         'code.glob',
         'code.grep',

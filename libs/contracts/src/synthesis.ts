@@ -10,6 +10,22 @@ export const TaskStatus = z.enum(['succeeded', 'failed', 'cancelled', 'skipped']
 export const OutcomeStatus = z.enum(['succeeded', 'degraded', 'failed', 'cancelled']);
 
 /**
+ * What a subtree of workflows used: its tasks, the tool calls they made (attempts sent to
+ * a worker), its wall time and the model tokens its planners spent. A workflow's usage
+ * counts its own and that of every child it waited for.
+ */
+export const Usage = named(
+  'Usage',
+  'What a workflow and its children used: tasks, tool calls, wall time, model tokens.',
+  z.object({
+    tasks: z.number().int().nonnegative(),
+    toolCalls: z.number().int().nonnegative(),
+    durationMs: z.number().nonnegative(),
+    tokens: z.number().int().nonnegative(),
+  }),
+);
+
+/**
  * The summary a finished workflow emits: enough for a caller to decide what to do next
  * without reading the whole event log — what ran, how it ended, how long it took, and
  * what a `degrade` barrier went on without.
@@ -34,6 +50,7 @@ export const WorkflowSynthesis = named(
         missing: z.array(TaskId).describe('Tasks a degrade barrier went on without.'),
       }),
     ),
+    usage: Usage.optional().describe('What this workflow and every child it waited for used.'),
     omittedTasks: z
       .number()
       .int()
@@ -59,4 +76,5 @@ export const WorkflowSynthesis = named(
 
 export type WorkflowSynthesis = z.infer<typeof WorkflowSynthesis>;
 export type TaskStatus = z.infer<typeof TaskStatus>;
+export type Usage = z.infer<typeof Usage>;
 export type OutcomeStatus = z.infer<typeof OutcomeStatus>;

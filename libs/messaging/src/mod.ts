@@ -29,6 +29,7 @@ export { JetStreamExceptionFilter } from './nest/jetstream-exception.filter';
 export {
   resolveCommandOptions,
   type CommandConsumerOptions,
+  type CommandOutcome,
   type InvalidCommand,
   type JetStreamClientOptions,
   type JetStreamHandlerExtras,
@@ -66,7 +67,7 @@ export {
 } from './channels/priority-consumer';
 export { HeldMessage, type Settlement } from './channels/held-message';
 export { DEFAULT_WEIGHTS, WeightedPicker, weightedCycle } from './channels/weighted-schedule';
-export { TaskQueue, decodeTask, taskLevels } from './channels/task-queue';
+export { TaskQueue, decodeTask, taskLevels, type Backlog } from './channels/task-queue';
 export { maxBodyBytes } from './channels/message-size';
 export {
   EventStream,

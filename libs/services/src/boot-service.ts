@@ -10,6 +10,7 @@ import {
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
+import type { FanoutMetrics } from '@fanout/telemetry';
 import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
@@ -32,6 +33,8 @@ export interface BootOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the service logs. Default: Nest's console logger at error, warn and log. */
   logger?: LoggerService | LogLevel[] | false;
+  /** The process's Prometheus metrics, when it serves them (`runServices`). */
+  metrics?: FanoutMetrics;
 }
 
 /** Whether `name` is one of {@link SERVICE_NAMES}, for checking what a user typed. */
@@ -61,18 +64,31 @@ export async function bootService(
       config: nats,
       // Commands are taken only after listen(), by which time the runner exists.
       onInvalidCommand: async (invalid) => built.runner?.reject(invalid),
+      ...(options.metrics
+        ? {
+            onCommandSettled: (command, outcome) =>
+              options.metrics?.commands.inc({ command, outcome }),
+          }
+        : {}),
     });
     const app = await NestFactory.createMicroservice(
       OrchestratorModule.forRoot({ nats, orchestrator, topology }),
       { strategy: server, logger },
     );
-    built.runner = app.get(WorkflowRunner);
+    const runner = app.get(WorkflowRunner);
+    built.runner = runner;
+    options.metrics?.collect((set) => {
+      for (const [status, count] of Object.entries(runner.ownedByStatus())) {
+        set('fanout_workflows', { status }, count);
+      }
+    });
     app.useGlobalFilters(new JetStreamExceptionFilter());
     await app.listen();
     return app;
   }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
-  return NestFactory.createApplicationContext(WorkerServiceModule.forRoot(name, nats, topology), {
+  const module = WorkerServiceModule.forRoot(name, nats, topology, options.metrics);
+  return NestFactory.createApplicationContext(module, {
     logger,
   });
 }

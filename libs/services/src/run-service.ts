@@ -1,5 +1,9 @@
-import { startTelemetry } from '@fanout/telemetry';
+import { NATS_CONNECTION } from '@fanout/messaging';
+import { FanoutMetrics, startTelemetry } from '@fanout/telemetry';
+import type { INestApplicationContext } from '@nestjs/common';
 import { bootService, type ServiceName } from './boot-service';
+import { healthOptionsFromEnv, HealthServer } from './health-server';
+import { TraceLogger } from './trace-logger';
 
 /** How {@link runServices} runs. */
 export interface RunOptions {
@@ -7,6 +11,18 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Called once every service is taking work (`fanout up` says so). */
   onReady?: () => void;
+  /**
+   * How the services log: `console` (Nest's readable lines, as `fanout up` shows them) or
+   * `json` (one JSON object a line, with the trace id of the work it is about, as a service
+   * process in a container logs). Default: `FANOUT_LOG_FORMAT`, else `console`.
+   */
+  logs?: 'console' | 'json';
+}
+
+/** What a connection tells of itself: whether it is closed, or draining to close. */
+interface ConnectionState {
+  isClosed(): boolean;
+  isDraining(): boolean;
 }
 
 /**
@@ -31,18 +47,66 @@ export async function runServices(
     process.on('SIGTERM', resolve);
     process.on('SIGINT', resolve);
   });
-  const apps = [];
+  const metrics = new FanoutMetrics();
+  const apps: Array<{ name: ServiceName; app: INestApplicationContext }> = [];
+  let phase: 'starting' | 'running' | 'draining' = 'starting';
+  const connections = () =>
+    apps.map(({ name, app }) => ({ name, connection: app.get<ConnectionState>(NATS_CONNECTION) }));
+  metrics.collect((set) => {
+    for (const { name, connection } of connections()) {
+      const up = !connection.isClosed() && !connection.isDraining();
+      set('fanout_nats_connected', { service: name }, up ? 1 : 0);
+    }
+  });
+  const health = await startHealth(env, {
+    metrics,
+    ready: () =>
+      phase === 'running' &&
+      connections().every(({ connection }) => !connection.isClosed() && !connection.isDraining()),
+  });
   try {
-    for (const name of names) apps.push(await bootService(name, { env }));
+    const json = (options.logs ?? env['FANOUT_LOG_FORMAT']) === 'json';
+    for (const name of names) {
+      const logger = json ? { logger: new TraceLogger(name) } : {};
+      apps.push({ name, app: await bootService(name, { env, metrics, ...logger }) });
+    }
+    phase = 'running';
     options.onReady?.();
     const signal = await signalled;
+    phase = 'draining';
     console.error(`fanout: ${signal}, draining ${names.join(', ')}`);
   } finally {
+    phase = 'draining';
     // Workers first, so nothing they report finds its orchestrator gone.
-    for (const app of apps.reverse()) {
+    for (const { app } of apps.reverse()) {
       await app.close().catch((error: unknown) => console.error('fanout: drain failed', error));
     }
+    await health?.close();
     await telemetry.shutdown().catch(() => undefined);
+  }
+}
+
+/**
+ * The health and metrics endpoints, on `FANOUT_HTTP_PORT` (9464 unless told otherwise). A
+ * port another process already took (several services started on one machine) is said and
+ * gone without, rather than stopping the service; `off` serves none.
+ */
+async function startHealth(
+  env: NodeJS.ProcessEnv,
+  source: Parameters<typeof HealthServer.start>[1],
+): Promise<HealthServer | undefined> {
+  const options = healthOptionsFromEnv(env);
+  if (options.port === undefined) return undefined;
+  try {
+    const server = await HealthServer.start(options, source);
+    console.error(`fanout: health and metrics on ${server.url} (/healthz, /readyz, /metrics)`);
+    return server;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+    console.error(
+      `fanout: port ${options.port} is taken: no health and metrics endpoints (set FANOUT_HTTP_PORT)`,
+    );
+    return undefined;
   }
 }
 
@@ -52,7 +116,9 @@ export async function runServices(
  */
 export async function runService(name: ServiceName): Promise<void> {
   try {
-    await runServices([name]);
+    // A service process logs JSON lines with trace ids unless told otherwise.
+    const logs = process.env['FANOUT_LOG_FORMAT'] === 'console' ? 'console' : 'json';
+    await runServices([name], { logs });
     process.exit(0);
   } catch (error) {
     console.error(`${name} failed to start`, error);

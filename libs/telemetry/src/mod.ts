@@ -6,3 +6,4 @@
 export { startTelemetry, type Telemetry } from './start-telemetry';
 export { type TelemetryOptions } from './telemetry-options';
 export { createLogger, traceFields, type CreateLoggerOptions } from './logger';
+export { FanoutMetrics, type GaugeName, type GaugeSetter } from './metrics';

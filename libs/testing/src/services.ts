@@ -10,6 +10,7 @@ const READY: Record<string, RegExp> = {
   'codebase-worker': /is taking tasks/,
   'bash-worker': /is taking tasks/,
   'web-worker': /is taking tasks/,
+  'agent-worker': /is taking tasks/,
 };
 
 /** How to start one service: extra environment and Node flags. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ToolCache } from '@fanout/contracts';
+import { canonicalJson, type ToolCache } from '@fanout/contracts';
 import type { CachedResult } from '@fanout/messaging';
 import type { WorkerLogger } from './worker-options';
 
@@ -18,15 +18,8 @@ const MAX_KEPT_ITEMS = 10_000;
  */
 export function callDigest(cache: ToolCache, input: unknown): string {
   return createHash('sha256')
-    .update(JSON.stringify(cache.key(input), sortedKeys))
+    .update(canonicalJson(cache.key(input)) ?? '')
     .digest('hex');
-}
-
-function sortedKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { extractTrace, type CachedResult, type StoredResults } from '@fanout/messaging';
 import type { FanoutError, PayloadRef, TaskEnvelope, ToolContract } from '@fanout/contracts';
+import type { FanoutMetrics } from '@fanout/telemetry';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
 import {
@@ -52,6 +53,8 @@ export interface TaskRunnerDeps {
    * reported by reference; an input dispatched by reference is fetched from here.
    */
   stored: Pick<StoredResults, 'put' | 'get'>;
+  /** Where attempts ended are counted and timed, when the process serves metrics. */
+  metrics?: FanoutMetrics;
 }
 
 /** Longest timer Node can set; a deadline further away is simply not timed. */
@@ -83,15 +86,23 @@ export class TaskRunner {
     // The attempt runs in a span that continues the orchestrator's span of this attempt,
     // carried in the message headers: one workflow, one trace.
     const parent = extractTrace(message.headers, ROOT_CONTEXT);
+    // OpenTelemetry's messaging conventions, one span per delivery of the attempt.
     const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.subject,
+      'messaging.message.id': String(message.seq),
+      'messaging.nats.delivery_count': message.info.deliveryCount,
       'fanout.workflow_id': envelope.workflowId,
       'fanout.task_id': envelope.taskId,
       'fanout.attempt': envelope.attempt,
+      'fanout.depth': envelope.depth,
+      'fanout.tool': envelope.tool,
     };
     return trace
       .getTracer('@fanout/worker-kit')
       .startActiveSpan(
-        `run ${envelope.tool}`,
+        `process ${message.subject}`,
         { kind: SpanKind.CONSUMER, attributes },
         parent,
         async (span) => {
@@ -225,6 +236,10 @@ export class TaskRunner {
       };
     };
     const startedAt = performance.now();
+    this.deps.metrics?.queueSeconds.observe(
+      { tool: this.deps.tool, priority: String(envelope.priority) },
+      Math.max(0, Date.now() - envelope.dispatchedAt) / 1_000,
+    );
     reports.begin();
     let run: ToolRun;
     try {
@@ -329,7 +344,22 @@ export class TaskRunner {
       throw error; // the consumer naks with backoff and, in the end, dead-letters it
     }
     message.ack();
+    this.count(outcome);
     return 'acked';
+  }
+
+  /** An attempt that ended here, in the metrics: how it ended, and how long it ran. */
+  private count(outcome: Terminal): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    const status =
+      outcome.kind === 'succeeded'
+        ? 'succeeded'
+        : outcome.error.code === 'CANCELLED'
+          ? 'cancelled'
+          : 'failed';
+    metrics.tasks.inc({ tool: this.deps.tool, status });
+    metrics.runSeconds.observe({ tool: this.deps.tool }, outcome.durationMs / 1_000);
   }
 
   private async closeQuietly(stream: ItemStream | undefined, name: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { FanoutMetrics } from '@fanout/telemetry';
 import type { Broadcast, Subjects, ToolFunction } from '@fanout/contracts';
 import type { Connection } from './transport-types';
 
@@ -66,6 +67,11 @@ export interface WorkerOptions {
   reuseResults?: boolean;
   /** Broadcasts other than `cancel` (drain, pause, limits), for the host to act on. */
   onBroadcast?: (message: Broadcast) => void;
+  /**
+   * The process's Prometheus metrics, to count the attempts this worker ends and to read its
+   * pools' slots and its tools' queues at each scrape.
+   */
+  metrics?: FanoutMetrics;
 }
 
 export const DEFAULT_TIMING: WorkerTiming = {

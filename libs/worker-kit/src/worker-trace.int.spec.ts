@@ -56,15 +56,17 @@ describe('a worker in a trace', () => {
     );
     dispatcher.end();
 
-    await expect
-      .poll(() => exporter.getFinishedSpans().find((span) => span.name === 'run noop'), {
-        timeout: 10_000,
-      })
-      .toBeDefined();
-    const run = exporter.getFinishedSpans().find((span) => span.name === 'run noop')!;
+    const subject = names.task('noop', 2);
+    const named = (name: string) => exporter.getFinishedSpans().find((span) => span.name === name);
+    await expect.poll(() => named(`process ${subject}`), { timeout: 10_000 }).toBeDefined();
+    const run = named(`process ${subject}`)!;
+    const publish = named(`publish ${subject}`)!;
     expect(run.spanContext().traceId).toBe(dispatcher.spanContext().traceId);
-    expect(run.parentSpanContext?.spanId).toBe(dispatcher.spanContext().spanId);
+    // The envelope went out in a producer span under the dispatcher's; the run hangs from it.
+    expect(publish.parentSpanContext?.spanId).toBe(dispatcher.spanContext().spanId);
+    expect(run.parentSpanContext?.spanId).toBe(publish.spanContext().spanId);
     expect(run.attributes).toMatchObject({
+      'messaging.system': 'nats',
       'fanout.task_id': 'phase/task-1',
       'fanout.disposition': 'acked',
     });

@@ -9,6 +9,7 @@ import {
   MetricsBus,
   PriorityConsumer,
   StoredResults,
+  TaskQueue,
   taskLevels,
   ToolResultCache,
   type DeadLetterSink,
@@ -176,6 +177,7 @@ export class Worker {
     }
     this.#state = 'running';
     this.vitals.enter('ready');
+    this.observe();
     const sizes = [...this.pools].map(([tool, slots]) => `${tool}=${slots}`).join(', ');
     this.logger.log(`worker ${this.instance} of ${this.service} is taking tasks: ${sizes}`);
   }
@@ -268,7 +270,29 @@ export class Worker {
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),
       stored: this.storedResults(),
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
       ...(this.results ? { results: this.results } : {}),
+    });
+  }
+
+  /** At each scrape of the metrics: this worker's pools, and what waits on its tools' queues. */
+  private observe(): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const queue = new TaskQueue(this.connection, this.names);
+    metrics.collect(async (set) => {
+      for (const { pool, size, busy } of this.load()) {
+        set('fanout_pool_slots', { tool: pool, state: 'busy' }, busy);
+        set('fanout_pool_slots', { tool: pool, state: 'free' }, size - busy);
+      }
+      for (const tool of this.pools.keys()) {
+        let oldestMs = 0;
+        for (const level of await queue.backlog(tool)) {
+          set('fanout_queue_depth', { tool, priority: String(level.priority) }, level.waiting);
+          oldestMs = Math.max(oldestMs, level.oldestAgeMs ?? 0);
+        }
+        set('fanout_queue_oldest_age_seconds', { tool }, oldestMs / 1_000);
+      }
     });
   }
 

@@ -48,10 +48,14 @@ async function follow(client: FanoutClient, text: string, args: Args): Promise<E
   const quiet = stallHint(handle.id);
   let done: EventOf<'WorkflowCompleted'> | undefined;
   try {
-    for await (const event of handle.events(timeoutMs ? { timeoutMs } : {})) {
+    // The run's events and those of every child workflow its agents start: the display
+    // shows the tree; the document holds the run's own results.
+    for await (const item of handle.tree(timeoutMs ? { timeoutMs } : {})) {
       quiet();
-      if (display) display.update(event);
+      const { event } = item;
+      if (display) display.updateTree(item);
       else if (!json && worthShowing(event)) process.stdout.write(`${eventLine(event)}\n`);
+      if (item.depth > 0) continue;
       if (event.type === 'TaskSucceeded') results[event.taskId] = event.result;
       if (event.type === 'WorkflowCompleted') done = event;
       if (event.type === 'WorkflowRejected') {

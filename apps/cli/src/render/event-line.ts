@@ -37,6 +37,12 @@ function detail(event: WorkflowEvent): string {
       return `${event.taskId}: ${event.reason}`;
     case 'WorkflowCancelRequested':
       return event.reason;
+    case 'ChildStarted':
+      return `${event.taskId} round ${event.round}: ${event.childWorkflowId}, ${event.definition.phases.length} phase(s)`;
+    case 'ChildCompleted':
+      return `${event.taskId}: ${event.outcome.childWorkflowId} ${event.outcome.status}, ${event.outcome.usage.toolCalls} tool call(s)`;
+    case 'ChildRefused':
+      return `${event.taskId}: ${event.reason}: ${event.message}`;
     case 'WorkflowCompleted':
       return `${event.status} in ${event.synthesis.durationMs} ms`;
     default:

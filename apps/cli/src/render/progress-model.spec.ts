@@ -96,4 +96,62 @@ describe('the progress model', () => {
       { pool: 'code.read', busy: 0, size: 8 },
     ]);
   });
+
+  it('keeps a line per child workflow of the tree: where it hangs, its tasks ended and running', () => {
+    const model = new ProgressModel();
+    const child = 'wf-1-spec-web-r1';
+    const tree = (workflowId: string, depth: number, event: Record<string, unknown>) =>
+      model.updateTree({ workflowId, depth, event: { workflowId, at, ...event } as WorkflowEvent });
+    tree('wf-1', 0, {
+      type: 'ChildStarted',
+      taskId: 'spec/web',
+      attempt: 1,
+      round: 1,
+      childWorkflowId: child,
+      definition: { phases: [] },
+      tokens: 0,
+    });
+    tree(child, 1, {
+      type: 'WorkflowAccepted',
+      priority: 2,
+      depth: 1,
+      definition: { phases: [{ id: 'exec', tasks: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] }] },
+    });
+    for (const id of ['a', 'b', 'c']) {
+      tree(child, 1, {
+        type: 'TaskDispatched',
+        taskId: `exec/${id}`,
+        attempt: 1,
+        tool: 'noop',
+        input: {},
+        priority: 2,
+        deadline: at,
+      });
+    }
+    tree(child, 1, {
+      type: 'TaskSucceeded',
+      taskId: 'exec/a',
+      attempt: 1,
+      result: {},
+      durationMs: 1,
+    });
+    const failure = tree(child, 1, {
+      type: 'TaskFailed',
+      taskId: 'exec/b',
+      attempts: 1,
+      error: { code: 'X', message: 'broke', retryable: false },
+    });
+    expect(failure).toBe(`failed ${child} exec/b: X broke`);
+    const view = model.children.get(child)!;
+    expect(view).toMatchObject({
+      label: 'spec/web',
+      depth: 1,
+      status: 'running',
+      total: 3,
+      ended: 2,
+    });
+    expect([...view.busy]).toEqual(['exec/c']);
+    // The run's own phases are not touched by a child's events.
+    expect(model.phases.size).toBe(0);
+  });
 });

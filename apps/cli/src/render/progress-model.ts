@@ -11,6 +11,19 @@ export interface PhaseView {
   endedAt?: number;
 }
 
+/** A child workflow of an agent tree as the display shows it. */
+export interface ChildView {
+  workflowId: string;
+  /** The agent task that started it: `<phase>/<task>` of its parent. */
+  label: string;
+  depth: number;
+  status: string;
+  total: number;
+  ended: number;
+  /** Its tool calls out with a worker right now. */
+  busy: Set<string>;
+}
+
 /** One pool summed over the instances that serve it. */
 export interface PoolView {
   pool: string;
@@ -35,7 +48,51 @@ const ENDED = new Set(['TaskSucceeded', 'TaskFailed', 'TaskSkipped', 'TaskCancel
  */
 export class ProgressModel {
   readonly phases = new Map<string, PhaseView>();
+  /** The child workflows below the run, in the order they started. */
+  readonly children = new Map<string, ChildView>();
   private readonly load = new Map<string, LoadSnapshot>();
+
+  /**
+   * Folds an event of the tree in: the run's own (depth 0) into the phases, a child's into
+   * its line of the tree. Returns a failure line to print, if it is one.
+   */
+  updateTree(item: {
+    workflowId: string;
+    depth: number;
+    event: WorkflowEvent;
+  }): string | undefined {
+    const { event, depth } = item;
+    if (event.type === 'ChildStarted') {
+      this.children.set(event.childWorkflowId, {
+        workflowId: event.childWorkflowId,
+        label: event.taskId,
+        depth: depth + 1,
+        status: 'starting',
+        total: 0,
+        ended: 0,
+        busy: new Set(),
+      });
+    }
+    if (depth === 0) return this.update(event);
+    const child = this.children.get(item.workflowId);
+    if (!child) return undefined;
+    if (event.type === 'WorkflowAccepted') {
+      child.status = 'running';
+      child.total = event.definition.phases.reduce((sum, phase) => sum + phase.tasks.length, 0);
+    }
+    if (event.type === 'TasksExpanded') child.total += event.count - 1;
+    if (event.type === 'TaskDispatched' && event.tool !== 'agent.run') child.busy.add(event.taskId);
+    if (event.type === 'TaskAttemptFailed') child.busy.delete(event.taskId);
+    if (ENDED.has(event.type) && 'taskId' in event) {
+      child.busy.delete(event.taskId);
+      child.ended++;
+    }
+    if (event.type === 'WorkflowCompleted') child.status = event.status;
+    if (event.type === 'WorkflowRejected') child.status = 'rejected';
+    if (event.type === 'TaskFailed')
+      return `failed ${item.workflowId} ${event.taskId}: ${event.error.code} ${event.error.message}`;
+    return undefined;
+  }
 
   /** Folds one workflow event in; returns a failure line to print, if it is one. */
   update(event: WorkflowEvent): string | undefined {

@@ -1,6 +1,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { LoadSnapshot, WorkflowEvent } from '@fanout/contracts';
-import { ProgressModel, type PhaseView } from './progress-model';
+import type { TreeEvent } from '@fanout/client';
+import { ProgressModel, type ChildView, type PhaseView } from './progress-model';
 
 /** The load snapshots the display follows, stopped with it. */
 interface LoadFeed extends AsyncIterable<LoadSnapshot> {
@@ -9,6 +10,7 @@ interface LoadFeed extends AsyncIterable<LoadSnapshot> {
 
 const PHASE_FORMAT = '  {phase} {bar} {value}/{total} {status}{failed}  {elapsed}s';
 const POOLS_FORMAT = '  {pools}';
+const CHILD_FORMAT = '  {child}';
 
 /**
  * A live view of a run on a terminal: a bar per phase (tasks ended out of total, its
@@ -19,6 +21,7 @@ export class ProgressDisplay {
   private readonly model = new ProgressModel();
   private readonly bars: MultiBar;
   private readonly phaseBars = new Map<string, SingleBar>();
+  private readonly childBars = new Map<string, SingleBar>();
   private readonly poolsBar: SingleBar;
   private readonly startedAt = Date.now();
   private readonly timer: NodeJS.Timeout;
@@ -43,6 +46,12 @@ export class ProgressDisplay {
     if (failure) this.bars.log(`  ${failure}\n`);
   }
 
+  /** Folds an event of the run or of one of its child workflows into the view. */
+  updateTree(item: TreeEvent): void {
+    const failure = this.model.updateTree(item);
+    if (failure) this.bars.log(`  ${failure}\n`);
+  }
+
   /** Draws the final state and stops drawing and following the load. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
@@ -64,6 +73,13 @@ export class ProgressDisplay {
       bar.setTotal(Math.max(phase.total, 1));
       bar.update(phase.ended, payload(phase, width));
     }
+    for (const child of this.model.children.values()) {
+      const bar =
+        this.childBars.get(child.workflowId) ??
+        this.bars.create(1, 0, { child: '' }, { format: CHILD_FORMAT });
+      this.childBars.set(child.workflowId, bar);
+      bar.update(0, { child: childLine(child) });
+    }
     this.poolsBar.update(0, { pools: this.poolsLine() });
   }
 
@@ -74,6 +90,12 @@ export class ProgressDisplay {
       .map(({ pool, busy, size }) => `${pool} ${busy}/${size}`);
     return `${elapsed}s  pools busy: ${pools.length ? pools.join('  ') : 'waiting for the workers…'}`;
   }
+}
+
+/** One child of the agent tree: where it hangs, how far it is, its tool calls running. */
+function childLine(child: ChildView): string {
+  const indent = '  '.repeat(child.depth - 1);
+  return `${indent}└ ${child.label} ${child.status} ${child.ended}/${child.total} tasks, ${child.busy.size} running`;
 }
 
 function payload(phase: PhaseView, width: number) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AgentRun } from './agent';
+import { AgentAggregate, AgentRun, AgentValidate } from './agent';
 import { CodeGlob, CodeGrep, CodeRead, CodeXref } from './codebase';
 import type { ToolContract } from './define-tool';
 import { Noop } from './noop';
@@ -16,6 +16,8 @@ export const TOOLS = {
   'web.search': WebSearch,
   'web.fetch': WebFetch,
   'agent.run': AgentRun,
+  'agent.aggregate': AgentAggregate,
+  'agent.validate': AgentValidate,
   noop: Noop,
 } as const satisfies Record<string, ToolContract>;
 

@@ -27,26 +27,52 @@ const grepMatch = z.object({
   text: z.string().describe('The whole matching line, without its line break.'),
   before: z.array(z.string()).optional().describe('Context lines before, oldest first.'),
   after: z.array(z.string()).optional().describe('Context lines after.'),
+  patterns: z
+    .array(z.number().int().nonnegative())
+    .optional()
+    .describe('With `patterns`: which of them this line matches, by their index in the input.'),
 });
 
 export const CodeGrep = defineTool({
   name: 'code.grep',
   description: 'searches file contents under root with ripgrep semantics',
-  input: z.strictObject({
-    root,
-    pattern: z.string().min(1),
-    literal: z.boolean().default(false).describe('Treat pattern as a fixed string, not a regex.'),
-    caseSensitive: z
-      .union([z.boolean(), z.literal('smart')])
-      .default(true)
-      .describe('"smart": insensitive unless the pattern has an upper-case letter.'),
-    include: z.array(z.string()).default([]).describe('Globs a file must match to be searched.'),
-    exclude: z.array(z.string()).default([]).describe('Globs of files never searched.'),
-    hidden: z.boolean().default(false),
-    gitignore: z.boolean().default(true),
-    context: z.number().int().min(0).max(100).default(0),
-    maxMatches: z.number().int().positive().optional(),
-  }),
+  input: z
+    .strictObject({
+      root,
+      pattern: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("A regex (ripgrep's syntax), or text with `literal`."),
+      patterns: z
+        .array(z.string().min(1))
+        .min(1)
+        .max(64)
+        .optional()
+        .describe(
+          'Several patterns searched in one walk: a line matching any of them is a match, and its `patterns` say which. Each finds what it would find alone (case sensitivity is decided per pattern). Written as `pattern` is, except that `(?-u)`, `(?R)` and `\\p{…}` names JavaScript spells differently are refused.',
+        ),
+      literal: z
+        .boolean()
+        .default(false)
+        .describe('Treat the pattern(s) as fixed strings, not regexes.'),
+      caseSensitive: z
+        .union([z.boolean(), z.literal('smart')])
+        .default(true)
+        .describe('"smart": insensitive unless the pattern has an upper-case letter.'),
+      include: z.array(z.string()).default([]).describe('Globs a file must match to be searched.'),
+      exclude: z.array(z.string()).default([]).describe('Globs of files never searched.'),
+      hidden: z.boolean().default(false),
+      gitignore: z.boolean().default(true),
+      context: z.number().int().min(0).max(100).default(0),
+      maxMatches: z.number().int().positive().optional(),
+    })
+    .refine((input) => (input.pattern === undefined) !== (input.patterns === undefined), {
+      message:
+        'code.grep takes exactly one of `pattern` (one search) and `patterns` (several in one walk)',
+    })
+    // The generated JSON Schema cannot see a refinement: `oneOf` says the same there.
+    .meta({ oneOf: [{ required: ['pattern'] }, { required: ['patterns'] }] }),
   output: z.object({
     matches: z.array(grepMatch),
     truncated: z.boolean().describe('True when maxMatches cut the search short.'),

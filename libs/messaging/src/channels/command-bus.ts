@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Command, Priority, subjects, type CommandName, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
 import { BusFullError } from '../errors';
-import { injectTrace } from '../tracing/propagation';
+import { publishTraced } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import { checkBodySize } from './message-size';
 import { missingStreamOf } from './missing-stream';
@@ -62,11 +62,20 @@ export class CommandBus {
     const subject = this.names.command(value.type, priority);
     checkBodySize(this.connection, subject, data);
     try {
-      const ack = await this.js.publish(subject, data, {
-        msgID: value.commandId,
-        headers: injectTrace(),
-        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      });
+      const attributes = {
+        'fanout.command': value.type,
+        'fanout.workflow_id': value.workflowId,
+        ...(value.type === 'task.report'
+          ? { 'fanout.task_id': value.taskId, 'fanout.attempt': value.attempt }
+          : {}),
+      };
+      const ack = await publishTraced(subject, attributes, (headers) =>
+        this.js.publish(subject, data, {
+          msgID: value.commandId,
+          headers,
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+        }),
+      );
       return { subject, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       if (isLimitReached(error)) throw new BusFullError(subject, { cause: error });

@@ -115,6 +115,11 @@ export class EventStream {
       if (resolve && event.type === 'TaskDispatched' && event.inputRef) {
         event.input = await (await this.storedResults()).get(event.inputRef, message.subject);
       }
+      if (resolve && event.type === 'ChildCompleted' && event.outcome.resultRef) {
+        const stored = await this.storedResults();
+        const result = await stored.get(event.outcome.resultRef, message.subject);
+        event.outcome.result = result as Record<string, unknown>;
+      }
       return { seq: message.seq, subject: message.subject, event };
     };
   }

@@ -1,8 +1,15 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
-import { injectTrace } from '../tracing/propagation';
+import { publishTraced } from '../tracing/propagation';
 import { decode, encode } from './codec';
 import type { PriorityLevel } from './priority-consumer';
 
@@ -18,6 +25,43 @@ export class TaskQueue {
     private readonly names: Subjects = subjects(),
   ) {
     this.js = jetstream(connection);
+  }
+
+  /**
+   * What waits on one tool's queues, by priority: attempts not yet handed to a worker, and
+   * the age of the oldest of them (read with a direct get of the next one after what the
+   * level's consumer delivered). What `fanout_queue_depth` and autoscaling watch.
+   */
+  async backlog(tool: string, now = Date.now()): Promise<Backlog[]> {
+    const jsm = await jetstreamManager(this.connection);
+    const stream = this.names.streams.tasks;
+    const levels = taskLevels(this.names, tool);
+    return Promise.all(
+      levels.map(async (level, priority): Promise<Backlog> => {
+        let info;
+        try {
+          info = await jsm.consumers.info(stream, level.durable);
+        } catch (error) {
+          // No worker of this tool ever started: nothing is counted as waiting for it.
+          if (
+            error instanceof JetStreamApiError &&
+            error.code === JetStreamApiCodes.ConsumerNotFound
+          )
+            return { priority, waiting: 0 };
+          throw error;
+        }
+        if (info.num_pending === 0) return { priority, waiting: 0 };
+        const next = await jsm.direct.getMessage(stream, {
+          next_by_subj: level.filterSubject,
+          seq: info.delivered.stream_seq + 1,
+        });
+        return {
+          priority,
+          waiting: info.num_pending,
+          ...(next ? { oldestAgeMs: Math.max(0, now - next.time.getTime()) } : {}),
+        };
+      }),
+    );
   }
 
   /**
@@ -46,9 +90,26 @@ export class TaskQueue {
     const { value, data } = encode(TaskEnvelope, envelope, this.names.tasks(envelope.tool));
     const subject = this.names.task(value.tool, value.priority);
     const msgID = options.msgID ?? `${value.workflowId}:${value.taskId}:${value.attempt}`;
-    const ack = await this.js.publish(subject, data, { msgID, headers: injectTrace() });
+    const attributes = {
+      'fanout.workflow_id': value.workflowId,
+      'fanout.task_id': value.taskId,
+      'fanout.attempt': value.attempt,
+      'fanout.depth': value.depth,
+    };
+    const ack = await publishTraced(subject, attributes, (headers) =>
+      this.js.publish(subject, data, { msgID, headers }),
+    );
     return { subject, seq: ack.seq, duplicate: ack.duplicate };
   }
+}
+
+/** What waits on one priority of a tool's queue. */
+export interface Backlog {
+  priority: number;
+  /** Attempts not yet handed to a worker. */
+  waiting: number;
+  /** Age of the oldest of them, when there is one. */
+  oldestAgeMs?: number;
 }
 
 /**

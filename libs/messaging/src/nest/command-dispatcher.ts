@@ -17,7 +17,11 @@ import { extractTrace } from '../tracing/propagation';
 import { decodeCommand, workflowIdOf } from './decode-command';
 import { failureOf, payloadHead, retryableOf } from './failure';
 import { JetStreamContext } from './jetstream.context';
-import type { InvalidCommand, ResolvedCommandConsumerOptions } from './jetstream.options';
+import type {
+  CommandOutcome,
+  InvalidCommand,
+  ResolvedCommandConsumerOptions,
+} from './jetstream.options';
 
 /** Runs a Nest handler to completion: its promise, then the last value of its stream. */
 export type RunHandler = (handler: MessageHandler, data: unknown, ctx: unknown) => Promise<unknown>;
@@ -33,6 +37,7 @@ export interface CommandDispatcherDeps {
   logger: LoggerService;
   run: RunHandler;
   onInvalid?: (invalid: InvalidCommand) => Promise<void>;
+  onSettled?: (command: CommandName, outcome: CommandOutcome) => void;
 }
 
 /**
@@ -50,14 +55,16 @@ export class CommandDispatcher {
     const { tracer, pattern } = this.deps;
     const parent = extractTrace(message.headers, ROOT_CONTEXT);
     const span = tracer.startSpan(
-      `process ${pattern}`,
+      `process ${message.subject}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'nats',
           'messaging.operation.type': 'process',
           'messaging.destination.name': message.subject,
+          'messaging.message.id': String(message.seq),
           'messaging.nats.delivery_count': message.info.deliveryCount,
+          'fanout.command': pattern,
         },
       },
       parent,
@@ -83,20 +90,33 @@ export class CommandDispatcher {
       }
       message.term();
       fail(span, error);
+      this.deps.onSettled?.(this.deps.pattern, 'invalid');
       await this.record(message, 'invalid-message', error, decoded.workflowId);
       return;
     }
     const { command } = decoded;
-    span.setAttribute('messaging.message.id', command.commandId);
+    span.setAttributes({
+      'fanout.command_id': command.commandId,
+      'fanout.workflow_id': command.workflowId,
+      ...(command.type === 'task.report'
+        ? { 'fanout.task_id': command.taskId, 'fanout.attempt': command.attempt }
+        : {}),
+      ...(command.type === 'workflow.submit' ? { 'fanout.depth': command.parent?.depth ?? 0 } : {}),
+    });
     try {
       await this.deps.run(this.deps.handler, command, new JetStreamContext(message));
       message.ack();
       span.setStatus({ code: SpanStatusCode.OK });
+      this.deps.onSettled?.(this.deps.pattern, 'handled');
     } catch (thrown) {
       const error = failureOf(thrown);
       fail(span, error);
       // May succeed later: the consumer naks it with backoff, or dead-letters the last try.
-      if (retryableOf(thrown) !== false) throw new HandlerFailedError(this.deps.pattern, error);
+      if (retryableOf(thrown) !== false) {
+        this.deps.onSettled?.(this.deps.pattern, 'retried');
+        throw new HandlerFailedError(this.deps.pattern, error);
+      }
+      this.deps.onSettled?.(this.deps.pattern, 'failed');
       message.term();
       await this.record(message, 'handler-failed', error, command.workflowId);
     }

@@ -95,19 +95,18 @@ export class JetStreamClient extends ClientProxy<Record<never, never>, Status> {
       ]);
     }
     const own = (command as { priority?: unknown }).priority !== undefined;
-    return this.traced(`send ${pattern}`, SpanKind.PRODUCER, async () => {
-      try {
-        const receipt = await bus.publish(
-          command,
-          own ? {} : { priority: this.options.defaultPriority },
-        );
-        return receipt as T;
-      } catch (error) {
-        // emit() is hot: if the caller does not subscribe, this line is all that is left.
-        this.logger.warn(`emit('${pattern}') of ${command.commandId} failed: ${String(error)}`);
-        throw error;
-      }
-    });
+    // The bus publishes in a `publish <subject>` producer span of its own.
+    try {
+      const receipt = await bus.publish(
+        command,
+        own ? {} : { priority: this.options.defaultPriority },
+      );
+      return receipt as T;
+    } catch (error) {
+      // emit() is hot: if the caller does not subscribe, this line is all that is left.
+      this.logger.warn(`emit('${pattern}') of ${command.commandId} failed: ${String(error)}`);
+      throw error;
+    }
   }
 
   private async request(packet: ReadPacket): Promise<unknown> {

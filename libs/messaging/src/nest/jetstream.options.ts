@@ -57,6 +57,9 @@ export interface CommandConsumerOptions {
   durablePrefix?: string;
 }
 
+/** How the handling of one command ended. */
+export type CommandOutcome = 'handled' | 'retried' | 'failed' | 'invalid';
+
 /** A command that can never be handled, of a workflow its payload names. */
 export interface InvalidCommand {
   command: CommandName;
@@ -82,6 +85,11 @@ export interface JetStreamServerOptions extends TransportConnectionOptions {
    * throws, the command is not terminated but tried again later.
    */
   onInvalidCommand?: (invalid: InvalidCommand) => Promise<void>;
+  /**
+   * Told how each command ended: `handled` (acked), `retried` (its handler failed and it
+   * comes again), `failed` (it never will), `invalid` (it broke its contract). For metrics.
+   */
+  onCommandSettled?: (command: CommandName, outcome: CommandOutcome) => void;
   /**
    * Queue group of every `@MessagePattern` subscription. Default: the request subject,
    * so that each method is load-balanced across the replicas that serve it.

@@ -134,6 +134,7 @@ export class JetStreamServer
       logger: this.logger,
       run: this.run,
       ...(this.options.onInvalidCommand ? { onInvalid: this.options.onInvalidCommand } : {}),
+      ...(this.options.onCommandSettled ? { onSettled: this.options.onCommandSettled } : {}),
     });
     const consumer = await PriorityConsumer.create(connection, {
       stream: names.commandStream(command),

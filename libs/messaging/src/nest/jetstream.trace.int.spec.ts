@@ -3,6 +3,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { subjects } from '@fanout/contracts';
 import { startTelemetry, type Telemetry } from '@fanout/telemetry';
 import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +21,13 @@ describe('the JetStream transport and the trace', () => {
   let connection: NatsConnection;
   let app: INestMicroservice;
   let client: JetStreamClient;
+  let prefix: string;
 
   beforeAll(async () => {
     telemetry = startTelemetry({ serviceName: 'trace-test', exporter, env: {} });
     nats = await startNats();
     connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
-    const prefix = uniquePrefix('trace');
+    prefix = uniquePrefix('trace');
     await ensureTopology(connection, { prefix });
     const activeTrace = () => trace.getActiveSpan()?.spanContext().traceId;
     app = await startProbeApp(
@@ -55,12 +57,13 @@ describe('the JetStream transport and the trace', () => {
     });
 
     await expect.poll(() => seen.call).toBe(traceId);
+    const subject = subjects(prefix).command('task.call', 2);
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-    const send = spans.find((s) => s.name === 'send task.call');
+    const send = spans.find((s) => s.name === `publish ${subject}`);
     await expect
-      .poll(() => exporter.getFinishedSpans().some((s) => s.name === 'process task.call'))
+      .poll(() => exporter.getFinishedSpans().some((s) => s.name === `process ${subject}`))
       .toBe(true);
-    const process = exporter.getFinishedSpans().find((s) => s.name === 'process task.call');
+    const process = exporter.getFinishedSpans().find((s) => s.name === `process ${subject}`);
     expect(send?.kind).toBe(SpanKind.PRODUCER);
     expect(process?.kind).toBe(SpanKind.CONSUMER);
     expect(process?.spanContext().traceId).toBe(traceId);

@@ -11,8 +11,11 @@ export interface ResultOwner {
   attempt: number;
 }
 
-/** What of an attempt is stored: what it returned, or what it was given. */
-export type StoredPart = 'result' | 'input';
+/**
+ * What of an attempt is stored: what it returned, what it was given, or (for an agent task)
+ * how the child it planned ended.
+ */
+export type StoredPart = 'result' | 'input' | 'outcome';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -43,7 +46,7 @@ export class StoredResults {
   /** Keeps `value` (as JSON) for its attempt and returns the reference to send instead. */
   async put(owner: ResultOwner, value: unknown, part: StoredPart = 'result'): Promise<PayloadRef> {
     const attempt = `${owner.workflowId}/${owner.taskId}/${owner.attempt}`;
-    const name = part === 'result' ? attempt : `${attempt}/input`;
+    const name = part === 'result' ? attempt : `${attempt}/${part}`;
     const data = encoder.encode(JSON.stringify(value));
     await this.store.putBlob({ name }, data);
     return { bucket: this.bucket, name, size: data.length };

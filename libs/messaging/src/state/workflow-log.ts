@@ -63,8 +63,8 @@ export class WorkflowLog {
 }
 
 /**
- * An event as the log keeps it: a result or an input stored by reference is logged as the
- * reference alone (the engine holds the value; readers fetch it back).
+ * An event as the log keeps it: a result, an input or a child's outcome stored by reference
+ * is logged as the reference alone (the engine holds the value; readers fetch it back).
  */
 function asLogged(event: WorkflowEvent): WorkflowEvent {
   if (event.type === 'TaskSucceeded' && event.resultRef) {
@@ -74,6 +74,10 @@ function asLogged(event: WorkflowEvent): WorkflowEvent {
   if (event.type === 'TaskDispatched' && event.inputRef) {
     const { input: _inline, ...logged } = event;
     return logged;
+  }
+  if (event.type === 'ChildCompleted' && event.outcome.resultRef) {
+    const { result: _inline, ...outcome } = event.outcome;
+    return { ...event, outcome };
   }
   return event;
 }

@@ -109,11 +109,18 @@ export class WorkflowStore {
 
   /**
    * A workflow ended: its record of the end goes in first, then its live record and its
-   * snapshot go. A crash between leaves both records, and the next owner ends it again.
+   * snapshot (when it may have one) go. A crash between leaves both records, and the next
+   * owner ends it again.
    */
-  async end(ended: EndedRecord): Promise<void> {
+  async end(
+    ended: EndedRecord,
+    options: { snapshot: boolean } = { snapshot: true },
+  ): Promise<void> {
     await this.kv.put(`${ENDED}${ended.workflowId}`, JSON.stringify(EndedRecord.parse(ended)));
     await this.remove(ended.workflowId);
+    // A workflow that never had a snapshot (most: they end before thousands of events)
+    // costs no Object Store lookup.
+    if (!options.snapshot) return;
     const snapshot = await this.objects.info(snapshotName(ended.workflowId));
     if (snapshot && !snapshot.deleted) await this.objects.delete(snapshotName(ended.workflowId));
   }

@@ -53,6 +53,8 @@ export function streamSpecs(options: TopologyOptions, features: ServerFeatures):
     {
       name: s.streams.tasks,
       subjects: [s.allTasks()],
+      // Direct gets read the oldest attempt waiting on a queue, for its age in the metrics.
+      allow_direct: true,
       retention: 'workqueue',
       discard: 'new',
       max_msgs: options.tasks.maxMsgs,

@@ -1,6 +1,10 @@
 import {
   context,
   propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
   type Context,
   type TextMapGetter,
   type TextMapSetter,
@@ -37,4 +41,41 @@ export function extractTrace(
   into: Context = context.active(),
 ): Context {
   return propagation.extract(into, headers, getter);
+}
+
+/**
+ * Publishes in a `publish <subject>` PRODUCER span (OpenTelemetry's messaging conventions)
+ * whose context travels in the headers, so the consumer's `process` span hangs from it;
+ * the JetStream sequence the server stored the message at is its message id.
+ */
+export async function publishTraced<T extends { seq: number }>(
+  subject: string,
+  attributes: Attributes,
+  publish: (headers: MsgHdrs) => Promise<T>,
+): Promise<T> {
+  const tracer = trace.getTracer('@fanout/messaging');
+  return tracer.startActiveSpan(
+    `publish ${subject}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.operation.type': 'publish',
+        'messaging.destination.name': subject,
+        ...attributes,
+      },
+    },
+    async (span) => {
+      try {
+        const ack = await publish(injectTrace());
+        span.setAttribute('messaging.message.id', String(ack.seq));
+        return ack;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

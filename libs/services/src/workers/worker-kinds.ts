@@ -1,3 +1,4 @@
+import { agentTools } from '@fanout/agents';
 import { codebaseTools } from '@fanout/tools-codebase';
 import { shellTools } from '@fanout/tools-shell';
 import { webConfigFromEnv, webTools } from '@fanout/tools-web';
@@ -24,6 +25,17 @@ export const WORKER_KINDS = {
    * `webConfigFromEnv`); `FANOUT_WEB_ALLOW` opens the SSRF guard and is for tests only.
    */
   'web-worker': { tools: webTools, defaultPools: WEB_POOLS },
+  /**
+   * `agent.run`: each round of a specialist is a short task (a plan or an answer); while
+   * its child workflow runs the task waits in the engine, not in a slot here, so a few
+   * slots serve a deep tree. 32 slots (`FANOUT_POOL_AGENT_RUN`), the seed's upper bound.
+   * `agent.aggregate` (merge, dedupe, rank, group) is CPU work and `agent.validate` reads
+   * the cited files: 8 slots each (`FANOUT_POOL_AGENT_AGGREGATE`, `…_AGENT_VALIDATE`).
+   */
+  'agent-worker': {
+    tools: agentTools,
+    defaultPools: { 'agent.run': 32, 'agent.aggregate': 8, 'agent.validate': 8 },
+  },
 } as const satisfies Record<string, Omit<WorkerModuleOptions, 'service'>>;
 
 /** The name of a kind of worker, which is also its service name in logs and heartbeats. */

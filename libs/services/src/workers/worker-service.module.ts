@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule, type NatsConfig, type TopologyInput } from '@fanout/messaging';
+import type { FanoutMetrics } from '@fanout/telemetry';
 import { WorkerModule } from '@fanout/worker-kit';
 import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
 
@@ -11,7 +12,12 @@ import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
 @Module({})
 export class WorkerServiceModule {
   /** `nats` and `topology` default to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`, …). */
-  static forRoot(kind: WorkerKind, nats?: NatsConfig, topology?: TopologyInput): DynamicModule {
+  static forRoot(
+    kind: WorkerKind,
+    nats?: NatsConfig,
+    topology?: TopologyInput,
+    metrics?: FanoutMetrics,
+  ): DynamicModule {
     return {
       module: WorkerServiceModule,
       imports: [
@@ -19,7 +25,11 @@ export class WorkerServiceModule {
           ...(nats ? { config: nats } : {}),
           ...(topology ? { topology } : {}),
         }),
-        WorkerModule.forRoot({ service: kind, ...WORKER_KINDS[kind] }),
+        WorkerModule.forRoot({
+          service: kind,
+          ...WORKER_KINDS[kind],
+          ...(metrics ? { metrics } : {}),
+        }),
       ],
     };
   }

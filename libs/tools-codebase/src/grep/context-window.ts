@@ -6,6 +6,7 @@ export interface GrepMatch {
   text: string;
   before?: string[];
   after?: string[];
+  patterns?: number[];
 }
 
 interface Seen {

@@ -1,5 +1,7 @@
 import type { ToolParamsOf } from '@fanout/contracts';
+import { CodebaseError, CodebaseErrorCode } from '../errors';
 import { walkFlags } from '../ripgrep/walk-flags';
+import type { PatternBatch } from './batch/pattern-batch';
 
 /** rg's flag for each of the contract's case modes. */
 const CASE_FLAG = {
@@ -29,16 +31,27 @@ const OUTPUT = [
 
 /**
  * The rg command line for a code.grep call: the output shape, the shared walk flags,
- * then the filters. Globs use the `--glob=` form and the pattern follows `-e`, so a value
- * starting with `-` is never read as a flag. Excludes come after includes: in rg the
- * later glob wins.
+ * then the filters. Globs use the `--glob=` form and each pattern follows `-e`, so a
+ * value starting with `-` is never read as a flag. Excludes come after includes: in rg
+ * the later glob wins. A batch of patterns has its case and literalness written into
+ * each pattern (see `PatternBatch`), so rg runs case-sensitive on regexes.
  */
-export function grepArgs(params: ToolParamsOf<'code.grep'>): string[] {
-  const args = [...OUTPUT, ...walkFlags(params), CASE_FLAG[`${params.caseSensitive}`]];
-  if (params.literal) args.push('--fixed-strings');
+export function grepArgs(params: ToolParamsOf<'code.grep'>, batch?: PatternBatch): string[] {
+  const args = [...OUTPUT, ...walkFlags(params)];
+  if (batch) args.push(CASE_FLAG.true);
+  else args.push(CASE_FLAG[`${params.caseSensitive}`]);
+  if (params.literal && !batch) args.push('--fixed-strings');
   if (params.context > 0) args.push(`--context=${params.context}`);
   for (const glob of params.include) args.push(`--glob=${glob}`);
   for (const glob of params.exclude) args.push(`--glob=!${glob}`);
-  args.push('-e', params.pattern);
+  for (const pattern of batch?.rgPatterns ?? [onePattern(params)]) args.push('-e', pattern);
   return args;
+}
+
+function onePattern(params: ToolParamsOf<'code.grep'>): string {
+  if (params.pattern !== undefined) return params.pattern;
+  throw new CodebaseError(
+    CodebaseErrorCode.InvalidInput,
+    'code.grep needs `pattern` or `patterns`',
+  );
 }

@@ -5,6 +5,7 @@ import { parseInput } from '../input';
 import { openJail } from '../jail';
 import { interpretExit } from '../ripgrep/exit-status';
 import { runRipgrep } from '../ripgrep/run-ripgrep';
+import { PatternBatch } from './batch/pattern-batch';
 import { ContextWindow, type GrepMatch } from './context-window';
 import { grepArgs } from './grep-args';
 import { RgOutputReader } from './rg-output-reader';
@@ -29,6 +30,9 @@ export type GrepResult = ToolOutputOf<'code.grep'> & { warnings?: string[] };
  *   finished; on a search cut short, the files whose lines had arrived by then.
  * - rg failing on some files (unreadable, vanished) gives a partial result with
  *   `warnings`; an invalid regex is `INVALID_INPUT` with rg's message.
+ * - With `patterns`, one rg walk searches for all of them and each match lists the
+ *   patterns its line matches (`PatternBatch`); `column` is where the first of them
+ *   starts.
  *
  * Output is parsed line by line as it streams, so memory holds the matches and one
  * chunk of rg's output, never the whole of it. Aborting `ctx.signal` kills rg.
@@ -38,6 +42,8 @@ export async function* grep(
   ctx: ToolContext,
 ): AsyncGenerator<GrepMatch, GrepResult, void> {
   const params = parseInput(CodeGrep, input);
+  const batch =
+    params.patterns && PatternBatch.of(params.patterns, params.literal, params.caseSensitive);
   const jail = await openJail(params.root);
   const limit = params.maxMatches ?? Number.POSITIVE_INFINITY;
   const window = new ContextWindow(params.context);
@@ -54,6 +60,7 @@ export async function* grep(
     const { match } = line;
     if (line.kind === 'match' && accepted < limit) {
       accepted += 1;
+      if (batch) match.patterns = batch.tag(line.carriageReturn ? `${match.text}\r` : match.text);
       return window.match(match);
     }
     // A match beyond the limit is only the earlier matches' context now.
@@ -61,7 +68,7 @@ export async function* grep(
     return window.context(match.path, match.line, match.text);
   };
 
-  const run = runRipgrep(grepArgs(params), jail.real, ctx.signal);
+  const run = runRipgrep(grepArgs(params, batch), jail.real, ctx.signal);
   try {
     read: for await (const { buffer, starts, ends } of run.lines()) {
       for (let i = 0; i < starts.length; i += 1) {
@@ -79,7 +86,8 @@ export async function* grep(
   } finally {
     await run.stop();
   }
-  const what = `code.grep for /${params.pattern}/ under ${params.root}`;
+  const sought = batch ? `${batch.rgPatterns.length} patterns` : `/${params.pattern}/`;
+  const what = `code.grep for ${sought} under ${params.root}`;
   throwIfCancelled(ctx.signal, what);
   const exit = await run.exited;
   const warnings = interpretExit(exit, what, filesSearched !== undefined || matches.length > 0);

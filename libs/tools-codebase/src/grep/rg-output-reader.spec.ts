@@ -18,14 +18,16 @@ describe('reading rg output lines', () => {
     expect(read(reader, 'src/a:b-c.ts\u000012:7:key: value - 3:4')).toEqual({
       kind: 'match',
       match: { path: 'src/a:b-c.ts', line: 12, column: 7, text: 'key: value - 3:4' },
+      carriageReturn: false,
     });
   });
 
-  it('reads a context line, and drops the CR of a CRLF line', () => {
+  it('reads a context line, and drops the CR of a CRLF line but says it was there', () => {
     const reader = new RgOutputReader();
     expect(read(reader, 'a.ts\u00003-  x: 1\r')).toEqual({
       kind: 'context',
       match: { path: 'a.ts', line: 3, column: 1, text: '  x: 1' },
+      carriageReturn: true,
     });
   });
 

@@ -2,7 +2,7 @@ import type { GrepMatch } from './context-window';
 
 /** What one line of rg's output is. */
 export type RgOutputLine =
-  | { kind: 'match' | 'context'; match: GrepMatch }
+  | { kind: 'match' | 'context'; match: GrepMatch; carriageReturn: boolean }
   | { kind: 'files-searched'; count: number }
   | { kind: 'other' };
 
@@ -55,14 +55,16 @@ export class RgOutputReader {
       column = value;
       textStart = next + 1;
     }
-    const textEnd = end > textStart && buffer[end - 1] === CR ? end - 1 : end;
+    // A CRLF file's `\r` is no part of the text reported, but rg matched the line with it.
+    const carriageReturn = end > textStart && buffer[end - 1] === CR;
+    const textEnd = carriageReturn ? end - 1 : end;
     const match: GrepMatch = {
       path: this.pathOf(buffer, start, nul),
       line,
       column,
       text: buffer.toString('utf8', textStart, textEnd),
     };
-    return { kind: separator === COLON ? 'match' : 'context', match };
+    return { kind: separator === COLON ? 'match' : 'context', match, carriageReturn };
   }
 
   private trailer(text: string): RgOutputLine {

@@ -1,3 +1,4 @@
+import { atPath } from '@fanout/contracts';
 import { WebError, WebErrorCode } from '../errors';
 import { getJson } from './provider-http';
 import type { RawResult, SearchProvider } from './provider';
@@ -64,18 +65,6 @@ export interface GenericProviderConfig {
   urlPath: string;
   snippetPath: string;
   headers?: Record<string, string>;
-}
-
-/** Reads `a.b.0.c` out of parsed JSON; undefined where the path leads nowhere. */
-export function atPath(value: unknown, path: string): unknown {
-  if (!path) return value;
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (at, key) =>
-        at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined,
-      value,
-    );
 }
 
 /** A provider for the endpoint `config` describes. */

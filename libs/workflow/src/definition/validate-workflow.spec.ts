@@ -85,7 +85,7 @@ phases:
     expect(
       messages(validateWorkflow('phases: [{ id: p, tasks: [{ id: t, tool: code.magic }] }]'))[0],
     ).toMatch(
-      /^phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.magic"; known tools: agent\.run, bash\.exec/,
+      /^phases\[0\]\.tasks\[0\]\.tool: unknown tool "code\.magic"; known tools: agent\.aggregate, agent\.run, agent\.validate, bash\.exec/,
     );
   });
 
@@ -94,10 +94,16 @@ phases:
     const [unknown, ...more] = validateToolCall('code.magic', {});
     expect(more).toEqual([]);
     expect(unknown).toMatchObject({ path: 'tool' });
-    expect(unknown!.message).toMatch(/^unknown tool "code\.magic"; known tools: agent\.run, /);
+    expect(unknown!.message).toMatch(
+      /^unknown tool "code\.magic"; known tools: agent\.aggregate, agent\.run, /,
+    );
     expect(validateToolCall('code.grep', { root: '.', patern: 'x' })).toEqual([
-      { path: 'input.pattern', message: 'expected string' },
       { path: 'input', message: 'unknown key "patern"' },
+      {
+        path: 'input',
+        message:
+          'code.grep takes exactly one of `pattern` (one search) and `patterns` (several in one walk)',
+      },
     ]);
   });
 

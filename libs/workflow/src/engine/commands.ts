@@ -1,4 +1,4 @@
-import type { FanoutError, TaskOutcome, WorkflowDefinition } from '@fanout/contracts';
+import type { FanoutError, ParentLink, TaskOutcome, WorkflowDefinition } from '@fanout/contracts';
 
 /**
  * What the engine is asked to decide on. Each carries `now`: the engine never reads a
@@ -11,8 +11,8 @@ export type EngineCommand =
       /** The document as submitted; validated again here so no path skips validation. */
       definition: unknown;
       priority: number;
-      depth?: number;
-      parent?: { workflowId: string; taskId: string };
+      /** The agent task this workflow is the child of; its depth is the child's. */
+      parent?: ParentLink;
       now: number;
     }
   | {

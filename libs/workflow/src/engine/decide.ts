@@ -1,7 +1,9 @@
 import { ErrorCode, type FanoutError, type WorkflowEvent } from '@fanout/contracts';
 import { validateDefinition } from '../definition/validate-workflow';
 import type { EngineCommand } from './commands';
+import { agentStep, childEnded, type AgentStep } from './agents';
 import {
+  attemptsThisRound,
   backoffDelay,
   DEFAULT_ENGINE_OPTIONS,
   retryPolicyOf,
@@ -79,7 +81,7 @@ function submit(
       },
     ];
   }
-  const depth = command.depth ?? 0;
+  const depth = command.parent?.depth ?? 0;
   if (depth > result.workflow.budget.maxDepth) {
     return [
       {
@@ -111,17 +113,19 @@ function report(
   state: WorkflowState,
 ): WorkflowEvent[] {
   const task = state.tasks[command.taskId];
+  if (!task || task.attempt !== command.attempt || isTerminal(task)) return [];
+  const outcome = command.outcome;
+  // The end of an agent task's child comes from the child's owner, while the task waits.
+  if (outcome.kind === 'child-ended') return childEnded(state, task, outcome.outcome, command.now);
   // Reports for another attempt, or for a task no longer out with a worker, are stale: a
   // retry has replaced that attempt, or the result was recorded already. Ignore them.
-  if (!task || task.attempt !== command.attempt || !state.active[task.id] || isTerminal(task))
-    return [];
+  if (!state.active[task.id]) return [];
   const base = {
     workflowId: state.workflowId,
     at: command.now,
     taskId: task.id,
     attempt: task.attempt,
   };
-  const outcome = command.outcome;
   switch (outcome.kind) {
     case 'started':
       return task.status === 'dispatched'
@@ -129,17 +133,10 @@ function report(
         : [];
     case 'heartbeat':
       return [{ ...base, type: 'TaskHeartbeat', worker: command.worker }];
-    case 'child':
-      return [
-        {
-          workflowId: state.workflowId,
-          at: command.now,
-          taskId: task.id,
-          type: 'ChildWorkflowStarted',
-          childWorkflowId: outcome.childWorkflowId,
-        },
-      ];
     case 'succeeded':
+      if (task.tool === 'agent.run') {
+        return agentStep(state, task, outcome.result as AgentStep, outcome.durationMs, command.now);
+      }
       return [
         {
           ...base,
@@ -163,7 +160,7 @@ export function attemptFailed(
 ): WorkflowEvent[] {
   const base = { workflowId: state.workflowId, at: now, taskId: task.id };
   const policy = retryPolicyOf(state, task);
-  if (error.retryable && task.attempt < policy.attempts) {
+  if (error.retryable && attemptsThisRound(task) < policy.attempts) {
     const retryAt = now + backoffDelay(policy, `${state.workflowId}/${task.id}`, task.attempt);
     return [{ ...base, type: 'TaskAttemptFailed', attempt: task.attempt, error, retryAt }];
   }
@@ -255,12 +252,13 @@ export function cancelEvent(
   reason: string,
   now: number,
 ): WorkflowEvent {
+  const child = task.status === 'waiting-child' ? task.childWorkflowId : undefined;
   return {
     type: 'TaskCancelled',
     workflowId: state.workflowId,
     at: now,
     taskId: task.id,
     reason,
-    ...(task.childWorkflowId ? { childWorkflowId: task.childWorkflowId } : {}),
+    ...(child ? { childWorkflowId: child, cancelChild: task.cancelChild ?? true } : {}),
   };
 }

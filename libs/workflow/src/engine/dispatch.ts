@@ -1,14 +1,15 @@
 import { ErrorCode, TOOLS, type ToolContract, type WorkflowEvent } from '@fanout/contracts';
 import { resolveReferences } from '../definition/references';
 import { describeIssue, formatPath } from '../definition/validation-error';
+import { carveBudget } from './agents';
 import { timeoutOf, type EngineOptions } from './policies';
 import { lookupIn } from './results';
 import type { TaskState, WorkflowState } from './state';
 
 /**
  * The event that sends a task's next attempt to its tool: references resolved, input
- * checked against the tool's schema, and for `agent.run` a child budget carved from what
- * this workflow has left. A task that cannot be sent fails here, with the reason, rather
+ * checked against the tool's schema, and for `agent.run` the budget its child may have,
+ * carved from what this workflow has left, and what its earlier rounds did. A task that cannot be sent fails here, with the reason, rather
  * than on a worker.
  */
 export function dispatchEvent(
@@ -45,11 +46,7 @@ export function dispatchEvent(
       );
     }
   }
-  if (task.tool === 'agent.run') {
-    const carved = carveChildBudget(state, input, now);
-    if (!carved.ok) return fail(ErrorCode.BudgetExceeded, `${task.id}: ${carved.why}`);
-    input = carved.input;
-  }
+  if (task.tool === 'agent.run') input = agentInput(state, task, input, now);
   const deadline = Math.min(now + timeoutOf(state, task, options), state.deadline ?? Infinity);
   return {
     ...base,
@@ -63,38 +60,12 @@ export function dispatchEvent(
 }
 
 /**
- * A child workflow gets at most what its parent has left: tasks not yet spent or
- * reserved, the time until the parent's deadline, the parent's concurrency, and one
- * level less of nesting.
+ * What an agent.run attempt is given besides its input: the budget it may grant its next
+ * child (what it asked for, cut to what this workflow has left) and what the children of
+ * its earlier rounds did.
  */
-function carveChildBudget(
-  state: WorkflowState,
-  input: unknown,
-  now: number,
-): { ok: true; input: unknown } | { ok: false; why: string } {
-  const budget = state.definition!.budget;
-  if (state.depth + 1 > budget.maxDepth) {
-    return {
-      ok: false,
-      why: `a child workflow would be at depth ${state.depth + 1}, over maxDepth ${budget.maxDepth}`,
-    };
-  }
-  const asked = ((input as { budget?: Record<string, number | undefined> }).budget ?? {}) as Record<
-    string,
-    number | undefined
-  >;
-  const tasksLeft = budget.maxTasks - state.taskCount - state.reservedTasks;
-  const timeLeft = (state.deadline ?? now) - now;
-  if (tasksLeft < 1 || timeLeft < 1)
-    return { ok: false, why: 'no budget left for a child workflow' };
-  const carved = {
-    maxTasks: Math.min(asked['maxTasks'] ?? tasksLeft, tasksLeft),
-    maxDurationMs: Math.min(asked['maxDurationMs'] ?? timeLeft, timeLeft),
-    maxConcurrency: Math.min(
-      asked['maxConcurrency'] ?? budget.maxConcurrency,
-      budget.maxConcurrency,
-    ),
-    maxDepth: budget.maxDepth,
-  };
-  return { ok: true, input: { ...(input as object), budget: carved } };
+function agentInput(state: WorkflowState, task: TaskState, input: unknown, now: number): unknown {
+  const given = input as { budget?: Record<string, unknown> };
+  const { budget } = carveBudget(state, task, given.budget ?? {}, now);
+  return { ...(input as object), budget, rounds: task.rounds ?? [] };
 }

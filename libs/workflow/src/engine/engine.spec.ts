@@ -516,89 +516,27 @@ describe('forEach and result references', () => {
 });
 
 describe('cancellation', () => {
-  it('cancels running and waiting tasks, naming child workflows, and ends cancelled', () => {
+  it('cancels running and waiting tasks and ends cancelled', () => {
     const scenario = new Scenario();
     scenario.submit({
       phases: [
-        {
-          id: 'a',
-          tasks: [
-            { id: 'agent', tool: 'agent.run', input: { specialist: 'x', goal: 'y' } },
-            noop('n'),
-          ],
-        },
+        { id: 'a', tasks: [noop('m'), noop('n')] },
         { id: 'b', dependsOn: ['a'], tasks: [noop('later')] },
       ],
     });
-    scenario.report('a/agent', { kind: 'child', childWorkflowId: 'wf-child' }, 5);
+    scenario.report('a/m', { kind: 'started' }, 5);
     const events = scenario.when({ type: 'Cancel', reason: 'user asked', now: T0 + 10 });
     expect(summary(events)).toEqual([
       'WorkflowCancelRequested',
-      'TaskCancelled a/agent',
+      'TaskCancelled a/m',
       'TaskCancelled a/n',
       'TaskCancelled b/later',
       'PhaseCompleted a cancelled',
       'PhaseCompleted b cancelled',
       'WorkflowCompleted cancelled',
     ]);
-    expect(only(events, 'TaskCancelled')[0]).toMatchObject({
-      childWorkflowId: 'wf-child',
-      reason: 'user asked',
-    });
+    expect(only(events, 'TaskCancelled')[0]).toMatchObject({ reason: 'user asked' });
     expect(scenario.succeed('a/n', 20)).toEqual([]);
-  });
-});
-
-describe('child workflows', () => {
-  it('carves the child budget from what the parent has left', () => {
-    const scenario = new Scenario();
-    const events = scenario.submit({
-      budget: { maxTasks: 10, maxDurationMs: 60_000, maxConcurrency: 4 },
-      phases: [
-        {
-          id: 'p',
-          tasks: [
-            noop('x'),
-            {
-              id: 'agent',
-              tool: 'agent.run',
-              input: { specialist: 's', goal: 'g', budget: { maxTasks: 50, maxConcurrency: 2 } },
-            },
-          ],
-        },
-      ],
-    });
-    expect(only(events, 'TaskDispatched')[1]!.input).toMatchObject({
-      budget: { maxTasks: 8, maxDurationMs: 60_000, maxConcurrency: 2, maxDepth: 3 },
-    });
-  });
-
-  it('refuses an agent task that would nest deeper than maxDepth', () => {
-    const scenario = new Scenario();
-    const events = scenario.submit(
-      {
-        budget: { maxDepth: 1 },
-        phases: [
-          {
-            id: 'p',
-            tasks: [{ id: 'agent', tool: 'agent.run', input: { specialist: 's', goal: 'g' } }],
-          },
-        ],
-      },
-      0,
-      { depth: 1, parent: { workflowId: 'parent', taskId: 'q/agent' } },
-    );
-    expect(only(events, 'TaskFailed')[0]).toMatchObject({ error: { code: 'BUDGET_EXCEEDED' } });
-  });
-
-  it('rejects a child submitted deeper than its budget allows', () => {
-    const scenario = new Scenario();
-    const events = scenario.submit(
-      { budget: { maxDepth: 2 }, phases: [{ id: 'p', tasks: [noop('t')] }] },
-      0,
-      { depth: 3 },
-    );
-    expect(summary(events)).toEqual(['WorkflowRejected']);
   });
 });
 
@@ -719,6 +657,7 @@ describe('synthesis', () => {
       durationMs: 30,
       counts: { total: 2, succeeded: 2, failed: 0, cancelled: 0, skipped: 0 },
       phases: [{ phaseId: 'p', status: 'succeeded', missing: [] }],
+      usage: { tasks: 2, toolCalls: 3, durationMs: 30, tokens: 0 },
       omittedTasks: 0,
       tasks: [
         { taskId: 'p/a', tool: 'noop', status: 'succeeded', attempts: 2, durationMs: 5 },

@@ -1,4 +1,9 @@
-import { taskId as formTaskId, type EventOf, type WorkflowEvent } from '@fanout/contracts';
+import {
+  taskId as formTaskId,
+  type ChildOutcome,
+  type EventOf,
+  type WorkflowEvent,
+} from '@fanout/contracts';
 import { dependenciesOf } from '../definition/task-graph';
 import { priorityOf } from './policies';
 import { forEachItems } from './results';
@@ -28,6 +33,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       state.workflowId = event.workflowId;
       state.status = 'failed';
       state.completedAt = event.at;
+      state.rejection = event.errors.map(({ path, message }) => `${path}: ${message}`).join('; ');
       break;
     case 'PhaseStarted':
       startPhase(state, state.phases[event.phaseId]!, event.at);
@@ -49,8 +55,7 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
       task.retryAt = undefined;
       setActive(state, task.id, true);
       setRetrying(state, task.id, false);
-      if (task.tool === 'agent.run' && event.attempt === 1)
-        state.reservedTasks += childTasks(event.input);
+      if (task.tool !== 'agent.run') state.toolCalls += 1;
       trimReadyQueues(state);
       break;
     }
@@ -65,8 +70,13 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
     case 'TaskHeartbeat':
       state.tasks[event.taskId]!.lastSeenAt = event.at;
       break;
-    case 'ChildWorkflowStarted':
-      state.tasks[event.taskId]!.childWorkflowId = event.childWorkflowId;
+    case 'ChildStarted':
+      startChild(state, state.tasks[event.taskId]!, event);
+      break;
+    case 'ChildCompleted':
+      endChild(state, state.tasks[event.taskId]!, event.outcome);
+      break;
+    case 'ChildRefused':
       break;
     case 'TaskSucceeded': {
       const task = state.tasks[event.taskId]!;
@@ -282,6 +292,7 @@ function finish(
   if (isTerminal(task)) return;
   task.status = status;
   task.finishedAt = at;
+  releaseGrant(state, task);
   setActive(state, task.id, false);
   setRetrying(state, task.id, false);
   delete state.doomed[task.id];
@@ -323,8 +334,41 @@ function trimReadyQueues(state: WorkflowState): void {
   }
 }
 
-/** Tasks an agent.run attempt reserves from the budget for its child workflow. */
-function childTasks(input: unknown): number {
-  const budget = (input as { budget?: { maxTasks?: unknown } } | undefined)?.budget;
-  return typeof budget?.maxTasks === 'number' ? budget.maxTasks : 0;
+/**
+ * An agent task started its child: it waits without a worker (no longer active, so no
+ * deadline or heartbeat of its own runs) and escrows the child's grant of the budget.
+ */
+function startChild(state: WorkflowState, task: TaskState, event: EventOf<'ChildStarted'>): void {
+  setActive(state, task.id, false);
+  task.status = 'waiting-child';
+  task.round = event.round;
+  task.childWorkflowId = event.childWorkflowId;
+  task.lastRound = event.last;
+  task.tokens = (task.tokens ?? 0) + event.tokens;
+  const onParentEnd = (task.dispatchedInput as { onParentEnd?: string } | undefined)?.onParentEnd;
+  task.cancelChild = onParentEnd !== 'abandon';
+  const { maxTasks, maxConcurrency } = event.definition.budget;
+  task.grant = { tasks: maxTasks, concurrency: maxConcurrency };
+  state.reservedTasks += maxTasks;
+  state.reservedConcurrency += maxConcurrency;
+}
+
+/**
+ * An agent task's child ended: its grant is returned, what it used is counted, and the
+ * task plans its next round (unless the child's failure fails it, in the same batch).
+ */
+function endChild(state: WorkflowState, task: TaskState, outcome: ChildOutcome): void {
+  releaseGrant(state, task);
+  task.rounds = [...(task.rounds ?? []), outcome];
+  state.taskCount += outcome.usage.tasks;
+  task.attemptsBefore = task.attempt;
+  makeReady(state, task);
+}
+
+/** The escrow of a child that ended (or was let go) goes back to its parent's budget. */
+function releaseGrant(state: WorkflowState, task: TaskState): void {
+  if (!task.grant) return;
+  state.reservedTasks -= task.grant.tasks;
+  state.reservedConcurrency -= task.grant.concurrency;
+  task.grant = undefined;
 }

@@ -1,4 +1,5 @@
 import { RetryPolicy } from '@fanout/contracts';
+import { fnv1a } from './hash';
 import type { TaskState, WorkflowState } from './state';
 
 /** Engine settings that are not part of a workflow document. */
@@ -25,6 +26,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
  * heartbeat or a network error is tried again rather than failing the workflow.
  */
 const DEFAULT_RETRY: RetryPolicy = RetryPolicy.parse({});
+
+/** Attempts made in the task's current round (an agent task starts counting again each round). */
+export function attemptsThisRound(task: TaskState): number {
+  return task.attempt - (task.attemptsBefore ?? 0);
+}
 
 export function retryPolicyOf(state: WorkflowState, task: TaskState): RetryPolicy {
   return task.definition.retry ?? state.definition?.defaults.retry ?? DEFAULT_RETRY;
@@ -54,12 +60,7 @@ export function backoffDelay(policy: RetryPolicy, seed: string, attempt: number)
   return Math.min(policy.maxDelayMs, Math.round(base * spread));
 }
 
-/** FNV-1a of a string, scaled to [0, 1). */
+/** A hash of a string, scaled to [0, 1). */
 function unitHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) / 0x1_0000_0000;
+  return fnv1a(text) / 0x1_0000_0000;
 }

@@ -25,7 +25,10 @@ export function readyTasks(
   spreadLimits: Readonly<Record<string, number>> = {},
 ): TaskState[] {
   if (state.status !== 'running' || !state.definition) return [];
-  const capacity = state.definition.budget.maxConcurrency - state.activeCount;
+  // Children that run hold the concurrency granted to them: the tree as a whole stays
+  // within the root's maxConcurrency.
+  const capacity =
+    state.definition.budget.maxConcurrency - state.activeCount - state.reservedConcurrency;
   if (capacity <= 0) return [];
   const picked: TaskState[] = [];
   const spread = new SpreadLimits(state, tools, spreadLimits);

@@ -1,6 +1,8 @@
 import type {
+  ChildOutcome,
   FanoutError,
   OutcomeStatus,
+  ParentLink,
   PayloadRef,
   TaskDefinition,
   WorkflowDefinition,
@@ -11,8 +13,10 @@ import type {
  * Where a task is. `waiting`: its phase has not started or a dependency is unmet;
  * `ready`: may be dispatched (or, for a forEach template, expanded); `dispatched`: on its
  * tool's queue; `running`: a worker took it; `retrying`: an attempt failed and the next
- * waits for `retryAt`; `expanded`: a forEach template whose copies are under way. The
- * last four are terminal: a task reaches exactly one of them, once.
+ * waits for `retryAt`; `expanded`: a forEach template whose copies are under way;
+ * `waiting-child`: an agent.run task whose child workflow runs (it holds no worker, and
+ * its grant of the budget is escrowed). The last four are terminal: a task reaches exactly
+ * one of them, once.
  */
 export type TaskPhase =
   | 'waiting'
@@ -21,6 +25,7 @@ export type TaskPhase =
   | 'running'
   | 'retrying'
   | 'expanded'
+  | 'waiting-child'
   | 'succeeded'
   | 'failed'
   | 'cancelled'
@@ -76,7 +81,22 @@ export interface TaskState {
   resultRef?: PayloadRef;
   error?: FanoutError;
   reason?: string;
+  /** An agent.run task's child: the current (or last) one. */
   childWorkflowId?: string;
+  /** Children an agent.run task has started: its rounds so far. */
+  round?: number;
+  /** What the children of its finished rounds did, for the planner of the next. */
+  rounds?: ChildOutcome[];
+  /** The budget escrowed for the child that runs now, returned when it ends. */
+  grant?: { tasks: number; concurrency: number };
+  /** Whether the child that runs now is its last round: its result is the answer. */
+  lastRound?: boolean;
+  /** Whether the child that runs now is cancelled with this task (onParentEnd "cancel"). */
+  cancelChild?: boolean;
+  /** Attempts made before the current round began: retries count within a round. */
+  attemptsBefore?: number;
+  /** Model tokens its planning spent so far. */
+  tokens?: number;
   /** Copies of a template still open. */
   openChildren?: number;
   children?: string[];
@@ -119,7 +139,7 @@ export interface WorkflowState {
   definition?: WorkflowDefinition;
   priority: number;
   depth: number;
-  parent?: { workflowId: string; taskId: string };
+  parent?: ParentLink;
   acceptedAt?: number;
   deadline?: number;
   /** When the current owner took over; silence before it does not count against a worker. */
@@ -145,10 +165,17 @@ export interface WorkflowState {
   /** Sizes of `active` and `retrying`, kept so the scheduler never counts keys. */
   activeCount: number;
   retryingCount: number;
-  /** Tasks counted against `budget.maxTasks`, child budgets included. */
+  /** Tasks counted against `budget.maxTasks`: its own, and those its ended children used. */
   taskCount: number;
+  /** Tasks and concurrency granted to the children that run now (escrow). */
   reservedTasks: number;
+  reservedConcurrency: number;
+  /** Attempts sent to workers (agent tasks' planning not counted): its own tool calls. */
+  toolCalls: number;
+
   synthesis?: WorkflowSynthesis;
+  /** Why it was rejected, when it was. */
+  rejection?: string;
   completedAt?: number;
 }
 
@@ -174,6 +201,8 @@ export function initialState(workflowId = ''): WorkflowState {
     retryingCount: 0,
     taskCount: 0,
     reservedTasks: 0,
+    reservedConcurrency: 0,
+    toolCalls: 0,
   };
 }
 

@@ -47,14 +47,41 @@ export function synthesize(
     const phase = state.phases[id]!;
     return { phaseId: id, status: phase.status as OutcomeStatus, missing: phase.missing };
   });
+  const durationMs = now - (state.acceptedAt ?? now);
   return {
     status,
-    durationMs: now - (state.acceptedAt ?? now),
+    durationMs,
     counts,
     phases,
+    usage: usageOf(state, counts.total, durationMs),
     omittedTasks,
     tasks: listed,
   };
+}
+
+/**
+ * What the workflow and the children it waited for used: its own tasks and tool calls, and
+ * for each agent task what its rounds' children used and what its planning spent.
+ */
+function usageOf(state: WorkflowState, ownTasks: number, durationMs: number) {
+  const usage = { tasks: ownTasks, toolCalls: state.toolCalls, durationMs, tokens: 0 };
+  for (const task of Object.values(state.tasks)) {
+    if (task.tool !== 'agent.run') continue;
+    const total = (task.result as { usage?: typeof usage } | undefined)?.usage;
+    if (task.status === 'succeeded' && total) {
+      usage.tasks += total.tasks;
+      usage.toolCalls += total.toolCalls;
+      usage.tokens += total.tokens;
+      continue;
+    }
+    for (const round of task.rounds ?? []) {
+      usage.tasks += round.usage.tasks;
+      usage.toolCalls += round.usage.toolCalls;
+      usage.tokens += round.usage.tokens;
+    }
+    usage.tokens += task.tokens ?? 0;
+  }
+  return usage;
 }
 
 /** The tasks as listed: all of them when they fit, else the unsuccessful first, then what fits. */

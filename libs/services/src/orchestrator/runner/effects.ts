@@ -2,10 +2,11 @@ import {
   ErrorCode,
   type Broadcast,
   type Command,
+  type EventOf,
   type TaskEnvelope,
   type WorkflowEvent,
 } from '@fanout/contracts';
-import type { WorkflowState } from '@fanout/workflow';
+import { childOutcomeOf, type WorkflowState } from '@fanout/workflow';
 
 /** Attempt failures the engine decided on itself: the attempt may still be out there. */
 const GIVEN_UP: ReadonlySet<string> = new Set([ErrorCode.Timeout, ErrorCode.HeartbeatTimeout]);
@@ -41,9 +42,14 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
         deadline: event.deadline,
         depth: state.depth,
       });
+    } else if (event.type === 'ChildStarted') {
+      commands.push(childSubmit(event, state));
+    } else if (event.type === 'WorkflowCompleted' || event.type === 'WorkflowRejected') {
+      const ended = childEndedReport(state, event.at);
+      if (ended) commands.push(ended);
     } else if (event.type === 'TaskCancelled') {
       aborted.push(event.taskId);
-      if (event.childWorkflowId) {
+      if (event.childWorkflowId && event.cancelChild !== false) {
         commands.push({
           type: 'workflow.cancel',
           commandId: `${event.workflowId}:cancel-child:${event.childWorkflowId}`,
@@ -98,4 +104,39 @@ export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
     });
   }
   return envelopes;
+}
+
+/** The submit of the child an agent task planned: the same id and command id every time. */
+function childSubmit(event: EventOf<'ChildStarted'>, state: WorkflowState): Command {
+  const task = state.tasks[event.taskId]!;
+  return {
+    type: 'workflow.submit',
+    commandId: `${event.childWorkflowId}:submit`,
+    workflowId: event.childWorkflowId,
+    workflow: event.definition,
+    priority: task.priority,
+    parent: {
+      workflowId: state.workflowId,
+      taskId: event.taskId,
+      attempt: event.attempt,
+      round: event.round,
+      depth: state.depth + 1,
+    },
+  };
+}
+
+/** A child that ended tells the agent task it belongs to, which plans its next round. */
+export function childEndedReport(state: WorkflowState, now: number): Command | undefined {
+  const outcome = childOutcomeOf(state, now);
+  if (!state.parent || !outcome) return undefined;
+  return {
+    type: 'task.report',
+    commandId: `${state.workflowId}:ended`,
+    workflowId: state.parent.workflowId,
+    taskId: state.parent.taskId,
+    attempt: state.parent.attempt,
+    worker: `orchestrator:${state.workflowId}`,
+    at: now,
+    outcome: { kind: 'child-ended', outcome },
+  };
 }

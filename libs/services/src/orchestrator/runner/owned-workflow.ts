@@ -39,6 +39,8 @@ export class OwnedWorkflow {
   private running = false;
   private dead = false;
   snapshotVersion: number;
+  /** Whether a snapshot of it may exist: it was loaded from one, or saved one. */
+  snapshotSaved: boolean;
   /** The status the workflow's record in KV shows, so it is written only when it changes. */
   recordedStatus = '';
   /** Spans of the workflow, its phases and its running attempts. */
@@ -53,6 +55,7 @@ export class OwnedWorkflow {
     private readonly hooks: OwnedWorkflowHooks,
   ) {
     this.snapshotVersion = state.version;
+    this.snapshotSaved = false;
     this.tracer = new WorkflowTracer(workflowId);
   }
 

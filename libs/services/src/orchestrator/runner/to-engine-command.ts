@@ -19,10 +19,7 @@ export function toEngineCommand(command: Command, now: number): EngineCommand {
         workflowId: command.workflowId,
         definition: command.workflow,
         priority: command.priority,
-        depth: command.parent?.depth ?? 0,
-        ...(command.parent
-          ? { parent: { workflowId: command.parent.workflowId, taskId: command.parent.taskId } }
-          : {}),
+        ...(command.parent ? { parent: command.parent } : {}),
         now,
       };
     case 'task.call':

@@ -16,10 +16,10 @@ import {
   type WorkflowState,
 } from '@fanout/workflow';
 import type { OrchestratorOptions } from '../orchestrator.options';
-import { pendingEnvelopes, type Effects } from './effects';
+import { childEndedReport, pendingEnvelopes, type Effects } from './effects';
 import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
-import { storeLargeInputs } from './large-inputs';
+import { fitChildReport, storeLargeValues } from './large-values';
 import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
 
@@ -65,7 +65,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       spreadLimits: options.spreadLimits,
     };
     this.hooks = {
-      prepare: (events, owned) => storeLargeInputs(events, owned.state, this.ports),
+      prepare: (events, owned) => storeLargeValues(events, owned.state, this.ports),
       append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
       carryOut: (effects, owned) => this.carryOut(effects, owned),
       afterBatch: (owned) => this.afterBatch(owned),
@@ -81,6 +81,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   /** Workflows this replica owns right now. */
   ownedIds(): string[] {
     return [...this.owned.keys()];
+  }
+
+  /** How many of the workflows it owns are in each status, for the metrics. */
+  ownedByStatus(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const owned of this.owned.values()) {
+      counts[owned.state.status] = (counts[owned.state.status] ?? 0) + 1;
+    }
+    return counts;
   }
 
   onApplicationBootstrap(): void {
@@ -161,12 +170,19 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
    * reads results for references and forEach, and never does I/O itself.
    */
   private async withResult(command: Command): Promise<Command> {
-    if (command.type !== 'task.report' || command.outcome.kind !== 'succeeded') return command;
-    const { resultRef } = command.outcome;
-    if (!resultRef || command.outcome.result !== undefined) return command;
+    if (command.type !== 'task.report') return command;
     const where = `the report of ${command.workflowId}/${command.taskId}#${command.attempt}`;
-    const result = await this.ports.results.get(resultRef, where);
-    return { ...command, outcome: { ...command.outcome, result } };
+    const { outcome } = command;
+    if (outcome.kind === 'succeeded' && outcome.resultRef && outcome.result === undefined) {
+      const result = await this.ports.results.get(outcome.resultRef, where);
+      return { ...command, outcome: { ...outcome, result } };
+    }
+    if (outcome.kind === 'child-ended' && outcome.outcome.resultRef && !outcome.outcome.result) {
+      const result = await this.ports.results.get(outcome.outcome.resultRef, where);
+      const ended = { ...outcome.outcome, result: result as Record<string, unknown> };
+      return { ...command, outcome: { kind: 'child-ended', outcome: ended } };
+    }
+    return command;
   }
 
   private async ownedOrClaimed(workflowId: string): Promise<OwnedWorkflow | OwnedElsewhereError> {
@@ -193,6 +209,12 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
     this.owned.set(workflowId, owned);
     owned.recordedStatus = state.status;
+    if (owned.finished && state.parent) {
+      // It may have ended without telling its agent task (its owner died in between): tell
+      // it again; the report's command id makes a repeat harmless.
+      const ended = childEndedReport(state, state.completedAt ?? Date.now());
+      if (ended) await this.carryOut({ envelopes: [], broadcasts: [], commands: [ended] }, owned);
+    }
     if (state.version > 0 && !owned.finished) {
       owned.tracer.resume(state);
       await this.carryOut(
@@ -208,7 +230,9 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     return owned;
   }
 
-  private async load(workflowId: string): Promise<{ state: WorkflowState; lastSeq: number }> {
+  private async load(
+    workflowId: string,
+  ): Promise<{ state: WorkflowState; lastSeq: number; fromSnapshot: boolean }> {
     const snapshot = await this.ports.store.loadSnapshot<WorkflowState>(workflowId);
     const state = snapshot?.state ?? initialState(workflowId);
     if (snapshot) await restoreStoredResults(state, this.ports.results);
@@ -218,7 +242,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       stored.map((item) => item.event as WorkflowEvent),
       state,
     );
-    return { state, lastSeq: stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0 };
+    const lastSeq = stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0;
+    return { state, lastSeq, fromSnapshot: snapshot !== undefined };
   }
 
   private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
@@ -230,7 +255,9 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
-      ...effects.commands.map((command) => this.ports.commands.publish(command)),
+      ...effects.commands.map(async (command) =>
+        this.ports.commands.publish(await fitChildReport(command, this.ports)),
+      ),
     ]);
   }
 
@@ -261,20 +288,26 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       updatedAt: Date.now(),
     };
     if (owned.finished) {
+      this.logger.debug(`workflow ${owned.workflowId} ended ${status}`);
       const endedAt = owned.state.completedAt ?? Date.now();
-      await this.ports.store.end({
-        workflowId: owned.workflowId,
-        endedAt,
-        purgeAt: endedAt + this.retentionMs,
-        stored: storedValues(owned.state),
-      });
+      await this.ports.store.end(
+        {
+          workflowId: owned.workflowId,
+          endedAt,
+          purgeAt: endedAt + this.retentionMs,
+          stored: storedValues(owned.state),
+        },
+        { snapshot: owned.snapshotSaved },
+      );
       return;
     }
     if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
+      owned.snapshotSaved = true;
       await this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
       owned.snapshotVersion = record.version;
       owned.recordedStatus = status;
     } else if (owned.recordedStatus !== status) {
+      this.logger.debug(`workflow ${owned.workflowId} is ${status}`);
       // The record lists the workflow as live from its first event, so a restart finds it.
       await this.ports.store.put({ ...record, version: 0, lastSeq: 0 });
       owned.recordedStatus = status;
@@ -367,6 +400,7 @@ function storedValues(state: WorkflowState): PayloadRef[] {
   for (const task of Object.values(state.tasks)) {
     if (task.resultRef) refs.push(task.resultRef);
     if (task.dispatchedInputRef) refs.push(task.dispatchedInputRef);
+    for (const round of task.rounds ?? []) if (round.resultRef) refs.push(round.resultRef);
   }
   return refs;
 }

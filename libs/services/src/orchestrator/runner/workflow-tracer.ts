@@ -16,12 +16,19 @@ export class WorkflowTracer {
   private root?: Span;
   private readonly phases = new Map<string, Span>();
   private readonly tasks = new Map<string, Span>();
+  /** How deep the workflow sits in its agent tree; on every span, with its id. */
+  private depth = 0;
 
   constructor(private readonly workflowId: string) {}
+
+  private common() {
+    return { 'fanout.workflow_id': this.workflowId, 'fanout.depth': this.depth };
+  }
 
   /** Opens the spans a resumed workflow would have had open. */
   resume(state: WorkflowState, parent: Context = context.active()): void {
     if (state.acceptedAt === undefined) return;
+    this.depth = state.depth;
     this.openRoot(state.acceptedAt, parent, true);
     for (const id of state.phaseOrder) {
       const phase = state.phases[id]!;
@@ -48,6 +55,7 @@ export class WorkflowTracer {
     for (const event of events) {
       switch (event.type) {
         case 'WorkflowAccepted':
+          this.depth = event.depth;
           this.openRoot(event.at, parent, false);
           break;
         case 'PhaseStarted':
@@ -116,7 +124,7 @@ export class WorkflowTracer {
       `workflow ${this.workflowId}`,
       {
         startTime: at,
-        attributes: { 'fanout.workflow_id': this.workflowId, 'fanout.resumed': resumed },
+        attributes: { ...this.common(), 'fanout.resumed': resumed },
       },
       parent,
     );
@@ -129,7 +137,7 @@ export class WorkflowTracer {
       phaseId,
       tracer().startSpan(
         `phase ${phaseId}`,
-        { startTime: at, attributes: { 'fanout.phase_id': phaseId } },
+        { startTime: at, attributes: { ...this.common(), 'fanout.phase_id': phaseId } },
         parent,
       ),
     );
@@ -146,7 +154,12 @@ export class WorkflowTracer {
     const owner = this.phases.get(phaseId) ?? this.root;
     if (!owner) return;
     const parent = trace.setSpan(context.active(), owner);
-    const attributes = { 'fanout.task_id': taskId, 'fanout.attempt': attempt, 'fanout.tool': tool };
+    const attributes = {
+      ...this.common(),
+      'fanout.task_id': taskId,
+      'fanout.attempt': attempt,
+      'fanout.tool': tool,
+    };
     this.tasks.set(
       taskId,
       tracer().startSpan(`task ${taskId}`, { startTime: at, attributes }, parent),

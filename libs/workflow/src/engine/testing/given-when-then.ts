@@ -1,5 +1,6 @@
 import type { TaskOutcome, WorkflowDocument, WorkflowEvent } from '@fanout/contracts';
 import type { EngineCommand } from '../commands';
+import { evolve } from '../evolve';
 import { handle } from '../handle';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../policies';
 import { initialState, type WorkflowState } from '../state';
@@ -62,6 +63,12 @@ export class Scenario {
       { kind: 'failed', error: { code, message: `${taskId} broke`, retryable }, durationMs: 5 },
       at,
     );
+  }
+
+  /** Folds an event in without deciding anything: a replay. */
+  apply(event: WorkflowEvent): void {
+    evolve(this.state, event);
+    this.log.push(event);
   }
 
   tick(at: number): WorkflowEvent[] {

@@ -1,0 +1,12 @@
+/** A failure of an agent tool, with the code a program branches on; never retryable. */
+export class AgentError extends Error {
+  readonly retryable = false;
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AgentError';
+  }
+}
