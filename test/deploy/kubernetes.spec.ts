@@ -52,13 +52,16 @@ const SHARE = {
   web: { cpu: 0.2, memory: 0.25 },
   codebase: { cpu: 0.4, memory: 0.5 },
   bash: { cpu: 0.3, memory: 0.15 },
-  coordination: { cpu: 0.1, memory: 0.1 },
+  // Coordination's 10% / 10%, split: the orchestrator and the agent worker.
+  coordination: { cpu: 0.06, memory: 0.06 },
+  agents: { cpu: 0.04, memory: 0.04 },
 } as const;
 const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   orchestrator: 'coordination',
   'codebase-worker': 'codebase',
   'bash-worker': 'bash',
   'web-worker': 'web',
+  'agent-worker': 'agents',
 };
 /** Workers that may sleep at zero replicas in production; the rest keep one warm. */
 const SCALE_TO_ZERO: readonly string[] = ['web-worker', 'bash-worker'];

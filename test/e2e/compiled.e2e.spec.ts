@@ -31,8 +31,9 @@ function runCompiledCli(main: string, args: string[], env: Record<string, string
 
 /**
  * The build as a container runs it: `scripts/build.mjs` bundles the apps, and the
- * orchestrator and the bash worker then run as `node dist/apps/<name>/main.js` against a
- * real nats-server, with the compiled `fanout` calling a tool through them. The bash worker
+ * orchestrator, the bash worker and the agent worker then run as
+ * `node dist/apps/<name>/main.js` against a real nats-server, with the compiled `fanout`
+ * calling a tool and an agent through them. The bash worker
  * is the one that needs files beside its bundle (its launcher and default policy), and the
  * orchestrator is the NestJS microservice with controllers and injected providers, which
  * must boot without the decorator metadata esbuild does not emit.
@@ -48,7 +49,7 @@ describe('the compiled build', () => {
   beforeAll(async () => {
     await promisify(execFile)(
       process.execPath,
-      ['scripts/build.mjs', '--outdir', out, 'orchestrator', 'bash-worker', 'cli'],
+      ['scripts/build.mjs', '--outdir', out, 'orchestrator', 'bash-worker', 'agent-worker', 'cli'],
       { cwd: workspaceRoot },
     );
     nats = await startNats();
@@ -76,7 +77,7 @@ describe('the compiled build', () => {
     expect(bash.filter((file) => file.endsWith('launcher.pl'))).toHaveLength(1);
   });
 
-  it('boots the orchestrator and the bash worker with plain node, serves a call, drains to exit 0', async () => {
+  it('boots the orchestrator, the bash and the agent worker with plain node, serves calls, drains to exit 0', async () => {
     const env = { NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: PREFIX };
     const orchestrator = startProcess(
       'orchestrator',
@@ -85,8 +86,9 @@ describe('the compiled build', () => {
       env,
     );
     const bash = startProcess('bash-worker', [main('bash-worker')], /is taking tasks/, env);
-    services.push(orchestrator, bash);
-    await Promise.all([orchestrator.ready(), bash.ready()]);
+    const agents = startProcess('agent-worker', [main('agent-worker')], /is taking tasks/, env);
+    services.push(orchestrator, bash, agents);
+    await Promise.all([orchestrator.ready(), bash.ready(), agents.ready()]);
 
     const input = JSON.stringify({ command: 'echo compiled | tr a-z A-Z' });
     const call = await runCompiledCli(
@@ -101,8 +103,29 @@ describe('the compiled build', () => {
       result: { exitCode: 0, stdout: 'COMPILED\n' },
     });
 
+    // An agent whose child workflow runs a command: the agent worker's bundle plans, the
+    // orchestrator runs the child, the bash worker the command.
+    const plan = {
+      phases: [{ id: 'run', tasks: [{ id: 'echo', tool: 'bash.exec', input: JSON.parse(input) }] }],
+    };
+    const agent = await runCompiledCli(
+      main('cli'),
+      [
+        'call',
+        'agent.run',
+        '--input',
+        JSON.stringify({ specialist: 'plan', goal: 'echo through a child', plan }),
+        '--json',
+      ],
+      env,
+    );
+    expect(agent.code, agent.stderr + agent.stdout).toBe(0);
+    expect(JSON.parse(agent.stdout)).toMatchObject({ tool: 'agent.run', status: 'succeeded' });
+    expect(JSON.stringify(JSON.parse(agent.stdout).result)).toContain('COMPILED');
+
+    expect(await agents.stop('SIGTERM')).toBe(0);
     expect(await bash.stop('SIGTERM')).toBe(0);
     expect(await orchestrator.stop('SIGTERM')).toBe(0);
-    expect(bash.output()).toMatch(/stopped: 1 tasks reported/);
+    expect(bash.output()).toMatch(/stopped: 2 tasks reported/);
   });
 });
