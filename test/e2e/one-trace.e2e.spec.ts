@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FanoutClient } from '@fanout/client';
 import { startNats, startService, workspaceRoot, type NatsServer } from '@fanout/testing';
+import { childWorkflowId } from '@fanout/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PREFIX = `trace${process.pid}`;
@@ -9,6 +10,7 @@ const PREFIX = `trace${process.pid}`;
 /** One span as OTLP/JSON carries it, with the service that sent it. */
 interface ReceivedSpan {
   service: string;
+  links?: { traceId: string; spanId: string }[];
   traceId: string;
   spanId: string;
   parentSpanId?: string;
@@ -173,5 +175,74 @@ describe('one trace per workflow, across processes', () => {
     )) {
       expect([span.name, span.attributes['fanout.workflow_id']]).toEqual([span.name, 'wf-traced']);
     }
+  });
+
+  it("keeps an agent's child workflow in its parent's trace, and past the size starts a linked one", async () => {
+    // 20 spans: the first child (planned when the trace holds ~8) joins it, the second
+    // (planned after the first child's spans) starts its own.
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      FANOUT_HTTP_PORT: 'off',
+      FANOUT_ORCHESTRATOR_TRACE_MAX_SPANS: '20',
+    };
+    const prefix = `${PREFIX}agents`;
+    const services = ['orchestrator', 'agent-worker', 'bash-worker'].map((name) =>
+      startService(nats.url, prefix, name, { env }),
+    );
+    const agent = (id: string) => ({
+      id,
+      tool: 'agent.run',
+      input: {
+        specialist: 'plan',
+        goal: `echo from ${id}`,
+        plan: {
+          phases: [
+            { id: 'run', tasks: [{ id: 'echo', tool: 'bash.exec', input: { command: 'echo' } }] },
+          ],
+        },
+      },
+    });
+    try {
+      await Promise.all(services.map((service) => service.ready()));
+      const client = await FanoutClient.connect({ natsUrl: nats.url, prefix });
+      const handle = await client.submit(
+        {
+          phases: [
+            { id: 'first', tasks: [agent('a')] },
+            { id: 'second', dependsOn: ['first'], tasks: [agent('b')] },
+          ],
+        },
+        { workflowId: 'wf-tree' },
+      );
+      expect((await handle.wait({ timeoutMs: 60_000 })).status).toBe('succeeded');
+      await client.close();
+    } finally {
+      for (const service of services) expect(await service.stop('SIGTERM')).toBe(0);
+    }
+
+    const rootOf = (workflowId: string) =>
+      receiver.spans.find(
+        (span) => span.service === 'orchestrator' && span.name === `workflow ${workflowId}`,
+      )!;
+    const parent = rootOf('wf-tree');
+    const first = rootOf(childWorkflowId('wf-tree', 'first/a', 1));
+    const second = rootOf(childWorkflowId('wf-tree', 'second/b', 1));
+    // The first child is in the parent's trace, below its agent task's span.
+    expect(first.traceId).toBe(parent.traceId);
+    const byId = new Map(receiver.spans.map((span) => [span.spanId, span]));
+    const chain: string[] = [];
+    for (let up = byId.get(first.parentSpanId ?? ''); up; up = byId.get(up.parentSpanId ?? ''))
+      chain.push(up.name);
+    expect(chain).toContain('task first/a');
+    // The second starts a trace of its own, under a root that links to its agent task.
+    expect(second.traceId).not.toBe(parent.traceId);
+    const link = receiver.spans.find(
+      (span) => span.traceId === second.traceId && span.name.startsWith('child '),
+    );
+    expect(link?.parentSpanId ?? '').toBe('');
+    const agentTask = receiver.spans.find(
+      (span) => span.traceId === parent.traceId && span.name === 'task second/b',
+    );
+    expect(link?.links?.map((l) => l.spanId)).toEqual([agentTask?.spanId]);
   });
 });

@@ -25,6 +25,11 @@ export const OrchestratorOptions = z.object({
    * workers' `FANOUT_WEB_PER_HOST`.
    */
   spreadLimits: z.record(z.string(), z.number().int().positive()).default({}),
+  /**
+   * Spans a trace may reach before the child workflows an agent tree starts begin traces
+   * of their own, each linked to its agent task: Jaeger loads a trace slowly past ~10k.
+   */
+  traceMaxSpans: z.coerce.number().int().positive().default(10_000),
 });
 
 export type OrchestratorOptions = z.infer<typeof OrchestratorOptions>;
@@ -44,6 +49,7 @@ export function orchestratorOptionsFromEnv(
     defaultTimeoutMs: read('DEFAULT_TIMEOUT_MS'),
     concurrency: read('CONCURRENCY'),
     spreadLimits: parseSpreadLimits(read('SPREAD_LIMITS') ?? ''),
+    traceMaxSpans: read('TRACE_MAX_SPANS'),
   });
 }
 

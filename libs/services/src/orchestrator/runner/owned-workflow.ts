@@ -8,6 +8,7 @@ import {
   type WorkflowState,
 } from '@fanout/workflow';
 import { effectsOf, type Effects } from './effects';
+import type { TraceSizes } from './trace-sizes';
 import { WorkflowTracer } from './workflow-tracer';
 
 interface Pending {
@@ -53,10 +54,11 @@ export class OwnedWorkflow {
     public lastSeq: number,
     private readonly options: EngineOptions,
     private readonly hooks: OwnedWorkflowHooks,
+    traceSizes?: TraceSizes,
   ) {
     this.snapshotVersion = state.version;
     this.snapshotSaved = false;
-    this.tracer = new WorkflowTracer(workflowId);
+    this.tracer = new WorkflowTracer(workflowId, traceSizes);
   }
 
   /** Decides the command in turn; resolves once its events are in the log and carried out. */

@@ -22,6 +22,7 @@ import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
 import { fitChildReport, storeLargeValues } from './large-values';
 import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
+import { TraceSizes } from './trace-sizes';
 
 /** A command for a workflow another live replica owns; the receiver forwards it there. */
 export class OwnedElsewhereError extends Error {
@@ -49,6 +50,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private loops: NodeJS.Timeout[] = [];
   private readonly engine: EngineOptions;
   private readonly hooks: OwnedWorkflowHooks;
+  /** How large each trace has grown, so a large agent tree is split into linked traces. */
+  private readonly traceSizes = new TraceSizes();
 
   /** How long a finished workflow's log is kept (`FANOUT_EVENT_RETENTION`). */
   private readonly retentionMs: number;
@@ -206,7 +209,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const loading = performance.now();
     const { state, lastSeq } = await this.load(workflowId);
 
-    const owned = new OwnedWorkflow(workflowId, state, lease, lastSeq, this.engine, this.hooks);
+    const owned = new OwnedWorkflow(
+      workflowId,
+      state,
+      lease,
+      lastSeq,
+      this.engine,
+      this.hooks,
+      this.traceSizes,
+    );
     this.owned.set(workflowId, owned);
     owned.recordedStatus = state.status;
     if (owned.finished && state.parent) {
@@ -255,10 +266,27 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
-      ...effects.commands.map(async (command) =>
-        this.ports.commands.publish(await fitChildReport(command, this.ports)),
-      ),
+      ...effects.commands.map((command) => this.publishCommand(command, owned)),
     ]);
+  }
+
+  /** A child's submit goes out in its agent task's trace, or a new one linked to it. */
+  private async publishCommand(command: Command, owned: OwnedWorkflow): Promise<void> {
+    const fitted = await fitChildReport(command, this.ports);
+    if (fitted.type !== 'workflow.submit' || !fitted.parent) {
+      await this.ports.commands.publish(fitted);
+      return;
+    }
+    const child = owned.tracer.childContext(
+      fitted.parent.taskId,
+      fitted.workflowId,
+      this.options.traceMaxSpans,
+    );
+    try {
+      await context.with(child.context, () => this.ports.commands.publish(fitted));
+    } finally {
+      child.done();
+    }
   }
 
   /**

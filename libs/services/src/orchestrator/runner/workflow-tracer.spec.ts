@@ -4,6 +4,7 @@ import { startTelemetry, type Telemetry } from '@fanout/telemetry';
 import { handle, initialState, type EngineCommand } from '@fanout/workflow';
 import type { WorkflowEvent } from '@fanout/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPANS_PER_ATTEMPT, TraceSizes } from './trace-sizes';
 import { WorkflowTracer } from './workflow-tracer';
 
 /**
@@ -80,5 +81,75 @@ describe('WorkflowTracer', () => {
     );
     expect(handedToWorker?.spanId).toBe(byName.get('task a/x')!.spanContext().spanId);
     expect(root.startTime[0] * 1000 + root.startTime[1] / 1e6).toBe(T0);
+  });
+
+  /** A parent workflow with `count` agent tasks running, its tracer counting into `sizes`. */
+  function parentWith(workflowId: string, count: number, sizes: TraceSizes) {
+    const state = initialState(workflowId);
+    const tracer = new WorkflowTracer(workflowId, sizes);
+    const { events } = handle(
+      {
+        type: 'Submit',
+        workflowId,
+        priority: 2,
+        now: T0,
+        definition: {
+          phases: [
+            {
+              id: 'agents',
+              tasks: Array.from({ length: count }, (_, i) => ({ id: `a${i}`, tool: 'noop' })),
+            },
+          ],
+        },
+      },
+      state,
+    );
+    tracer.observe(events, state);
+    return tracer;
+  }
+
+  it('submits a child in the span of its agent task while the trace is small, so the tree is one trace', () => {
+    const sizes = new TraceSizes();
+    const tracer = parentWith('wf-small', 3, sizes);
+    const task = trace.getSpanContext(tracer.contextOf('agents/a0'))!;
+    // The root, the phase, and three attempts with the spans each brings.
+    expect(sizes.of(task.traceId)).toBe(2 + 3 * (1 + SPANS_PER_ATTEMPT));
+
+    const child = tracer.childContext('agents/a0', 'wf-small.child', 1_000);
+    expect(trace.getSpanContext(child.context)).toEqual(task);
+    child.done();
+    tracer.end();
+  });
+
+  it('past the size, starts the child in a new trace whose root links to the agent task', () => {
+    const sizes = new TraceSizes();
+    const tracer = parentWith('wf-large', 3, sizes);
+    const task = trace.getSpanContext(tracer.contextOf('agents/a1'))!;
+
+    const child = tracer.childContext('agents/a1', 'wf-large.child', 10);
+    const started = trace.getSpanContext(child.context)!;
+    expect(started.traceId).not.toBe(task.traceId);
+    child.done();
+    tracer.end();
+
+    const root = exporter.getFinishedSpans().find((span) => span.name === 'child wf-large.child')!;
+    expect(root.parentSpanContext).toBeUndefined();
+    expect(root.spanContext().spanId).toBe(started.spanId);
+    expect(root.links.map((link) => link.context.spanId)).toEqual([task.spanId]);
+    expect(root.attributes).toMatchObject({
+      'fanout.workflow_id': 'wf-large',
+      'fanout.child_workflow_id': 'wf-large.child',
+    });
+  });
+});
+
+describe('TraceSizes', () => {
+  it('adds up spans per trace and forgets the least recently grown trace past its bound', () => {
+    const sizes = new TraceSizes(2);
+    sizes.add('t1', 3);
+    sizes.add('t2', 1);
+    sizes.add('t1', 4);
+    sizes.add('t3', 1);
+    expect([sizes.of('t1'), sizes.of('t2'), sizes.of('t3')]).toEqual([7, 0, 1]);
   });
 });

@@ -1,6 +1,14 @@
-import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { WorkflowEvent } from '@fanout/contracts';
 import type { WorkflowState } from '@fanout/workflow';
+import { SPANS_PER_ATTEMPT, TraceSizes } from './trace-sizes';
 
 const tracer = () => trace.getTracer('@fanout/orchestrator');
 
@@ -10,7 +18,9 @@ const tracer = () => trace.getTracer('@fanout/orchestrator');
  * envelope is published inside its span's context, so the worker's span continues the
  * same trace: an operator follows one workflow as one trace in Jaeger. Spans live in the
  * owner's memory; after a takeover the new owner opens a root span of its own, linked by
- * the workflow id attribute.
+ * the workflow id attribute. A child workflow an agent task starts continues its parent's
+ * trace while that trace is below a size (`childContext`), and starts a new one linked to
+ * the agent task past it.
  */
 export class WorkflowTracer {
   private root?: Span;
@@ -19,7 +29,10 @@ export class WorkflowTracer {
   /** How deep the workflow sits in its agent tree; on every span, with its id. */
   private depth = 0;
 
-  constructor(private readonly workflowId: string) {}
+  constructor(
+    private readonly workflowId: string,
+    private readonly sizes: TraceSizes = new TraceSizes(),
+  ) {}
 
   private common() {
     return { 'fanout.workflow_id': this.workflowId, 'fanout.depth': this.depth };
@@ -107,6 +120,35 @@ export class WorkflowTracer {
     return span ? trace.setSpan(context.active(), span) : context.active();
   }
 
+  /**
+   * The context to submit the child workflow an agent task planned in. Below `maxSpans`
+   * spans in this trace, the agent task's own span: the child's spans join the parent's
+   * trace, one tree in Jaeger. Past it, a new trace whose root `child <id>` span links to
+   * the agent task, so each part of a large agent tree stays quick to load. `done` ends
+   * that root once the submit is sent.
+   */
+  childContext(taskId: string, childWorkflowId: string, maxSpans: number): ChildTraceContext {
+    const parent = this.tasks.get(taskId) ?? this.root;
+    const traceId = parent?.spanContext().traceId;
+    if (!parent || traceId === undefined || this.sizes.of(traceId) < maxSpans) {
+      return { context: this.contextOf(taskId), done: () => {} };
+    }
+    const root = tracer().startSpan(
+      `child ${childWorkflowId}`,
+      {
+        root: true,
+        links: [{ context: parent.spanContext(), attributes: { 'fanout.link': 'parent task' } }],
+        attributes: {
+          ...this.common(),
+          'fanout.child_workflow_id': childWorkflowId,
+          'fanout.parent_trace_spans': this.sizes.of(traceId),
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    return { context: trace.setSpan(context.active(), root), done: () => root.end() };
+  }
+
   /** Ends every open span (the workflow ended, or this replica let it go). */
   end(at: number = Date.now(), error?: string): void {
     for (const id of [...this.tasks.keys()]) this.close(this.tasks, id, at);
@@ -128,6 +170,12 @@ export class WorkflowTracer {
       },
       parent,
     );
+    this.count(this.root, 1);
+  }
+
+  /** Adds to the size of the trace a span of this workflow belongs to. */
+  private count(span: Span, spans: number): void {
+    if (span.isRecording()) this.sizes.add(span.spanContext().traceId, spans);
   }
 
   private openPhase(phaseId: string, at: number): void {
@@ -141,6 +189,7 @@ export class WorkflowTracer {
         parent,
       ),
     );
+    this.count(this.root, 1);
   }
 
   private openTask(
@@ -164,6 +213,7 @@ export class WorkflowTracer {
       taskId,
       tracer().startSpan(`task ${taskId}`, { startTime: at, attributes }, parent),
     );
+    this.count(owner, 1 + SPANS_PER_ATTEMPT);
   }
 
   private closeTask(taskId: string, at: number, error?: string): void {
@@ -177,4 +227,10 @@ export class WorkflowTracer {
     span.end(at);
     spans.delete(id);
   }
+}
+
+/** Where a child workflow's submit is published, and what to close once it is. */
+export interface ChildTraceContext {
+  context: Context;
+  done(): void;
 }
