@@ -131,7 +131,7 @@ export class WorkflowTracer {
     const parent = this.tasks.get(taskId) ?? this.root;
     const traceId = parent?.spanContext().traceId;
     if (!parent || traceId === undefined || this.sizes.of(traceId) < maxSpans) {
-      return { context: this.contextOf(taskId), done: () => {} };
+      return { context: this.contextOf(taskId), done: () => undefined };
     }
     const root = tracer().startSpan(
       `child ${childWorkflowId}`,
