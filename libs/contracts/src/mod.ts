@@ -32,4 +32,5 @@ export {
   ChildRefusal,
   ParentLink,
 } from './tools/agent';
+export { AskAnswer, Evidence, Finding, NotDone, SpecialistAnswer } from './tools/agent-report';
 export { Noop } from './tools/noop';
