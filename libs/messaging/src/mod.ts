@@ -3,12 +3,8 @@
  * buckets, and the channels built on them. No other project imports the NATS client.
  */
 export { NatsConfig, natsConfigFromEnv } from './connection/nats-config';
-export {
-  connectNats,
-  connectionOptions,
-  reconnectDelay,
-  type ConnectionLogger,
-} from './connection/connect';
+export { connectNats, connectionOptions, type ConnectionLogger } from './connection/connect';
+export { Backoff, BACKOFF, backoffDelay, sleep, type BackoffPolicy } from './backoff';
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
 export { TopologyOptions, topologyFromEnv, type TopologyInput } from './topology/topology-options';
 export { serverFeatures, type ServerFeatures } from './topology/server-features';
