@@ -4,6 +4,7 @@
  */
 export { NatsConfig, natsConfigFromEnv } from './connection/nats-config';
 export { connectNats, connectionOptions, type ConnectionLogger } from './connection/connect';
+export { DELIVERY_DEFAULTS, DeliveryOptions, resolveDelivery } from './channels/delivery-options';
 export { Backoff, BACKOFF, backoffDelay, sleep, type BackoffPolicy } from './backoff';
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
 export { TopologyOptions, topologyFromEnv, type TopologyInput } from './topology/topology-options';
