@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 import type { LoggerService } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import {
@@ -177,12 +178,11 @@ export class CommandDispatcher {
  * A handler's failure in the wire shape, as an `Error` the consumer can report and turn
  * back into the same `FanoutError` (code, retryable, cause chain) for a dead letter.
  */
-class HandlerFailedError extends Error {
+class HandlerFailedError extends CodedError {
   readonly code: string;
   readonly retryable: boolean;
   constructor(pattern: string, error: FanoutError) {
     super(`${pattern} handler failed: ${error.message}`, { cause: error.cause });
-    this.name = 'HandlerFailedError';
     this.code = error.code;
     this.retryable = error.retryable;
   }
