@@ -33,7 +33,7 @@ export {
   type JetStreamServerOptions,
   type TransportConnectionOptions,
 } from './nest/jetstream.options';
-export { ERROR_HEADER } from './nest/rpc-wire';
+export { ERROR_HEADER } from './primitives/rpc-wire';
 
 // channels and primitives
 export {

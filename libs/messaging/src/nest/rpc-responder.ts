@@ -14,7 +14,7 @@ import { InvalidMessageError } from '../errors';
 import { extractTrace, injectTrace } from '../tracing/propagation';
 import type { RunHandler } from './command-dispatcher';
 import { failureOf } from './failure';
-import { decodeJson, encodeJson, errorHeaders } from './rpc-wire';
+import { decodeJson, encodeJson, errorHeaders } from '../primitives/rpc-wire';
 
 /** What one responder needs from the server that owns it. */
 export interface RpcResponderDeps {
