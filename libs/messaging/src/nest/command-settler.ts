@@ -27,8 +27,8 @@ import type {
 /** Runs a Nest handler to completion: its promise, then the last value of its stream. */
 export type RunHandler = (handler: MessageHandler, data: unknown, ctx: unknown) => Promise<unknown>;
 
-/** What one dispatcher needs from the server that owns it. */
-export interface CommandDispatcherDeps {
+/** What one settler needs from the server that owns it. */
+export interface CommandSettlerDeps {
   service: string;
   pattern: CommandName;
   handler: MessageHandler;
@@ -49,8 +49,8 @@ export interface CommandDispatcherDeps {
  * will: invalid, or failed with `retryable: false`).
  * The handler runs in a consumer span that continues the publisher's trace.
  */
-export class CommandDispatcher {
-  constructor(private readonly deps: CommandDispatcherDeps) {}
+export class CommandSettler {
+  constructor(private readonly deps: CommandSettlerDeps) {}
 
   handle(message: JsMsg): Promise<void> {
     const { tracer, pattern } = this.deps;
