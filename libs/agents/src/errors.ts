@@ -1,5 +1,6 @@
+import { CodedError } from '@fanout/contracts';
 /** A failure of an agent tool, with the code a program branches on; never retryable. */
-export class AgentError extends Error {
+export class AgentError extends CodedError {
   readonly retryable = false;
   constructor(
     readonly code: string,
@@ -7,6 +8,5 @@ export class AgentError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = 'AgentError';
   }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 import type { ValidationError as WorkflowProblem } from '@fanout/workflow';
 import { formatErrors } from '@fanout/workflow';
 
@@ -14,17 +15,16 @@ export type Problem = WorkflowProblem;
  * The workflow was refused before anything ran (locally, or by the orchestrator's
  * `WorkflowRejected`). It lists every problem with its place, so a user fixes them all at once.
  */
-export class ValidationError extends Error {
+export class ValidationError extends CodedError {
   readonly code = 'VALIDATION_FAILED';
   readonly retryable = false;
   constructor(readonly errors: ReadonlyArray<Problem>) {
     super(`the workflow is invalid (${errors.length} problem(s)):\n${formatErrors(errors)}`);
-    this.name = 'ValidationError';
   }
 }
 
 /** Waiting for a workflow or a tool call took longer than the caller allowed; it may still run. */
-export class TimeoutError extends Error {
+export class TimeoutError extends CodedError {
   readonly code = 'TIMEOUT';
   readonly retryable = true;
   constructor(
@@ -32,12 +32,11 @@ export class TimeoutError extends Error {
     readonly timeoutMs: number,
   ) {
     super(`${what} did not finish within ${timeoutMs} ms (it may still be running)`);
-    this.name = 'TimeoutError';
   }
 }
 
 /** NATS could not be reached, so nothing was sent; the caller should check the URL or the server. */
-export class ConnectionError extends Error {
+export class ConnectionError extends CodedError {
   readonly code = 'CONNECTION_FAILED';
   readonly retryable = true;
   constructor(
@@ -46,6 +45,5 @@ export class ConnectionError extends Error {
     options?: ErrorOptions,
   ) {
     super(`cannot reach NATS at ${servers.join(', ')}: ${reason}`, options);
-    this.name = 'ConnectionError';
   }
 }

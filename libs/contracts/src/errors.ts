@@ -30,6 +30,19 @@ export const FanoutError: z.ZodType<FanoutError> = named(
   }),
 );
 
+/**
+ * The base of every error Fanout throws: the code programs branch on and whether a retry
+ * may help — the two things `toFanoutError` reads — with the class's own name as `name`.
+ */
+export abstract class CodedError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** Codes the services themselves raise; tools may add their own. */
 export const ErrorCode = {
   InvalidInput: 'INVALID_INPUT',

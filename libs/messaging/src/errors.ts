@@ -1,11 +1,11 @@
-import { ErrorCode, type FanoutError } from '@fanout/contracts';
+import { ErrorCode, type FanoutError, CodedError } from '@fanout/contracts';
 
 /**
  * The command bus is full (its stream holds the maximum number of messages and discards
  * new ones). Nothing was accepted: the publisher should slow down and try again later.
  * Commands accepted before this stay on the bus.
  */
-export class BusFullError extends Error {
+export class BusFullError extends CodedError {
   readonly code = ErrorCode.BusFull;
   readonly retryable = true;
   constructor(
@@ -13,7 +13,6 @@ export class BusFullError extends Error {
     options?: ErrorOptions,
   ) {
     super(`the command bus is full: ${subject} was not accepted; retry after a delay`, options);
-    this.name = 'BusFullError';
   }
 }
 
@@ -21,7 +20,7 @@ export class BusFullError extends Error {
  * A message larger than the server takes in one message (`max_payload`, less room for
  * headers). Nothing was sent; whatever is that large travels as an Object Store reference.
  */
-export class MessageTooLargeError extends Error {
+export class MessageTooLargeError extends CodedError {
   readonly code = 'MESSAGE_TOO_LARGE';
   readonly retryable = false;
   constructor(
@@ -32,12 +31,11 @@ export class MessageTooLargeError extends Error {
     super(
       `a message of ${bytes} bytes on ${subject} is over the ${maxBytes} one message may carry`,
     );
-    this.name = 'MessageTooLargeError';
   }
 }
 
 /** A message whose payload failed validation against its contract; it can never succeed. */
-export class InvalidMessageError extends Error {
+export class InvalidMessageError extends CodedError {
   readonly code = ErrorCode.InvalidMessage;
   readonly retryable = false;
   constructor(
@@ -46,7 +44,6 @@ export class InvalidMessageError extends Error {
     options?: ErrorOptions,
   ) {
     super(`invalid message on ${subject}: ${problems.join('; ')}`, options);
-    this.name = 'InvalidMessageError';
   }
 }
 
@@ -54,7 +51,7 @@ export class InvalidMessageError extends Error {
  * A barrier closed before everyone arrived. It names who is missing, because "timed out"
  * alone sends the reader hunting through every participant's log.
  */
-export class BarrierTimeoutError extends Error {
+export class BarrierTimeoutError extends CodedError {
   readonly code = ErrorCode.Timeout;
   readonly retryable = true;
   constructor(
@@ -63,7 +60,6 @@ export class BarrierTimeoutError extends Error {
     readonly timeoutMs: number,
   ) {
     super(`barrier ${barrier} timed out after ${timeoutMs} ms; missing: ${missing.join(', ')}`);
-    this.name = 'BarrierTimeoutError';
   }
 }
 
@@ -72,7 +68,7 @@ export class BarrierTimeoutError extends Error {
  * carries the wire error whole, so a caller branches on `code` and `retryable` exactly as
  * the remote side decided them, and the cause chain survives the trip.
  */
-export class RemoteError extends Error {
+export class RemoteError extends CodedError {
   readonly code: string;
   readonly retryable: boolean;
   constructor(
@@ -81,7 +77,6 @@ export class RemoteError extends Error {
     options?: ErrorOptions,
   ) {
     super(`${subject} answered ${error.code}: ${error.message}`, options);
-    this.name = 'RemoteError';
     this.code = error.code;
     this.retryable = error.retryable;
   }
@@ -91,7 +86,7 @@ export class RemoteError extends Error {
  * The batches of a data stream do not follow each other: one is missing (the producer
  * died, or the stream's retention dropped it), so the items read so far are incomplete.
  */
-export class DataGapError extends Error {
+export class DataGapError extends CodedError {
   readonly code = 'DATA_GAP';
   readonly retryable = false;
   constructor(
@@ -100,7 +95,6 @@ export class DataGapError extends Error {
     readonly gotSeq: number,
   ) {
     super(`data stream ${subject}: expected batch ${expectedSeq}, got batch ${gotSeq}`);
-    this.name = 'DataGapError';
   }
 }
 
@@ -109,7 +103,7 @@ export class DataGapError extends Error {
  * chunk of the object it reads) was deleted meanwhile, or the server stopped answering.
  * What was read is incomplete; reading again starts over.
  */
-export class ReadStalledError extends Error {
+export class ReadStalledError extends CodedError {
   readonly code = 'READ_STALLED';
   readonly retryable = true;
   constructor(
@@ -120,12 +114,11 @@ export class ReadStalledError extends Error {
     readonly readCount: number,
   ) {
     super(`reading ${what}: nothing came for ${idleMs} ms after ${readCount} messages`);
-    this.name = 'ReadStalledError';
   }
 }
 
 /** A batch points at an Object Store entry that is not (or no longer) there. */
-export class PayloadMissingError extends Error {
+export class PayloadMissingError extends CodedError {
   readonly code = 'PAYLOAD_MISSING';
   readonly retryable = false;
   constructor(
@@ -134,12 +127,11 @@ export class PayloadMissingError extends Error {
     readonly subject: string,
   ) {
     super(`the payload of ${subject} is missing from object store ${bucket} (entry ${object})`);
-    this.name = 'PayloadMissingError';
   }
 }
 
 /** No dead letter with this stream sequence exists (already retried, discarded, or expired). */
-export class DeadLetterNotFoundError extends Error {
+export class DeadLetterNotFoundError extends CodedError {
   readonly code = 'DEAD_LETTER_NOT_FOUND';
   readonly retryable = false;
   constructor(
@@ -147,7 +139,6 @@ export class DeadLetterNotFoundError extends Error {
     readonly seq: number,
   ) {
     super(`no dead letter at sequence ${seq} of stream ${stream}`);
-    this.name = 'DeadLetterNotFoundError';
   }
 }
 
@@ -155,7 +146,7 @@ export class DeadLetterNotFoundError extends Error {
  * A stream Fanout reads or writes is not on this NATS server: no Fanout service has started
  * here under this subject prefix (the services create the streams), or the prefix differs.
  */
-export class StreamMissingError extends Error {
+export class StreamMissingError extends CodedError {
   readonly code = 'STREAM_MISSING';
   readonly retryable = false;
   constructor(
@@ -168,6 +159,5 @@ export class StreamMissingError extends Error {
         : `no stream on this NATS server holds ${where.subject}`,
       options,
     );
-    this.name = 'StreamMissingError';
   }
 }

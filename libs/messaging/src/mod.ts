@@ -3,12 +3,9 @@
  * buckets, and the channels built on them. No other project imports the NATS client.
  */
 export { NatsConfig, natsConfigFromEnv } from './connection/nats-config';
-export {
-  connectNats,
-  connectionOptions,
-  reconnectDelay,
-  type ConnectionLogger,
-} from './connection/connect';
+export { connectNats, connectionOptions, type ConnectionLogger } from './connection/connect';
+export { DELIVERY_DEFAULTS, DeliveryOptions, resolveDelivery } from './channels/delivery-options';
+export { Backoff, BACKOFF, backoffDelay, sleep, type BackoffPolicy } from './backoff';
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
 export { TopologyOptions, topologyFromEnv, type TopologyInput } from './topology/topology-options';
 export { serverFeatures, type ServerFeatures } from './topology/server-features';
@@ -36,7 +33,7 @@ export {
   type JetStreamServerOptions,
   type TransportConnectionOptions,
 } from './nest/jetstream.options';
-export { ERROR_HEADER } from './nest/rpc-wire';
+export { ERROR_HEADER } from './primitives/rpc-wire';
 
 // channels and primitives
 export {

@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 /**
  * The codes this library throws. Each maps one-to-one onto the wire's `FanoutError.code`
  * through `toFanoutError`, so a caller can branch on what went wrong without parsing text.
@@ -18,7 +19,7 @@ export type CodebaseErrorCode = (typeof CodebaseErrorCode)[keyof typeof Codebase
  * throw here arrives on the wire with its code instead of a generic `INTERNAL`. Every
  * error of these tools is a property of the input or the tree, so a retry never helps.
  */
-export class CodebaseError extends Error {
+export class CodebaseError extends CodedError {
   readonly retryable = false;
 
   constructor(
@@ -27,7 +28,6 @@ export class CodebaseError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'CodebaseError';
   }
 }
 

@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 /**
  * The codes this library throws. Each reaches the wire's `FanoutError.code` through
  * `toFanoutError` unchanged, so a caller branches on what went wrong, not on the text.
@@ -34,7 +35,7 @@ const RETRYABLE: ReadonlySet<ShellErrorCode> = new Set([
  * `retryable` follows the code: a refused or malformed command stays refused on every
  * attempt.
  */
-export class ShellError extends Error {
+export class ShellError extends CodedError {
   readonly retryable: boolean;
   readonly details?: Record<string, unknown>;
 
@@ -44,7 +45,6 @@ export class ShellError extends Error {
     options?: { cause?: unknown; retryable?: boolean; details?: Record<string, unknown> },
   ) {
     super(message, options);
-    this.name = 'ShellError';
     this.retryable = options?.retryable ?? RETRYABLE.has(code);
     if (options?.details) this.details = options.details;
   }

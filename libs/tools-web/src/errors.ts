@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 /**
  * The codes the web tools throw. Each reaches the wire as `FanoutError.code` through
  * `toFanoutError`, so a caller (or the retry policy) can branch without parsing text.
@@ -25,7 +26,7 @@ export type WebErrorCode = (typeof WebErrorCode)[keyof typeof WebErrorCode];
  * An Error carrying `code` and `retryable` (what `toFanoutError` reads) and, for
  * `RATE_LIMITED`, how long the far side asked us to wait, so a retry can honour it.
  */
-export class WebError extends Error {
+export class WebError extends CodedError {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
 
@@ -35,7 +36,6 @@ export class WebError extends Error {
     options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
-    this.name = 'WebError';
     this.retryable = options.retryable ?? false;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }

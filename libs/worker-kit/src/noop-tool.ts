@@ -1,5 +1,5 @@
 import type { ToolImplementation } from '@fanout/contracts';
-import { sleep } from './backoff';
+import { sleep } from '@fanout/messaging';
 
 /**
  * The catalogue's `noop` tool: sleeps if asked (stopping at once when aborted), fails on

@@ -5,8 +5,7 @@ import {
   type TaskEnvelope,
   type TaskOutcome,
 } from '@fanout/contracts';
-import { MessageTooLargeError } from '@fanout/messaging';
-import { retryDelay, sleep } from './backoff';
+import { BACKOFF, backoffDelay, MessageTooLargeError, sleep } from '@fanout/messaging';
 import { ReportNotStoredError } from './errors';
 import type { WorkerLogger } from './worker-options';
 
@@ -56,7 +55,7 @@ export class Reporter {
         if (isPermanent(error)) throw new ReportNotStoredError(commandId, true, { cause: error });
         if (this.stopping.aborted)
           throw new ReportNotStoredError(commandId, false, { cause: error });
-        const delay = retryDelay(retry);
+        const delay = backoffDelay(BACKOFF.report, retry);
         this.logger.warn(
           `report ${commandId} was not accepted (${reasonOf(error)}); retry ${retry + 1} in ${delay} ms`,
         );

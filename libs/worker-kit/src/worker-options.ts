@@ -1,3 +1,4 @@
+import { DELIVERY_DEFAULTS } from '@fanout/messaging';
 import type { FanoutMetrics } from '@fanout/telemetry';
 import type { Broadcast, Subjects, ToolFunction } from '@fanout/contracts';
 import type { Connection } from './transport-types';
@@ -75,8 +76,8 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_TIMING: WorkerTiming = {
-  heartbeatMs: 5_000,
-  ackWaitMs: 15_000,
+  heartbeatMs: DELIVERY_DEFAULTS.heartbeatMs,
+  ackWaitMs: DELIVERY_DEFAULTS.ackWaitMs,
   vitalsMs: 5_000,
   startedAfterMs: 100,
   abortGraceMs: 1_000,

@@ -28,8 +28,6 @@ export type ToolInputOf<T extends ToolName> = z.input<(typeof TOOLS)[T]['input']
 export type ToolParamsOf<T extends ToolName> = z.output<(typeof TOOLS)[T]['input']>;
 export type ToolOutputOf<T extends ToolName> = z.output<(typeof TOOLS)[T]['output']>;
 
-export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
-
 export function isToolName(name: string): name is ToolName {
   return Object.hasOwn(TOOLS, name);
 }

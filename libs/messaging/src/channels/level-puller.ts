@@ -1,10 +1,8 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { backoffDelay, BACKOFF } from '../backoff';
 
 /** How long one pull request waits at the server for messages before it is renewed. */
 const PULL_EXPIRES_MS = 10_000;
-/** Delay after a failed pull: doubles from the first to the last value. */
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5_000;
 
 /**
  * Keeps a small buffer of one priority level's messages, `target` deep, filled by pull
@@ -100,7 +98,7 @@ export class LevelPuller {
       return;
     }
     this.failures++;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
+    const delay = backoffDelay(BACKOFF.pull, this.failures - 1);
     this.onError(
       new Error(`pull from ${where} failed (${cause.message}); retrying in ${delay} ms`, { cause }),
     );

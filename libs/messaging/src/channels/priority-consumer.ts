@@ -1,4 +1,5 @@
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { resolveDelivery } from './delivery-options';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { toFanoutError, type FanoutError } from '@fanout/contracts';
 import { ensureDurable } from './ensure-durable';
@@ -39,7 +40,7 @@ export interface PriorityConsumerOptions {
   weights?: number[];
   /** Most messages handled at once. */
   concurrency: number;
-  /** Redelivery after this long without an ack or a heartbeat (failure detection). Default 15 000. */
+  /** Redelivery after this long without an ack or a heartbeat (failure detection). Defaults: `DELIVERY_DEFAULTS`. */
   ackWaitMs?: number;
   /** `working()` on every held message this often, until it is settled. Default 5 000. */
   heartbeatMs?: number;
@@ -341,10 +342,7 @@ function validate(options: PriorityConsumerOptions): Settings {
     levels: options.levels,
     concurrency: options.concurrency,
     weights: options.weights ?? defaultWeights(levels),
-    ackWaitMs: options.ackWaitMs ?? 15_000,
-    heartbeatMs: options.heartbeatMs ?? 5_000,
-    maxDeliver: options.maxDeliver ?? 5,
-    backoffMs: options.backoffMs ?? [1_000, 5_000, 15_000],
+    ...resolveDelivery(options, where),
     prefetch: options.prefetch ?? 1,
     deadLetter: options.deadLetter,
     onError: options.onError ?? ((error) => process.emitWarning(error)),
@@ -355,18 +353,9 @@ function validate(options: PriorityConsumerOptions): Settings {
     }
   };
   positiveInt('concurrency', settings.concurrency);
-  positiveInt('maxDeliver', settings.maxDeliver);
   positiveInt('prefetch', settings.prefetch);
   if (settings.weights.length !== levels) {
     throw new Error(`${where}: ${settings.weights.length} weights for ${levels} levels`);
-  }
-  if (!(settings.heartbeatMs > 0 && settings.heartbeatMs < settings.ackWaitMs)) {
-    throw new Error(
-      `${where}: heartbeatMs (${settings.heartbeatMs}) must be above 0 and below ackWaitMs (${settings.ackWaitMs}), or held messages would be redelivered`,
-    );
-  }
-  if (settings.backoffMs.length === 0 || settings.backoffMs.some((ms) => !(ms >= 0))) {
-    throw new Error(`${where}: backoffMs must list at least one delay of 0 ms or more`);
   }
   return settings;
 }

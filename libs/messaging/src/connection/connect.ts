@@ -6,6 +6,7 @@ import {
   type NatsConnection,
   type NodeConnectionOptions,
 } from '@nats-io/transport-node';
+import { Backoff, BACKOFF } from '../backoff';
 import type { NatsConfig } from './nats-config';
 
 /** Where connection events are written; any logger with these methods fits (pino does). */
@@ -14,27 +15,10 @@ export interface ConnectionLogger {
   warn(message: string): void;
 }
 
-/** The delay before reconnect attempt n: exponential from 250 ms to 10 s, with full jitter. */
-export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(10_000, 250 * 2 ** Math.min(attempt, 10));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** Counts reconnect attempts so the delay grows, and starts over once a reconnect succeeds. */
-export class ReconnectBackoff {
-  private attempt = 0;
-  next(): number {
-    return reconnectDelay(this.attempt++);
-  }
-  reset(): void {
-    this.attempt = 0;
-  }
-}
-
 /** Turns the validated config into client options; files are read here, once. */
 export function connectionOptions(
   config: NatsConfig,
-  backoff = new ReconnectBackoff(),
+  backoff = new Backoff(BACKOFF.reconnect),
 ): NodeConnectionOptions {
   const options: NodeConnectionOptions = {
     servers: config.servers,
@@ -71,7 +55,8 @@ export async function connectNats(
   config: NatsConfig,
   logger?: ConnectionLogger,
 ): Promise<NatsConnection> {
-  const backoff = new ReconnectBackoff();
+  // Starts over once a reconnect succeeds, so the next outage begins with short pauses.
+  const backoff = new Backoff(BACKOFF.reconnect);
   const connection = await connect(connectionOptions(config, backoff));
   logger?.info(`connected to NATS at ${connection.getServer()}`);
   void (async () => {

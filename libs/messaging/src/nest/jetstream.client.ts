@@ -1,22 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import {
-  NoRespondersError,
-  RequestError,
-  TimeoutError,
-  type NatsConnection,
-} from '@nats-io/transport-node';
-import { ErrorCode, toFanoutError, type Command, type FanoutError } from '@fanout/contracts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Command } from '@fanout/contracts';
 import { from, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { CommandBus, type CommandReceipt } from '../channels/command-bus';
-import { InvalidMessageError, RemoteError } from '../errors';
-import { NO_RESPONDERS } from '../primitives/request-response';
-import { injectTrace } from '../tracing/propagation';
+import { InvalidMessageError } from '../errors';
+import { request } from '../primitives/request-response';
 import type { JetStreamClientOptions } from './jetstream.options';
 import { INSTRUMENTATION, commandPattern, patternText, rpcSubject } from './patterns';
-import { encodeJson, readReply } from './rpc-wire';
+import { encodeJson } from '../primitives/rpc-wire';
 import { openTransportConnection, type TransportConnection } from './transport-connection';
 
 type Status = 'connected' | 'closed';
@@ -114,18 +108,8 @@ export class JetStreamClient extends ClientProxy<Record<never, never>, Status> {
     const subject = rpcSubject(names, patternText(packet.pattern));
     const timeoutMs = this.options.timeoutMs ?? 5_000;
     return this.traced(`call ${subject}`, SpanKind.CLIENT, async () => {
-      let reply;
-      try {
-        reply = await connection.request(subject, encodeJson(packet.data), {
-          timeout: timeoutMs,
-          headers: injectTrace(),
-        });
-      } catch (error) {
-        throw new RemoteError(subject, requestFailure(subject, timeoutMs, error), { cause: error });
-      }
-      const read = readReply(subject, reply);
-      if (!read.ok) throw new RemoteError(subject, read.error);
-      return read.value ?? null;
+      const value = await request(connection, subject, encodeJson(packet.data), timeoutMs);
+      return value ?? null;
     });
   }
 
@@ -156,24 +140,4 @@ export class JetStreamClient extends ClientProxy<Record<never, never>, Status> {
       }
     });
   }
-}
-
-/** Why a request got no reply, in the wire shape; the codes `call()` of the primitives uses. */
-function requestFailure(subject: string, timeoutMs: number, error: unknown): FanoutError {
-  const cause = error instanceof RequestError && error.cause ? error.cause : error;
-  if (cause instanceof TimeoutError) {
-    const message = `no reply to ${subject} within ${timeoutMs} ms`;
-    return { code: ErrorCode.Timeout, message, retryable: true };
-  }
-  if (
-    cause instanceof NoRespondersError ||
-    (error instanceof RequestError && error.isNoResponders())
-  ) {
-    return {
-      code: NO_RESPONDERS,
-      message: `no service answers on ${subject}: is it running?`,
-      retryable: true,
-    };
-  }
-  return toFanoutError(error);
 }

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CommandName, Priority } from '@fanout/contracts';
+import { DELIVERY_DEFAULTS, deliveryProblems, DeliveryOptions } from '../channels/delivery-options';
 import type { NatsConfig } from '../connection/nats-config';
 
 /**
@@ -127,28 +128,17 @@ export function resolveCommandOptions(
   options: CommandConsumerOptions = {},
 ): ResolvedCommandConsumerOptions {
   const concurrency = options.concurrency ?? 8;
+  const problems = deliveryProblems(options);
   const resolved: ResolvedCommandConsumerOptions = {
     concurrency,
-    ackWaitMs: options.ackWaitMs ?? 15_000,
-    heartbeatMs: options.heartbeatMs ?? 5_000,
-    maxDeliver: options.maxDeliver ?? 5,
-    backoffMs: options.backoffMs ?? [1_000, 5_000, 15_000],
+    ...(problems.length === 0 ? DeliveryOptions.parse(options) : DELIVERY_DEFAULTS),
     prefetch: options.prefetch ?? concurrency,
     durablePrefix: options.durablePrefix ?? 'cmd',
   };
-  const problems: string[] = [];
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1)
-    problems.push(`concurrency must be a positive integer, got ${resolved.concurrency}`);
-  if (resolved.heartbeatMs >= resolved.ackWaitMs)
-    problems.push(
-      `heartbeatMs (${resolved.heartbeatMs}) must be shorter than ackWaitMs (${resolved.ackWaitMs}), or held messages are redelivered`,
-    );
+    problems.unshift(`concurrency must be a positive integer, got ${resolved.concurrency}`);
   if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1)
     problems.push(`prefetch must be a positive integer, got ${resolved.prefetch}`);
-  if (!Number.isInteger(resolved.maxDeliver) || resolved.maxDeliver < 1)
-    problems.push(`maxDeliver must be a positive integer, got ${resolved.maxDeliver}`);
-  if (resolved.backoffMs.length === 0 || resolved.backoffMs.some((ms) => ms < 0))
-    problems.push('backoffMs must list at least one delay, none negative');
   if (!/^[A-Za-z0-9_-]+$/.test(resolved.durablePrefix))
     problems.push(
       `durablePrefix "${resolved.durablePrefix}" may use only letters, digits, "_" and "-"`,

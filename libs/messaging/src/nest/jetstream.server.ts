@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ErrorChannel } from '../channels/error-channel';
 import { PriorityConsumer } from '../channels/priority-consumer';
-import { CommandDispatcher, type RunHandler } from './command-dispatcher';
+import { CommandSettler, type RunHandler } from './command-settler';
 import {
   resolveCommandOptions,
   type JetStreamHandlerExtras,
@@ -124,7 +124,7 @@ export class JetStreamServer
       ...this.options.commands,
       ...(extras.concurrency === undefined ? {} : { concurrency: extras.concurrency }),
     });
-    const dispatcher = new CommandDispatcher({
+    const settler = new CommandSettler({
       service: this.options.service,
       pattern: command,
       handler,
@@ -148,11 +148,11 @@ export class JetStreamServer
       maxDeliver: options.maxDeliver,
       backoffMs: options.backoffMs,
       prefetch: options.prefetch,
-      deadLetter: dispatcher.deadLetter,
+      deadLetter: settler.deadLetter,
       onError: (error) => this.logger.warn(error.message),
     });
     this.consumers.push(consumer);
-    consumer.start((message) => dispatcher.handle(message));
+    consumer.start((message) => settler.handle(message));
   }
 
   private bindRequest(

@@ -12,9 +12,9 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { FanoutError } from '@fanout/contracts';
 import { InvalidMessageError } from '../errors';
 import { extractTrace, injectTrace } from '../tracing/propagation';
-import type { RunHandler } from './command-dispatcher';
+import type { RunHandler } from './command-settler';
 import { failureOf } from './failure';
-import { decodeJson, encodeJson, errorHeaders } from './rpc-wire';
+import { decodeJson, encodeJson, errorHeaders } from '../primitives/rpc-wire';
 
 /** What one responder needs from the server that owns it. */
 export interface RpcResponderDeps {

@@ -87,7 +87,7 @@ describe('command consumer options', () => {
     expect(() =>
       resolveCommandOptions({ ackWaitMs: 1_000, heartbeatMs: 1_000, concurrency: 0 }),
     ).toThrow(
-      'invalid JetStream command options: concurrency must be a positive integer, got 0; heartbeatMs (1000) must be shorter than ackWaitMs (1000)',
+      'invalid JetStream command options: concurrency must be a positive integer, got 0; heartbeatMs (1000) must be below ackWaitMs (1000), or held messages would be redelivered',
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Subjects } from '@fanout/contracts';
 import { z } from 'zod';
+import { backoffDelay, BACKOFF, sleep } from '../backoff';
 import { BarrierTimeoutError, RemoteError } from '../errors';
 import { call, endpoint, serve, NO_RESPONDERS } from './request-response';
 
@@ -100,7 +101,7 @@ export async function arrive(
     } catch (error) {
       const waiterMissing = error instanceof RemoteError && error.code === NO_RESPONDERS;
       if (!waiterMissing || Date.now() + 50 >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      await sleep(backoffDelay(BACKOFF.barrier, attempt));
     }
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { z } from 'zod';
 import { BarrierTimeoutError, RemoteError } from '../errors';
 import { testConnection, uniquePrefix } from '../channels/test-fixtures';
-import { ERROR_HEADER } from '../nest/rpc-wire';
+import { ERROR_HEADER } from './rpc-wire';
 import { arrive, barrier } from './barrier';
 import { Broadcaster } from './broadcast';
 import { call, endpoint, serve } from './request-response';

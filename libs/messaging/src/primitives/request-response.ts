@@ -15,7 +15,7 @@ import {
 import type { z } from 'zod';
 import { InvalidMessageError, RemoteError } from '../errors';
 import { decode, encode, validate } from '../channels/codec';
-import { encodeJson, errorHeaders, readReply } from '../nest/rpc-wire';
+import { encodeJson, errorHeaders, readReply } from './rpc-wire';
 import { injectTrace } from '../tracing/propagation';
 
 /**
@@ -61,7 +61,7 @@ export interface ServeOptions {
  * Answers requests on an endpoint. Each request is validated, handled concurrently with
  * the others, and answered with the result (validated too) or with the handler's error as
  * a `FanoutError`, cause chain included: a caller never waits out a timeout because a
- * handler failed. The reply is the NestJS transport's wire (`nest/rpc-wire.ts`): the
+ * handler failed. The reply is the wire of every `rpc` subject (`rpc-wire.ts`): the
  * result as JSON, or a `Fanout-Error` header and the error as JSON, so one convention
  * holds on every `rpc` subject and any NATS client can read it.
  */
@@ -127,8 +127,23 @@ export async function call<Req extends z.ZodType, Res extends z.ZodType>(
   options: { names?: Subjects; timeoutMs?: number } = {},
 ): Promise<z.output<Res>> {
   const subject = (options.names ?? subjects()).rpc(point.service, point.method);
-  const timeoutMs = options.timeoutMs ?? 5_000;
   const { data } = encode(point.request, payload, subject);
+  const value = await request(connection, subject, data, options.timeoutMs ?? 5_000);
+  return validate(point.response, value, `reply of ${subject}`);
+}
+
+/**
+ * Sends a request on any `rpc` subject and reads the reply (`rpc-wire.ts`): the value, or
+ * a {@link RemoteError} — the responder's own error, `TIMEOUT` when no answer came within
+ * `timeoutMs`, `NO_RESPONDERS` when nobody serves the subject. `call()` and the NestJS
+ * client both send through here, so a failure reads the same whichever way it was asked.
+ */
+export async function request(
+  connection: NatsConnection,
+  subject: string,
+  data: Uint8Array,
+  timeoutMs: number,
+): Promise<unknown> {
   let message: Msg;
   try {
     message = await connection.request(subject, data, {
@@ -140,7 +155,7 @@ export async function call<Req extends z.ZodType, Res extends z.ZodType>(
   }
   const reply = readReply(subject, message);
   if (!reply.ok) throw new RemoteError(subject, reply.error);
-  return validate(point.response, reply.value, `reply of ${subject}`);
+  return reply.value;
 }
 
 function failureOf(error: unknown, subject: string, timeoutMs: number): FanoutError {
@@ -149,14 +164,12 @@ function failureOf(error: unknown, subject: string, timeoutMs: number): FanoutEr
     (error instanceof RequestError && error.isNoResponders()) ||
     cause instanceof errors.NoRespondersError
   ) {
-    return { code: NO_RESPONDERS, message: `nobody serves ${subject}`, retryable: true };
+    const message = `no service answers on ${subject}: is it running?`;
+    return { code: NO_RESPONDERS, message, retryable: true };
   }
   if (cause instanceof errors.TimeoutError || error instanceof errors.TimeoutError) {
-    return {
-      code: ErrorCode.Timeout,
-      message: `no answer from ${subject} within ${timeoutMs} ms`,
-      retryable: true,
-    };
+    const message = `no reply to ${subject} within ${timeoutMs} ms`;
+    return { code: ErrorCode.Timeout, message, retryable: true };
   }
   return toFanoutError(error);
 }

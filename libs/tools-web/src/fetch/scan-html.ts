@@ -51,9 +51,9 @@ export function squeeze(text: string): string {
 /**
  * Title, visible text and links in one SAX pass (htmlparser2), without building a DOM:
  * several times cheaper than parsing a document, which is what keeps 'text' and 'html'
- * extraction close to the cost of the transfer itself. `wantText` false skips the text.
+ * extraction close to the cost of the transfer itself.
  */
-export function scanHtml(html: string, base: string | URL, wantText = true): Scanned {
+export function scanHtml(html: string, base: string | URL): Scanned {
   let title = '';
   let inTitle = false;
   let skipDepth = 0;
@@ -65,7 +65,7 @@ export function scanHtml(html: string, base: string | URL, wantText = true): Sca
       onopentag(name, attributes) {
         if (name === 'title') inTitle = true;
         else if (SKIP.has(name)) skipDepth += 1;
-        else if (wantText && BLOCK.has(name)) text.push('\n');
+        else if (BLOCK.has(name)) text.push('\n');
         if (name === 'a' && attributes.href !== undefined) {
           const link = resolver.resolve(attributes.href);
           if (link !== undefined) links.add(link);
@@ -73,12 +73,12 @@ export function scanHtml(html: string, base: string | URL, wantText = true): Sca
       },
       ontext(data) {
         if (inTitle) title += data;
-        else if (wantText && skipDepth === 0) text.push(data);
+        else if (skipDepth === 0) text.push(data);
       },
       onclosetag(name) {
         if (name === 'title') inTitle = false;
         else if (SKIP.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (wantText && BLOCK.has(name)) text.push('\n');
+        else if (BLOCK.has(name)) text.push('\n');
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -87,7 +87,7 @@ export function scanHtml(html: string, base: string | URL, wantText = true): Sca
   const squeezed = squeeze(title);
   return {
     ...(squeezed ? { title: squeezed } : {}),
-    text: wantText ? squeeze(text.join('')) : '',
+    text: squeeze(text.join('')),
     links: [...links],
   };
 }

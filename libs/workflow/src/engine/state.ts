@@ -37,7 +37,6 @@ export const TERMINAL: ReadonlySet<TaskPhase> = new Set([
   'cancelled',
   'skipped',
 ]);
-export const ACTIVE: ReadonlySet<TaskPhase> = new Set(['dispatched', 'running']);
 
 export interface TaskState {
   id: string;

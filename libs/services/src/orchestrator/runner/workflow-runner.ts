@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 import {
   Inject,
   Injectable,
@@ -25,7 +26,8 @@ import { toEngineCommand } from './to-engine-command';
 import { TraceSizes } from './trace-sizes';
 
 /** A command for a workflow another live replica owns; the receiver forwards it there. */
-export class OwnedElsewhereError extends Error {
+export class OwnedElsewhereError extends CodedError {
+  readonly code = 'OWNED_ELSEWHERE';
   readonly retryable = true;
   constructor(
     readonly workflowId: string,

@@ -1,3 +1,4 @@
+import { CodedError } from '@fanout/contracts';
 import type { LoggerService } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import {
@@ -26,8 +27,8 @@ import type {
 /** Runs a Nest handler to completion: its promise, then the last value of its stream. */
 export type RunHandler = (handler: MessageHandler, data: unknown, ctx: unknown) => Promise<unknown>;
 
-/** What one dispatcher needs from the server that owns it. */
-export interface CommandDispatcherDeps {
+/** What one settler needs from the server that owns it. */
+export interface CommandSettlerDeps {
   service: string;
   pattern: CommandName;
   handler: MessageHandler;
@@ -48,8 +49,8 @@ export interface CommandDispatcherDeps {
  * will: invalid, or failed with `retryable: false`).
  * The handler runs in a consumer span that continues the publisher's trace.
  */
-export class CommandDispatcher {
-  constructor(private readonly deps: CommandDispatcherDeps) {}
+export class CommandSettler {
+  constructor(private readonly deps: CommandSettlerDeps) {}
 
   handle(message: JsMsg): Promise<void> {
     const { tracer, pattern } = this.deps;
@@ -177,12 +178,11 @@ export class CommandDispatcher {
  * A handler's failure in the wire shape, as an `Error` the consumer can report and turn
  * back into the same `FanoutError` (code, retryable, cause chain) for a dead letter.
  */
-class HandlerFailedError extends Error {
+class HandlerFailedError extends CodedError {
   readonly code: string;
   readonly retryable: boolean;
   constructor(pattern: string, error: FanoutError) {
     super(`${pattern} handler failed: ${error.message}`, { cause: error.cause });
-    this.name = 'HandlerFailedError';
     this.code = error.code;
     this.retryable = error.retryable;
   }
