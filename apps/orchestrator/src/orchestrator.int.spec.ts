@@ -445,5 +445,6 @@ describe('the orchestrator as a process', () => {
       .poll(async () => (await logOf(events, 'wf-purged')).length, { timeout: 15_000 })
       .toBe(0);
     await expect(stored.get(ref!, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
-  });
+    // Its own waits (20 s for the run, 15 s for the purge) are longer than the 30 s default.
+  }, 60_000);
 });

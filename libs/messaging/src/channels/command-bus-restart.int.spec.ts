@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTopology } from '../topology/ensure-topology';
 import { CommandBus, commandLevels, decodeCommand } from './command-bus';
 import { PriorityConsumer } from './priority-consumer';
-import { testConnection, uniquePrefix } from './test-fixtures';
+import { testConnection, uniquePrefix } from '../testing/fixtures';
 
 const cancel = (n: number) => ({
   type: 'workflow.cancel' as const,

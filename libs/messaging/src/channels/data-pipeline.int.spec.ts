@@ -3,7 +3,7 @@ import { DataBatch } from '@fanout/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataGapError } from '../errors';
 import { DataPipeline } from './data-pipeline';
-import { channelHarness } from './test-fixtures';
+import { channelHarness } from '../testing/fixtures';
 
 const task = { workflowId: 'wf-data', taskId: 'search/grep', attempt: 1 };
 

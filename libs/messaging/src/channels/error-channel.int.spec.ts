@@ -6,7 +6,7 @@ import { DeadLetters } from './dead-letters';
 import { ErrorChannel } from './error-channel';
 import { PriorityConsumer, type PriorityConsumerOptions } from './priority-consumer';
 import { TaskQueue, taskLevels } from './task-queue';
-import { channelHarness, envelope, gate, testConnection } from './test-fixtures';
+import { channelHarness, envelope, gate, testConnection } from '../testing/fixtures';
 
 const failure = (service: string, kind: string, message: string): ErrorRecord => ({
   service,
@@ -52,7 +52,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
   /** A `noop` worker whose handler fails while `failing` is true, with dead letters on. */
   async function worker(overrides: Partial<PriorityConsumerOptions> = {}, on = harness.connection) {
     const letters = new DeadLetters(on, harness.names);
-    const state = { failing: true, handled: [] as number[], reported: [] as string[] };
+    const state = { failing: true, handled: [] as string[], reported: [] as string[] };
     const consumer = await PriorityConsumer.create(on, {
       stream: harness.names.streams.tasks,
       levels: taskLevels(harness.names, 'noop'),
@@ -71,7 +71,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
     const { letters, state, consumer } = await worker();
     consumer.start(async (message) => {
       if (state.failing) throw new Error('tool exploded');
-      state.handled.push(message.json<{ input: { n: number } }>().input.n);
+      state.handled.push(message.json<{ taskId: string }>().taskId);
       message.ack();
     });
     await new TaskQueue(harness.connection, harness.names).dispatch(envelope(7));
@@ -93,7 +93,7 @@ describe('the error channel and dead letters on a real nats-server', () => {
 
     state.failing = false;
     await letters.retry(dead!.seq);
-    await expect.poll(() => state.handled).toEqual([7]);
+    await expect.poll(() => state.handled).toEqual(['phase/task-7']);
     expect(await letters.list()).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import type { WorkflowEvent } from '@fanout/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
 import { EventStream, type StoredEvent } from './event-stream';
-import { channelHarness } from './test-fixtures';
+import { channelHarness } from '../testing/fixtures';
 
 const started = (workflowId: string, phaseId: string, at = Date.now()): WorkflowEvent => ({
   type: 'PhaseStarted',

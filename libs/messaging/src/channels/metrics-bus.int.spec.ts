@@ -3,7 +3,7 @@ import { LoadSnapshot } from '@fanout/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
 import { MetricsBus } from './metrics-bus';
-import { channelHarness } from './test-fixtures';
+import { channelHarness } from '../testing/fixtures';
 
 const snapshot = (service: string, instance: string): LoadSnapshot => ({
   service,

@@ -7,7 +7,7 @@ import { CommandBus } from './command-bus';
 import { DeadLetters } from './dead-letters';
 import { EventStream } from './event-stream';
 import { MetricsBus } from './metrics-bus';
-import { testConnection } from './test-fixtures';
+import { testConnection } from '../testing/fixtures';
 
 describe('channels on a nats-server with JetStream and none of Fanout’s streams', () => {
   let nats: NatsServer;

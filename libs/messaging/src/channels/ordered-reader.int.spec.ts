@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ReadStalledError } from '../errors';
 import { readToEnd } from './ordered-reader';
-import { channelHarness } from './test-fixtures';
+import { channelHarness } from '../testing/fixtures';
 
 /**
  * Reads up to the end of a log shaped like a replay after a snapshot: a wildcard filter

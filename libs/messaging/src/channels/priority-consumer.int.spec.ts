@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ensureTopology } from '../topology/ensure-topology';
 import { PriorityConsumer, type PriorityConsumerOptions } from './priority-consumer';
 import { TaskQueue, taskLevels } from './task-queue';
-import { envelope, gate, testConnection, uniquePrefix, work } from './test-fixtures';
+import { envelope, gate, testConnection, uniquePrefix, work } from '../testing/fixtures';
 
 describe('PriorityConsumer on a real nats-server', () => {
   let nats: NatsServer;

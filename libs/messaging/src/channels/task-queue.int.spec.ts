@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PriorityConsumer } from './priority-consumer';
 import { TaskQueue, taskLevels } from './task-queue';
-import { channelHarness, envelope } from './test-fixtures';
+import { channelHarness, envelope } from '../testing/fixtures';
 
 describe('TaskQueue on a real nats-server', () => {
   const harness = channelHarness('taskqueue');

@@ -13,7 +13,7 @@ import { ensureTopology } from '../topology/ensure-topology';
 import type { TopologyInput } from '../topology/topology-options';
 import { JetStreamClient } from './jetstream.client';
 import type { CommandConsumerOptions } from './jetstream.options';
-import { callTool, startProbeApp, uniquePrefix, type Behaviour } from './transport.fixture';
+import { callTool, startProbeApp, uniquePrefix, type Behaviour } from '../testing/transport-app';
 
 describe('the JetStream transport on the command bus', () => {
   let nats: NatsServer;

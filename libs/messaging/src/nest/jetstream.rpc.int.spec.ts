@@ -9,7 +9,7 @@ import { natsConfigFromEnv } from '../connection/nats-config';
 import { ensureTopology } from '../topology/ensure-topology';
 import { JetStreamClient } from './jetstream.client';
 import { RemoteError } from '../errors';
-import { startProbeApp, uniquePrefix, type Behaviour } from './transport.fixture';
+import { startProbeApp, uniquePrefix, type Behaviour } from '../testing/transport-app';
 
 describe('the JetStream transport for request/response', () => {
   let nats: NatsServer;

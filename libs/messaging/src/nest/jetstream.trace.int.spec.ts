@@ -11,7 +11,7 @@ import { connectNats } from '../connection/connect';
 import { natsConfigFromEnv } from '../connection/nats-config';
 import { ensureTopology } from '../topology/ensure-topology';
 import { JetStreamClient } from './jetstream.client';
-import { callTool, startProbeApp, uniquePrefix } from './transport.fixture';
+import { callTool, startProbeApp, uniquePrefix } from '../testing/transport-app';
 
 describe('the JetStream transport and the trace', () => {
   const exporter = new InMemorySpanExporter();

@@ -13,7 +13,7 @@ import type { JetStreamContext } from './jetstream.context';
 import { JetStreamServer } from './jetstream.server';
 import { MessagingModule } from './messaging.module';
 import { FANOUT_SUBJECTS, NATS_CONNECTION } from './tokens';
-import { callTool, uniquePrefix } from './transport.fixture';
+import { callTool, uniquePrefix } from '../testing/transport-app';
 
 describe('MessagingModule', () => {
   let nats: NatsServer;

@@ -4,7 +4,7 @@ import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BarrierTimeoutError, RemoteError } from '../errors';
-import { testConnection, uniquePrefix } from '../channels/test-fixtures';
+import { testConnection, uniquePrefix } from '../testing/fixtures';
 import { ERROR_HEADER } from './rpc-wire';
 import { arrive, barrier } from './barrier';
 import { Broadcaster } from './broadcast';

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ReadStalledError } from '../errors';
-import { channelHarness } from '../channels/test-fixtures';
+import { channelHarness } from '../testing/fixtures';
 import { readObject } from './read-object';
 
 describe('readObject on a real nats-server', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataPipeline } from '../channels/data-pipeline';
 import { EventStream } from '../channels/event-stream';
 import { StoredResults } from './stored-results';
-import { testConnection, uniquePrefix } from '../channels/test-fixtures';
+import { testConnection, uniquePrefix } from '../testing/fixtures';
 import { ensureTopology } from '../topology/ensure-topology';
 import { LeaseStore } from './lease-store';
 import { WorkflowLog } from './workflow-log';

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@fanout/contracts';
 import { startNats, type NatsServer } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConnection, uniquePrefix } from '../channels/test-fixtures';
+import { testConnection, uniquePrefix } from '../testing/fixtures';
 import { ensureTopology } from '../topology/ensure-topology';
 import { ToolResultCache } from './tool-result-cache';
 

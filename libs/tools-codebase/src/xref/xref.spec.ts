@@ -212,3 +212,30 @@ describe('code.xref on a Python project', () => {
     ]);
   });
 });
+
+describe('code.xref on Python the grammar reads as Python does', () => {
+  it('sees uses inside PEP 701 f-strings and none in strings after them', async () => {
+    const tree = await tempTree({
+      'lib.py': 'def clamp(x):\n    return x\n\nLIMIT = 3\n',
+      'report.py': [
+        'import lib',
+        '',
+        '@staticmethod',
+        'def show(row):',
+        '    return f"{lib.clamp(row["value"])} of {row["name"]}"',
+        '',
+        'NOTE = "lib.LIMIT is not used here"',
+      ].join('\n'),
+    });
+    try {
+      const result = await xref(
+        params('code.xref', { root: tree.root, files: ['**/*.py'] }),
+        context(),
+      );
+      expect(edges(result, 'references').sort()).toEqual(['file:report.py -> symbol:lib.py#clamp']);
+      expect(edges(result, 'defines')).toContain('file:report.py -> symbol:report.py#show');
+    } finally {
+      await tree.cleanup();
+    }
+  });
+});

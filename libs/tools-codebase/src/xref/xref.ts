@@ -9,7 +9,7 @@ import { openJail, resolveInside, type Jail } from '../jail';
 import { buildGraph } from './build-graph';
 import { languageOf, type ParsedFile } from './model';
 import { pageRank } from './page-rank';
-import { parsePython } from './parse-python';
+import { loadPythonParser, parsePython } from './parse-python';
 
 /** Files larger than this are not parsed: they are bundles or generated, not code to read. */
 const MAX_PARSE_BYTES = 2 * 1024 * 1024;
@@ -22,11 +22,17 @@ const CONCURRENCY = 16;
  */
 const typescript = () => Promise.all([import('./parse-typescript'), import('./ts-paths')]);
 
+/** How each language is parsed, loaded for the languages among the chosen files. */
+interface Parsers {
+  typescript: (path: string, text: string) => ParsedFile;
+  python: (path: string, text: string) => ParsedFile;
+}
+
 /** Reads and parses one file, or skips it (too large, binary, or vanished since the walk). */
 async function parseFile(
   jail: Jail,
   path: string,
-  parseTypeScript: (path: string, text: string) => ParsedFile,
+  parsers: Parsers,
 ): Promise<ParsedFile | undefined> {
   const language = languageOf(path);
   if (!language) return undefined;
@@ -38,7 +44,7 @@ async function parseFile(
     const bytes = await handle.readFile();
     if (bytes.subarray(0, 8192).includes(0)) return undefined;
     const text = bytes.toString('utf8');
-    return language === 'python' ? parsePython(path, text) : parseTypeScript(path, text);
+    return parsers[language](path, text);
   } finally {
     await handle.close();
   }
@@ -77,13 +83,23 @@ export async function xref(
     .slice(0, params.maxFiles);
 
   const [{ parseTypeScript }, { readTsPaths }] = await typescript();
+  const python = chosen.some((path) => languageOf(path) === 'python')
+    ? await loadPythonParser()
+    : undefined;
+  const parsers: Parsers = {
+    typescript: parseTypeScript,
+    python: (path, text) => {
+      if (!python) throw new Error(`no Python parser was loaded for ${path}`);
+      return parsePython(python, path, text);
+    },
+  };
   const parsed: ParsedFile[] = [];
   for (let i = 0; i < chosen.length; i += CONCURRENCY) {
     throwIfCancelled(ctx.signal, `code.xref under ${params.root}`);
     const batch = await Promise.all(
       chosen
         .slice(i, i + CONCURRENCY)
-        .map((path) => parseFile(jail, path, parseTypeScript).catch(() => undefined)),
+        .map((path) => parseFile(jail, path, parsers).catch(() => undefined)),
     );
     for (const file of batch) if (file) parsed.push(file);
   }

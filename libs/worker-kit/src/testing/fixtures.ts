@@ -72,22 +72,8 @@ export async function freshNames(
   return names;
 }
 
-/** A valid attempt of `tool`; `n` makes the task id unique. */
-export function envelope(n: number, overrides: Partial<TaskEnvelope> = {}): TaskEnvelope {
-  const now = Date.now();
-  return {
-    workflowId: 'wf-1',
-    taskId: `phase/task-${n}`,
-    attempt: 1,
-    tool: 'noop',
-    input: {},
-    priority: 2,
-    dispatchedAt: now,
-    deadline: now + 60_000,
-    depth: 0,
-    ...overrides,
-  };
-}
+/** A valid attempt of `noop`; `n` makes the task id unique. */
+export { envelope } from '@fanout/messaging/testing';
 
 /** Puts attempts on their queues. */
 export async function dispatch(connection: Connection, names: Subjects, ...tasks: TaskEnvelope[]) {

@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CallTool, CancelWorkflow } from '@fanout/contracts';
-import { JetStreamExceptionFilter } from './jetstream-exception.filter';
-import type { JetStreamContext } from './jetstream.context';
-import type { JetStreamServerOptions } from './jetstream.options';
-import { JetStreamServer } from './jetstream.server';
+import { JetStreamExceptionFilter } from '../nest/jetstream-exception.filter';
+import type { JetStreamContext } from '../nest/jetstream.context';
+import type { JetStreamServerOptions } from '../nest/jetstream.options';
+import { JetStreamServer } from '../nest/jetstream.server';
 
 /** What the test app's handlers do; each test says it. Unset handlers throw. */
 export interface Behaviour {

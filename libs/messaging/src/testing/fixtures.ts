@@ -61,7 +61,7 @@ export function channelHarness(name: string): ChannelHarness {
   return harness;
 }
 
-/** A valid task attempt for tool `noop`; `n` makes the task id unique. */
+/** A valid attempt of `noop` (what any worker may host); `n` makes the task id unique. */
 export function envelope(n: number, overrides: Partial<TaskEnvelope> = {}): TaskEnvelope {
   const now = Date.now();
   return {
@@ -69,7 +69,7 @@ export function envelope(n: number, overrides: Partial<TaskEnvelope> = {}): Task
     taskId: `phase/task-${n}`,
     attempt: 1,
     tool: 'noop',
-    input: { n },
+    input: {},
     priority: 2,
     dispatchedAt: now,
     deadline: now + 60_000,
