@@ -10,6 +10,7 @@ import { agentRun } from './agent-run';
 import type { Planner } from './planner';
 import { codebasePlanner } from './planners/codebase/codebase-planner';
 import { givenPlan } from './planners/given-plan';
+import { opsPlanner } from './planners/ops/ops-planner';
 import { agentValidate } from './validate';
 
 export { agentRun } from './agent-run';
@@ -19,6 +20,7 @@ export { AgentError } from './errors';
 export type { Planner, PlanRequest, PlanStep } from './planner';
 export { givenPlan } from './planners/given-plan';
 export { codebasePlanner } from './planners/codebase/codebase-planner';
+export { opsPlanner } from './planners/ops/ops-planner';
 
 /**
  * The domain specialists that plan from templates, without a model: deterministic, so a
@@ -26,6 +28,7 @@ export { codebasePlanner } from './planners/codebase/codebase-planner';
  */
 export const TEMPLATE_PLANNERS = {
   codebase: codebasePlanner,
+  ops: opsPlanner,
 } as const satisfies Readonly<Record<string, Planner>>;
 
 /** The specialists an agent worker hosts, by name. */
