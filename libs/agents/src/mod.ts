@@ -11,6 +11,7 @@ import type { Planner } from './planner';
 import { codebasePlanner } from './planners/codebase/codebase-planner';
 import { givenPlan } from './planners/given-plan';
 import { opsPlanner } from './planners/ops/ops-planner';
+import { testPlanner } from './planners/test/test-planner';
 import { agentValidate } from './validate';
 
 export { agentRun } from './agent-run';
@@ -21,6 +22,7 @@ export type { Planner, PlanRequest, PlanStep } from './planner';
 export { givenPlan } from './planners/given-plan';
 export { codebasePlanner } from './planners/codebase/codebase-planner';
 export { opsPlanner } from './planners/ops/ops-planner';
+export { testPlanner } from './planners/test/test-planner';
 
 /**
  * The domain specialists that plan from templates, without a model: deterministic, so a
@@ -29,6 +31,7 @@ export { opsPlanner } from './planners/ops/ops-planner';
 export const TEMPLATE_PLANNERS = {
   codebase: codebasePlanner,
   ops: opsPlanner,
+  test: testPlanner,
 } as const satisfies Readonly<Record<string, Planner>>;
 
 /** The specialists an agent worker hosts, by name. */
