@@ -43,7 +43,9 @@ export function goalWords(goal: string): GoalWords {
     const calledAfter = goal.slice(match.index + word.length).startsWith('(');
     if (looksLikeIdentifier(word) || calledAfter) add(symbols, word, MAX_SYMBOLS);
   }
-  for (const [word] of goal.matchAll(/[A-Za-z][A-Za-z-]*/g)) {
+  // Whole tokens, so the parts of an identifier (`load` of `load_rows`) are not terms.
+  for (const [word] of goal.matchAll(/[\w$-]+/g)) {
+    if (symbols.includes(word) || !/^[A-Za-z][A-Za-z-]*$/.test(word)) continue;
     const term = word.toLowerCase();
     if (term.length < MIN_TERM_LENGTH || STOPWORDS.has(term)) continue;
     if (symbols.some((symbol) => symbol.toLowerCase() === term)) continue;

@@ -78,8 +78,9 @@ export function nextStage(knowledge: Knowledge, left: number): Decision {
     }
   }
   const { unreadRelevant, neighbours } = readCandidates(knowledge);
-  const expanding =
-    knowledge.readRounds === 0 || knowledge.readRounds === 1 || knowledge.lastReadAdded > 0;
+  // The first read round takes the best files and their neighbours; later ones go on
+  // only while the last turned up a relevant file it did not know of.
+  const expanding = knowledge.readRounds === 0 || knowledge.lastReadAdded > 0;
   const candidates = [...unreadRelevant, ...(expanding ? neighbours : [])];
   if (candidates.length === 0) return { notes };
   const unread = describeFiles(unreadRelevant);
