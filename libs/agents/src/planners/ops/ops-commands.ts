@@ -73,12 +73,15 @@ export const OPS_COMMANDS: readonly OpsCommand[] = [
       const rows = lines(out)
         .slice(1)
         .map((row) => row.split(/\s+/));
-      const full = rows.filter((row) => Number.parseInt(row[4] ?? '', 10) >= 90);
+      // The root is described whole; other mounts only when nearly full.
+      const nearlyFull = rows.filter(
+        (row) => row[5] !== '/' && Number.parseInt(row[4] ?? '', 10) >= 90,
+      );
       const root = rows.find((row) => row[5] === '/');
       const rootSays = root
         ? `/ is ${root[4]} full (${root[2]} of ${root[1]} used, ${root[3]} free)`
         : 'no filesystem is mounted on /';
-      const warn = full.map((row) => `${row[5]} is ${row[4]} full`).join(', ');
+      const warn = nearlyFull.map((row) => `${row[5]} is ${row[4]} full`).join(', ');
       return `\`df -h\`: ${rootSays}${warn ? `; nearly full: ${warn}` : ''}.`;
     },
   },
