@@ -1,7 +1,8 @@
 import { CodeGlob, CodeGrep, CodeRead, CodeXref, type ChildOutcome } from '@fanout/contracts';
 import { byText, failuresIn, resultIn } from '../shared/outcomes';
 import { recordLine, type Knowledge } from './knowledge';
-import { PHASE, type Stage } from './stages';
+import { PHASE } from './round-documents';
+import type { Stage } from './stages';
 
 /** Adds what a round's child found to what is known, and what it failed to do to `notDone`. */
 export function absorb(knowledge: Knowledge, stage: Stage, round: ChildOutcome): void {

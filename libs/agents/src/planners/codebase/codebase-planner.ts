@@ -5,7 +5,8 @@ import { absorb } from './absorb';
 import { goalWords } from './goal-words';
 import { emptyKnowledge, type Knowledge } from './knowledge';
 import { answerOf } from './report';
-import { documentOf, nextStage, type Decision, type Stage } from './stages';
+import { documentOf } from './round-documents';
+import { nextStage, type Decision, type Stage } from './stages';
 
 /**
  * The codebase specialist, without a model: it lists the source files by language,
@@ -56,7 +57,7 @@ function noteOf(stage: Stage, knowledge: Knowledge): string {
     case 'search':
       return `search for ${stage.greps.flatMap((grep) => grep.patterns).length} pattern(s) from the goal`;
     case 'graph':
-      return `build the import graph of ${stage.files.length} file(s)`;
+      return `build the import graph of ${stage.files.join(', ')}`;
     case 'read':
       return `read ${stage.paths.join(', ')}`;
   }

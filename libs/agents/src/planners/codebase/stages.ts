@@ -1,5 +1,5 @@
-import type { NotDone, WorkflowDocument } from '@fanout/contracts';
-import { FAMILIES, IGNORED, hasImportGraph, languageOf } from './languages';
+import type { NotDone } from '@fanout/contracts';
+import { FAMILIES, hasImportGraph, languageOf } from './languages';
 import type { Knowledge } from './knowledge';
 import { searchPatterns, type SearchPattern } from './search-patterns';
 import { readCandidates } from './ranking';
@@ -11,6 +11,7 @@ export type Stage =
       kind: 'search';
       greps: { task: string; patterns: SearchPattern[]; caseSensitive: true | 'smart' }[];
     }
+  /** `files`: the globs of the families found that code.xref reads. */
   | { kind: 'graph'; files: string[] }
   | { kind: 'read'; paths: string[] };
 
@@ -22,10 +23,6 @@ export interface Decision {
 
 export const READS_PER_ROUND = 8;
 export const MAX_READ_ROUNDS = 6;
-const MAX_GLOB_RESULTS = 20_000;
-const MAX_GREP_MATCHES = 5_000;
-const MAX_XREF_FILES = 5_000;
-const MAX_READ_BYTES = 262_144;
 
 /**
  * Chooses the next round from what is known and how many tasks are left: structure, then
@@ -74,7 +71,7 @@ export function nextStage(knowledge: Knowledge, left: number): Decision {
     } else if (left < 1) {
       return short('build the import graph (code.xref)');
     } else {
-      return { stage: { kind: 'graph', files: files.slice(0, MAX_XREF_FILES) }, notes };
+      return { stage: { kind: 'graph', files: graphedGlobs(knowledge) }, notes };
     }
   }
   const { unreadRelevant, neighbours } = readCandidates(knowledge);
@@ -118,66 +115,22 @@ function describeFiles(paths: string[]): string {
     : `${paths.length} file(s) (${shown})`;
 }
 
-/** The phase every round's tasks are in; it goes on without a task that failed. */
-export const PHASE: Readonly<Record<Stage['kind'], string>> = {
-  structure: 'structure',
-  search: 'search',
-  graph: 'graph',
-  read: 'read',
-};
-
-/** The child workflow of a stage: its tasks in one phase, run in parallel. */
-export function documentOf(stage: Stage, knowledge: Knowledge): WorkflowDocument {
-  const root = knowledge.root;
-  const tasks = (() => {
-    switch (stage.kind) {
-      case 'structure':
-        return stage.globs.map(({ task, patterns }) => ({
-          id: task,
-          tool: 'code.glob',
-          input: { root, patterns, ignore: IGNORED, maxResults: MAX_GLOB_RESULTS },
-        }));
-      case 'search': {
-        const include = searchedGlobs(knowledge);
-        return stage.greps.map(({ task, patterns, caseSensitive }) => ({
-          id: task,
-          tool: 'code.grep',
-          input: {
-            root,
-            patterns: patterns.map((pattern) => pattern.regex),
-            caseSensitive,
-            include,
-            exclude: IGNORED,
-            maxMatches: MAX_GREP_MATCHES,
-          },
-        }));
-      }
-      case 'graph':
-        return [
-          {
-            id: 'imports',
-            tool: 'code.xref',
-            input: { root, files: stage.files, maxFiles: MAX_XREF_FILES },
-          },
-        ];
-      case 'read':
-        return stage.paths.map((path, index) => ({
-          id: `file${index}`,
-          tool: 'code.read',
-          input: { root, path, maxBytes: MAX_READ_BYTES },
-        }));
-    }
-  })();
-  return {
-    name: `codebase-${stage.kind}`,
-    phases: [{ id: PHASE[stage.kind], barrier: { policy: 'degrade' }, tasks }],
-  };
+/** The globs of the families files were found in: what the search walks. */
+export function searchedGlobs(knowledge: Knowledge): string[] {
+  const extensions = new Set(knowledge.files.map(extensionOf));
+  return FAMILIES.flatMap((family) => family.patterns).filter((glob) =>
+    extensions.has(extensionOf(glob)),
+  );
 }
 
-/** The globs of the families files were found in: what the search walks. */
-function searchedGlobs(knowledge: Knowledge): string[] {
-  const extensions = new Set(knowledge.files.map((path) => /\.[^./]+$/.exec(path)?.[0]));
-  return FAMILIES.flatMap((family) => family.patterns).filter((glob) =>
-    extensions.has(/\.[^./]+$/.exec(glob)?.[0]),
-  );
+/** Of those, the globs of the languages code.xref builds a graph for. */
+function graphedGlobs(knowledge: Knowledge): string[] {
+  return searchedGlobs(knowledge).filter((glob) => {
+    const language = languageOf(glob);
+    return language !== undefined && hasImportGraph(language);
+  });
+}
+
+function extensionOf(path: string): string | undefined {
+  return /\.[^./]+$/.exec(path)?.[0];
 }
