@@ -248,6 +248,25 @@ describe('the codebase specialist', () => {
     expect(next.map((task) => task.input['path'])).toEqual(['n7.ts', 'n8.ts', 'n9.ts']);
   });
 
+  it('says once what it passed over, however many rounds came after', () => {
+    const rounds = [
+      structure(['main.go', 'util.go']),
+      searched([match('main.go', 5, 'func parseConfig() {')]),
+    ];
+    // No language code.xref reads: the graph is passed over, and reading goes on.
+    const reads = tasksOf(codebaseStep(request(GOAL, rounds)));
+    expect(reads.map((task) => task.input['path'])).toEqual(['main.go']);
+    const answer = answerOf(
+      codebaseStep(request(GOAL, [...rounds, readRound(3, { 'main.go': 'package main' })])),
+    );
+    expect(answer.notDone).toEqual([
+      {
+        what: 'build the import graph',
+        why: 'code.xref reads TypeScript, JavaScript and Python, and there are none',
+      },
+    ]);
+  });
+
   it('plans the same from the same request', () => {
     const rounds = [structure(['lib/config.ts', 'tools/report.py'])];
     expect(codebaseStep(request(GOAL, rounds))).toEqual(

@@ -1,5 +1,5 @@
 import type { Evidence, Finding, SpecialistAnswer } from '@fanout/contracts';
-import { byText, quotedLine } from '../shared/outcomes';
+import { byText, distinctNotDone, quotedLine } from '../shared/outcomes';
 import { languageCounts, sortedHits, type Hit, type Knowledge } from './knowledge';
 import { languageOf } from './languages';
 import { centrality, hitScores, importEdges } from './ranking';
@@ -29,7 +29,7 @@ export function answerOf(knowledge: Knowledge): SpecialistAnswer {
     planner: 'templates',
     summary,
     findings,
-    notDone: knowledge.notDone,
+    notDone: distinctNotDone(knowledge.notDone),
     graph: graphOf(knowledge),
   };
 }

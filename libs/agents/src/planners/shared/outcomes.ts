@@ -53,3 +53,17 @@ export function quotedLine(text: string): string {
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Each thing not done once: a planner that replays its decisions passes over the same
+ * skipped stage at every later step, and says so each time.
+ */
+export function distinctNotDone(items: readonly NotDone[]): NotDone[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.what}\n${item.why}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

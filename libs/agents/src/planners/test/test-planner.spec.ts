@@ -140,6 +140,23 @@ describe('the test specialist', () => {
     expect(answer.summary).toBe('npm: install, build passed; test failed.');
   });
 
+  it('says once that it skipped a step, however many rounds came after', () => {
+    const rounds = [
+      detected,
+      step(2, 'install', 0, ''),
+      step(3, 'build', 2, 'src/a.ts(3,5): error TS2322: no'),
+    ];
+    expect(planOf(testStep(request(rounds))).name).toBe('test-cite');
+    const cited = outcome(4, {
+      'cite.line0': { ...read('src/a.ts', 'const a: string = 1;'), startLine: 3, endLine: 3 },
+    });
+    const answer = answerOf(testStep(request([...rounds, cited])));
+    expect(answer.notDone).toEqual([
+      { what: 'the lint step', why: 'package.json has no "lint" script' },
+      { what: 'run `npm run test`', why: 'it needs build, which failed' },
+    ]);
+  });
+
   it('stops when the budget is spent, recording the steps it did not run', () => {
     // Four tasks to detect, one to install: none left of five.
     const answer = answerOf(testStep(request([detected, step(2, 'install', 0, '')], 5)));

@@ -2,7 +2,7 @@ import type { Evidence, Finding, SpecialistAnswer } from '@fanout/contracts';
 import { AgentError } from '../../errors';
 import type { Planner, PlanRequest, PlanStep } from '../../planner';
 import { rootOf } from '../shared/context';
-import { quotedLine } from '../shared/outcomes';
+import { distinctNotDone, quotedLine } from '../shared/outcomes';
 import { makeTargets, scriptsOf } from './build-systems';
 import { failureLines } from './output-lines';
 import { absorbTest } from './test-absorb';
@@ -72,7 +72,7 @@ function answerOf(knowledge: TestKnowledge): SpecialistAnswer {
     planner: 'templates',
     summary,
     findings,
-    notDone: knowledge.notDone,
+    notDone: distinctNotDone(knowledge.notDone),
   };
 }
 
