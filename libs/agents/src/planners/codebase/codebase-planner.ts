@@ -1,0 +1,64 @@
+import { AgentError } from '../../errors';
+import type { Planner, PlanRequest, PlanStep } from '../../planner';
+import { rootOf } from '../shared/context';
+import { absorb } from './absorb';
+import { goalWords } from './goal-words';
+import { emptyKnowledge, type Knowledge } from './knowledge';
+import { answerOf } from './report';
+import { documentOf } from './round-documents';
+import { nextStage, type Decision, type Stage } from './stages';
+
+/**
+ * The codebase specialist, without a model: it lists the source files by language,
+ * searches them for the goal's symbols and terms, builds the import graph, and reads the
+ * files that matter most, expanding to their graph neighbours while that turns up new
+ * relevant files and the budget lasts. Its answer cites only lines the tools returned.
+ *
+ * It keeps nothing between calls: every step replays its own earlier decisions over the
+ * earlier rounds' results, so a round's plan depends on nothing but the request.
+ */
+export const codebasePlanner: Planner = {
+  async step(request: PlanRequest): Promise<PlanStep> {
+    return codebaseStep(request);
+  },
+};
+
+export function codebaseStep(request: PlanRequest): PlanStep {
+  const knowledge = emptyKnowledge(rootOf(request), goalWords(request.goal));
+  const granted = request.budget.maxTasks ?? Number.POSITIVE_INFINITY;
+  let used = 0;
+  for (const round of request.rounds) {
+    const decision = nextStage(knowledge, granted - used);
+    if (!decision.stage) {
+      throw new AgentError(
+        'ROUNDS_INCONSISTENT',
+        `the codebase specialist answered after round ${round.round - 1}, yet round ${round.round} was run`,
+      );
+    }
+    knowledge.notDone.push(...decision.notes);
+    absorb(knowledge, decision.stage, round);
+    used += round.usage.tasks;
+  }
+  const decision: Decision = nextStage(knowledge, granted - used);
+  knowledge.notDone.push(...decision.notes);
+  if (!decision.stage) return { answer: answerOf(knowledge), tokens: 0 };
+  return {
+    plan: documentOf(decision.stage, knowledge),
+    note: noteOf(decision.stage, knowledge),
+    last: false,
+    tokens: 0,
+  };
+}
+
+function noteOf(stage: Stage, knowledge: Knowledge): string {
+  switch (stage.kind) {
+    case 'structure':
+      return `list the source files under ${knowledge.root}`;
+    case 'search':
+      return `search for ${stage.greps.flatMap((grep) => grep.patterns).length} pattern(s) from the goal`;
+    case 'graph':
+      return `build the import graph of ${stage.files.join(', ')}`;
+    case 'read':
+      return `read ${stage.paths.join(', ')}`;
+  }
+}
