@@ -10,30 +10,54 @@ export interface SemanticError {
   message: string;
 }
 
+/** Where each phase and each task of a phase stands in the document, by id. */
+interface Index {
+  phases: Map<string, number>;
+  tasks: Map<string, Map<string, number>>;
+}
+
 /**
- * The checks a schema cannot express: unique ids, known tools and valid inputs,
- * dependencies and references that point at something that runs earlier, no cycles,
- * and a budget the document fits in.
+ * The checks a schema cannot express, one function per concern: unique ids, phase
+ * dependencies without a cycle, each task's tool, input and references, task dependencies
+ * that point at something that runs earlier, and a budget the document fits in.
  */
 export function checkSemantics(
   workflow: WorkflowDefinition,
   tools: Readonly<Record<string, ToolContract>>,
 ): SemanticError[] {
   const errors: SemanticError[] = [];
-  const phaseIndex = new Map<string, number>();
+  const index = checkIds(workflow, errors);
+  // Past a phase cycle, "runs earlier" means nothing: the task checks would only echo it.
+  if (!checkPhaseDependencies(workflow, index, errors)) return errors;
+  const ancestors = phaseAncestors(workflow);
   workflow.phases.forEach((phase, p) => {
-    const first = phaseIndex.get(phase.id);
+    phase.tasks.forEach((task, t) => {
+      const at = ['phases', p, 'tasks', t];
+      checkTool(task, tools, at, errors);
+      checkForEach(task, at, errors);
+      checkReferences(task, at, errors);
+    });
+    checkTaskDependencies(phase, p, index, ancestors, errors);
+  });
+  checkBudget(workflow, errors);
+  return errors;
+}
+
+/** Phase ids unique in the document, task ids unique in their phase. */
+function checkIds(workflow: WorkflowDefinition, errors: SemanticError[]): Index {
+  const index: Index = { phases: new Map(), tasks: new Map() };
+  workflow.phases.forEach((phase, p) => {
+    const first = index.phases.get(phase.id);
     if (first !== undefined)
       errors.push({
         path: ['phases', p, 'id'],
         message: `duplicate phase id "${phase.id}" (first at phases[${first}])`,
       });
-    else phaseIndex.set(phase.id, p);
+    else index.phases.set(phase.id, p);
   });
-  const tasksOf = new Map<string, Map<string, number>>();
   workflow.phases.forEach((phase, p) => {
-    const seen = tasksOf.get(phase.id) ?? new Map<string, number>();
-    tasksOf.set(phase.id, seen);
+    const seen = index.tasks.get(phase.id) ?? new Map<string, number>();
+    index.tasks.set(phase.id, seen);
     phase.tasks.forEach((task, t) => {
       if (seen.has(task.id))
         errors.push({
@@ -43,85 +67,108 @@ export function checkSemantics(
       else seen.set(task.id, t);
     });
   });
+  return index;
+}
 
-  // Phases: known, not themselves, no cycle.
+/** Phases depend on known phases, not on themselves, and not in a cycle (false if one). */
+function checkPhaseDependencies(
+  workflow: WorkflowDefinition,
+  index: Index,
+  errors: SemanticError[],
+): boolean {
   workflow.phases.forEach((phase, p) => {
     phase.dependsOn.forEach((dep, d) => {
       const path = ['phases', p, 'dependsOn', d];
       if (dep === phase.id) errors.push({ path, message: `phase "${phase.id}" depends on itself` });
-      else if (!phaseIndex.has(dep)) errors.push({ path, message: `unknown phase "${dep}"` });
+      else if (!index.phases.has(dep)) errors.push({ path, message: `unknown phase "${dep}"` });
     });
   });
-  const phaseCycle = findCycle(
+  const cycle = findCycle(
     workflow.phases.map((phase) => phase.id),
     new Map(
       workflow.phases.map((phase) => [phase.id, phase.dependsOn.filter((dep) => dep !== phase.id)]),
     ),
   );
-  if (phaseCycle) {
-    errors.push({
-      path: ['phases'],
-      message: `phases depend on each other in a cycle: ${phaseCycle.join(' -> ')}`,
-    });
-    return errors;
-  }
-  const ancestors = phaseAncestors(workflow);
-
-  workflow.phases.forEach((phase, p) => {
-    const taskEdges = new Map<string, string[]>();
-    phase.tasks.forEach((task, t) => {
-      const at = ['phases', p, 'tasks', t];
-      checkTool(task, tools, at, errors);
-      checkForEach(task, at, errors);
-      const refs = [...referencesIn(task.input, [...at, 'input'])];
-      if (task.forEach) refs.push(...referencesIn(task.forEach, [...at, 'forEach']));
-      for (const ref of refs) {
-        if ('error' in ref) errors.push({ path: ref.at, message: ref.error });
-        else if (ref.reference.kind === 'item' && !task.forEach) {
-          errors.push({
-            path: ref.at,
-            message: `\${{ ${ref.expression} }} is only defined in a task with forEach`,
-          });
-        } else if (ref.reference.kind === 'item' && ref.at[4] === 'forEach') {
-          errors.push({ path: ref.at, message: 'forEach cannot refer to its own item' });
-        }
-      }
-      task.dependsOn.forEach((entry, d) => {
-        const dep = parseDependency(entry, phase.id);
-        if (dep.phase === phase.id && dep.task === task.id)
-          errors.push({
-            path: [...at, 'dependsOn', d],
-            message: `task "${task.id}" depends on itself`,
-          });
-      });
-      const sameSphere: string[] = [];
-      for (const dep of dependenciesOf(phase.id, task)) {
-        const where = describe(dep.phase, dep.task);
-        if (dep.phase === phase.id && dep.task === task.id) continue; // reported above (or a self-reference)
-        if (!phaseIndex.has(dep.phase) || !tasksOf.get(dep.phase)?.has(dep.task)) {
-          errors.push({ path: [...at, 'dependsOn'], message: `${where} does not exist` });
-        } else if (dep.phase === phase.id) {
-          sameSphere.push(dep.task);
-        } else if (!ancestors.get(phase.id)?.has(dep.phase)) {
-          errors.push({
-            path: [...at, 'dependsOn'],
-            message: `${where} is in phase "${dep.phase}", which phase "${phase.id}" does not depend on`,
-          });
-        }
-      }
-      taskEdges.set(task.id, sameSphere);
-    });
-    const cycle = findCycle(
-      phase.tasks.map((task) => task.id),
-      taskEdges,
-    );
-    if (cycle)
-      errors.push({
-        path: ['phases', p, 'tasks'],
-        message: `tasks depend on each other in a cycle: ${cycle.map((id) => `${phase.id}.${id}`).join(' -> ')}`,
-      });
+  if (!cycle) return true;
+  errors.push({
+    path: ['phases'],
+    message: `phases depend on each other in a cycle: ${cycle.join(' -> ')}`,
   });
+  return false;
+}
 
+/** References parse, and `item` is used only by a forEach task, in its input. */
+function checkReferences(task: Task, at: (string | number)[], errors: SemanticError[]): void {
+  const fields: { field: 'input' | 'forEach'; value: unknown }[] = [
+    { field: 'input', value: task.input },
+  ];
+  if (task.forEach !== undefined) fields.push({ field: 'forEach', value: task.forEach });
+  for (const { field, value } of fields) {
+    for (const ref of referencesIn(value, [...at, field])) {
+      if ('error' in ref) errors.push({ path: ref.at, message: ref.error });
+      else if (ref.reference.kind !== 'item') continue;
+      else if (!task.forEach) {
+        const message = `\${{ ${ref.expression} }} is only defined in a task with forEach`;
+        errors.push({ path: ref.at, message });
+      } else if (field === 'forEach') {
+        errors.push({ path: ref.at, message: 'forEach cannot refer to its own item' });
+      }
+    }
+  }
+}
+
+/**
+ * A task depends on tasks that exist, not on itself, within its own phase without a
+ * cycle, and in other phases only in those its phase depends on (they run earlier).
+ */
+function checkTaskDependencies(
+  phase: WorkflowDefinition['phases'][number],
+  p: number,
+  index: Index,
+  ancestors: ReturnType<typeof phaseAncestors>,
+  errors: SemanticError[],
+): void {
+  const taskEdges = new Map<string, string[]>();
+  phase.tasks.forEach((task, t) => {
+    const at = ['phases', p, 'tasks', t];
+    task.dependsOn.forEach((entry, d) => {
+      const dep = parseDependency(entry, phase.id);
+      if (dep.phase === phase.id && dep.task === task.id)
+        errors.push({
+          path: [...at, 'dependsOn', d],
+          message: `task "${task.id}" depends on itself`,
+        });
+    });
+    const samePhase: string[] = [];
+    for (const dep of dependenciesOf(phase.id, task)) {
+      const where = describe(dep.phase, dep.task);
+      if (dep.phase === phase.id && dep.task === task.id) continue; // reported above (or a self-reference)
+      if (!index.phases.has(dep.phase) || !index.tasks.get(dep.phase)?.has(dep.task)) {
+        errors.push({ path: [...at, 'dependsOn'], message: `${where} does not exist` });
+      } else if (dep.phase === phase.id) {
+        samePhase.push(dep.task);
+      } else if (!ancestors.get(phase.id)?.has(dep.phase)) {
+        errors.push({
+          path: [...at, 'dependsOn'],
+          message: `${where} is in phase "${dep.phase}", which phase "${phase.id}" does not depend on`,
+        });
+      }
+    }
+    taskEdges.set(task.id, samePhase);
+  });
+  const cycle = findCycle(
+    phase.tasks.map((task) => task.id),
+    taskEdges,
+  );
+  if (cycle)
+    errors.push({
+      path: ['phases', p, 'tasks'],
+      message: `tasks depend on each other in a cycle: ${cycle.map((id) => `${phase.id}.${id}`).join(' -> ')}`,
+    });
+}
+
+/** The tasks the document lists fit in its task budget (a forEach's copies count at run time). */
+function checkBudget(workflow: WorkflowDefinition, errors: SemanticError[]): void {
   const staticTasks = workflow.phases.reduce((sum, phase) => sum + phase.tasks.length, 0);
   if (staticTasks > workflow.budget.maxTasks) {
     errors.push({
@@ -129,7 +176,6 @@ export function checkSemantics(
       message: `the document has ${staticTasks} tasks, over the budget of ${workflow.budget.maxTasks}`,
     });
   }
-  return errors;
 }
 
 function describe(phase: string, task: string): string {
