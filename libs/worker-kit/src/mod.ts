@@ -25,6 +25,12 @@ export {
   WorkerDrainingError,
   WrongQueueError,
 } from './errors';
+export type {
+  AttemptCall,
+  AttemptEnd,
+  AttemptInterceptor,
+  Disposition,
+} from './interceptors/attempt-interceptor';
 export { attemptKey, reportIds } from './report-ids';
 export { ServiceVitals, type PoolLoad, type VitalsSource } from './service-vitals';
 export { heartbeatPublisher } from './service-heartbeats';

@@ -1,7 +1,5 @@
-import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { extractTrace, type CachedResult, type StoredResults } from '@fanout/messaging';
+import type { CachedResult, StoredResults } from '@fanout/messaging';
 import type { FanoutError, PayloadRef, TaskEnvelope, ToolContract } from '@fanout/contracts';
-import type { FanoutMetrics } from '@fanout/telemetry';
 import { AttemptReports } from './attempt-reports';
 import type { Cancellations } from './cancellations';
 import {
@@ -14,6 +12,12 @@ import {
   WorkerDrainingError,
   WrongQueueError,
 } from './errors';
+import {
+  intercept,
+  type AttemptEnd,
+  type AttemptInterceptor,
+  type Disposition,
+} from './interceptors/attempt-interceptor';
 import { failed, failureOf, nameOf, problemsOf, type Terminal } from './outcomes';
 import { isTooLarge, type Reporter } from './reporter';
 import { ResultReuse, type ResultStore } from './result-reuse';
@@ -26,8 +30,7 @@ export interface ItemStream extends ItemSink {
   close(): Promise<void>;
 }
 
-/** What became of a task message: acked (outcome reported), given back, or terminated. */
-export type Disposition = 'acked' | 'returned' | 'terminated';
+export type { Disposition } from './interceptors/attempt-interceptor';
 
 /** What a {@link TaskRunner} works with: one tool, and the worker's shared parts. */
 export interface TaskRunnerDeps {
@@ -53,8 +56,8 @@ export interface TaskRunnerDeps {
    * reported by reference; an input dispatched by reference is fetched from here.
    */
   stored: Pick<StoredResults, 'put' | 'get'>;
-  /** Where attempts ended are counted and timed, when the process serves metrics. */
-  metrics?: FanoutMetrics;
+  /** What wraps every attempt, outermost first: tracing, metrics, a host's own. */
+  interceptors: readonly AttemptInterceptor[];
 }
 
 /** Longest timer Node can set; a deadline further away is simply not timed. */
@@ -83,41 +86,14 @@ export class TaskRunner {
       );
       return 'terminated';
     }
-    // The attempt runs in a span that continues the orchestrator's span of this attempt,
-    // carried in the message headers: one workflow, one trace.
-    const parent = extractTrace(message.headers, ROOT_CONTEXT);
-    // OpenTelemetry's messaging conventions, one span per delivery of the attempt.
-    const attributes = {
-      'messaging.system': 'nats',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': message.subject,
-      'messaging.message.id': String(message.seq),
-      'messaging.nats.delivery_count': message.info.deliveryCount,
-      'fanout.workflow_id': envelope.workflowId,
-      'fanout.task_id': envelope.taskId,
-      'fanout.attempt': envelope.attempt,
-      'fanout.depth': envelope.depth,
-      'fanout.tool': envelope.tool,
-    };
-    return trace
-      .getTracer('@fanout/worker-kit')
-      .startActiveSpan(
-        `process ${message.subject}`,
-        { kind: SpanKind.CONSUMER, attributes },
-        parent,
-        async (span) => {
-          try {
-            const disposition = await this.attempt(message, envelope);
-            span.setAttribute('fanout.disposition', disposition);
-            return disposition;
-          } finally {
-            span.end();
-          }
-        },
-      );
+    const call = { tool: this.deps.tool, message, envelope };
+    const end = await intercept(this.deps.interceptors, call, () =>
+      this.attempt(message, envelope),
+    );
+    return end.disposition;
   }
 
-  private async attempt(message: TaskMessage, given: TaskEnvelope): Promise<Disposition> {
+  private async attempt(message: TaskMessage, given: TaskEnvelope): Promise<AttemptEnd> {
     const reports = new AttemptReports(
       this.deps.reporter,
       given,
@@ -160,7 +136,7 @@ export class TaskRunner {
     envelope: TaskEnvelope,
     found: CachedResult,
     reports: AttemptReports,
-  ): Promise<Disposition> {
+  ): Promise<AttemptEnd> {
     const name = nameOf(envelope);
     const startedAt = performance.now();
     const stream = this.deps.contract.chunk ? this.deps.openStream(envelope) : undefined;
@@ -202,7 +178,7 @@ export class TaskRunner {
     input: unknown,
     reports: AttemptReports,
     reuse: ResultReuse | undefined,
-  ): Promise<Disposition> {
+  ): Promise<AttemptEnd> {
     const { workflowId, taskId, attempt } = envelope;
     const name = nameOf(envelope);
     const controller = new AbortController();
@@ -236,10 +212,6 @@ export class TaskRunner {
       };
     };
     const startedAt = performance.now();
-    this.deps.metrics?.queueSeconds.observe(
-      { tool: this.deps.tool, priority: String(envelope.priority) },
-      Math.max(0, Date.now() - envelope.dispatchedAt) / 1_000,
-    );
     reports.begin();
     let run: ToolRun;
     try {
@@ -263,7 +235,7 @@ export class TaskRunner {
       reports.stop();
       message.nak();
       this.deps.logger.log(`gave task ${name} back to the queue: ${reason.message}`);
-      return 'returned';
+      return { disposition: 'returned' };
     }
     const outcome = await this.outcomeOf(run, reason, name, durationMs, stream);
     if (outcome.kind === 'succeeded') await reuse?.keep(outcome.result);
@@ -306,7 +278,7 @@ export class TaskRunner {
     envelope: TaskEnvelope,
     reports: AttemptReports,
     outcome: Terminal,
-  ): Promise<Disposition> {
+  ): Promise<AttemptEnd> {
     const name = nameOf(envelope);
     try {
       await reports.finish(outcome);
@@ -320,7 +292,7 @@ export class TaskRunner {
           this.deps.logger.warn(
             `gave task ${name} back to the queue: its result could not be stored (${String(storeError)})`,
           );
-          return 'returned';
+          return { disposition: 'returned' };
         }
         const { durationMs } = outcome;
         return this.conclude(message, envelope, reports, {
@@ -339,27 +311,12 @@ export class TaskRunner {
       if (error instanceof ReportNotStoredError && !error.permanent) {
         message.nak();
         this.deps.logger.warn(`gave task ${name} back to the queue: ${error.message}`);
-        return 'returned';
+        return { disposition: 'returned' };
       }
       throw error; // the consumer naks with backoff and, in the end, dead-letters it
     }
     message.ack();
-    this.count(outcome);
-    return 'acked';
-  }
-
-  /** An attempt that ended here, in the metrics: how it ended, and how long it ran. */
-  private count(outcome: Terminal): void {
-    const metrics = this.deps.metrics;
-    if (!metrics) return;
-    const status =
-      outcome.kind === 'succeeded'
-        ? 'succeeded'
-        : outcome.error.code === 'CANCELLED'
-          ? 'cancelled'
-          : 'failed';
-    metrics.tasks.inc({ tool: this.deps.tool, status });
-    metrics.runSeconds.observe({ tool: this.deps.tool }, outcome.durationMs / 1_000);
+    return { disposition: 'acked', outcome };
   }
 
   private async closeQuietly(stream: ItemStream | undefined, name: string): Promise<void> {

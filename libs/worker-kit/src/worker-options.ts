@@ -1,6 +1,7 @@
 import { DELIVERY_DEFAULTS } from '@fanout/messaging';
 import type { FanoutMetrics } from '@fanout/telemetry';
 import type { Broadcast, Subjects, ToolFunction } from '@fanout/contracts';
+import type { AttemptInterceptor } from './interceptors/attempt-interceptor';
 import type { Connection } from './transport-types';
 
 /**
@@ -73,6 +74,8 @@ export interface WorkerOptions {
    * pools' slots and its tools' queues at each scrape.
    */
   metrics?: FanoutMetrics;
+  /** Wrap every attempt, inside the worker's own tracing and metrics; see `AttemptInterceptor`. */
+  interceptors?: AttemptInterceptor[];
 }
 
 export const DEFAULT_TIMING: WorkerTiming = {

@@ -22,6 +22,9 @@ import { resolvePools } from './pools';
 import { Reporter } from './reporter';
 import type { ResultStore } from './result-reuse';
 import { heartbeatPublisher } from './service-heartbeats';
+import type { AttemptInterceptor } from './interceptors/attempt-interceptor';
+import { countAttempt } from './interceptors/count-attempt';
+import { traceAttempt } from './interceptors/trace-attempt';
 import { TaskRunner, type Disposition } from './task-runner';
 import type { Connection } from './transport-types';
 import { checkToken, checkTools, defaultInstance } from './worker-checks';
@@ -253,6 +256,12 @@ export class Worker {
     }
   }
 
+  /** Tracing outermost, so the metrics and a host's own interceptors run inside its span. */
+  private get interceptors(): AttemptInterceptor[] {
+    const { metrics, interceptors = [] } = this.options;
+    return [traceAttempt, ...(metrics ? [countAttempt(metrics)] : []), ...interceptors];
+  }
+
   private runner(tool: string, run: AnyTool): TaskRunner {
     const pipeline = new DataPipeline(this.connection, this.names);
     const errors = new ErrorChannel(this.connection, this.names);
@@ -270,7 +279,7 @@ export class Worker {
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),
       stored: this.storedResults(),
-      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      interceptors: this.interceptors,
       ...(this.results ? { results: this.results } : {}),
     });
   }
