@@ -1,12 +1,12 @@
-import { AgentError } from '../../errors';
 import type { Planner, PlanRequest, PlanStep } from '../../planner';
 import { rootOf } from '../shared/context';
+import { replayStages } from '../shared/staged';
 import { absorb } from './absorb';
 import { goalWords } from './goal-words';
 import { emptyKnowledge, type Knowledge } from './knowledge';
 import { answerOf } from './report';
 import { documentOf } from './round-documents';
-import { nextStage, type Decision, type Stage } from './stages';
+import { nextStage, type Stage } from './stages';
 
 /**
  * The codebase specialist, without a model: it lists the source files by language,
@@ -25,22 +25,7 @@ export const codebasePlanner: Planner = {
 
 export function codebaseStep(request: PlanRequest): PlanStep {
   const knowledge = emptyKnowledge(rootOf(request), goalWords(request.goal));
-  const granted = request.budget.maxTasks ?? Number.POSITIVE_INFINITY;
-  let used = 0;
-  for (const round of request.rounds) {
-    const decision = nextStage(knowledge, granted - used);
-    if (!decision.stage) {
-      throw new AgentError(
-        'ROUNDS_INCONSISTENT',
-        `the codebase specialist answered after round ${round.round - 1}, yet round ${round.round} was run`,
-      );
-    }
-    knowledge.notDone.push(...decision.notes);
-    absorb(knowledge, decision.stage, round);
-    used += round.usage.tasks;
-  }
-  const decision: Decision = nextStage(knowledge, granted - used);
-  knowledge.notDone.push(...decision.notes);
+  const decision = replayStages(request, 'codebase', knowledge, { next: nextStage, absorb });
   if (!decision.stage) return { answer: answerOf(knowledge), tokens: 0 };
   return {
     plan: documentOf(decision.stage, knowledge),

@@ -1,3 +1,4 @@
+import type { StageDecision } from '../shared/staged';
 import type { NotDone } from '@fanout/contracts';
 import { FAMILIES, hasImportGraph, languageOf } from './languages';
 import type { Knowledge } from './knowledge';
@@ -16,10 +17,7 @@ export type Stage =
   | { kind: 'read'; paths: string[] };
 
 /** The next stage, or none when there is nothing left worth a round; `notes` say what was passed over. */
-export interface Decision {
-  stage?: Stage;
-  notes: NotDone[];
-}
+export type Decision = StageDecision<Stage>;
 
 export const READS_PER_ROUND = 8;
 export const MAX_READ_ROUNDS = 6;

@@ -1,7 +1,7 @@
 import type { Evidence, Finding, SpecialistAnswer } from '@fanout/contracts';
-import { AgentError } from '../../errors';
 import type { Planner, PlanRequest, PlanStep } from '../../planner';
 import { rootOf } from '../shared/context';
+import { replayStages } from '../shared/staged';
 import { distinctNotDone, quotedLine } from '../shared/outcomes';
 import { makeTargets, scriptsOf } from './build-systems';
 import { failureLines } from './output-lines';
@@ -26,22 +26,10 @@ export const testPlanner: Planner = {
 
 export function testStep(request: PlanRequest): PlanStep {
   const knowledge: TestKnowledge = { root: rootOf(request), runs: [], notDone: [] };
-  const granted = request.budget.maxTasks ?? Number.POSITIVE_INFINITY;
-  let used = 0;
-  for (const round of request.rounds) {
-    const decision = nextTestStage(knowledge, granted - used);
-    if (!decision.stage) {
-      throw new AgentError(
-        'ROUNDS_INCONSISTENT',
-        `the test specialist answered after round ${round.round - 1}, yet round ${round.round} was run`,
-      );
-    }
-    knowledge.notDone.push(...decision.notes);
-    absorbTest(knowledge, decision.stage, round);
-    used += round.usage.tasks;
-  }
-  const decision = nextTestStage(knowledge, granted - used);
-  knowledge.notDone.push(...decision.notes);
+  const decision = replayStages(request, SPECIALIST, knowledge, {
+    next: nextTestStage,
+    absorb: absorbTest,
+  });
   if (!decision.stage) return { answer: answerOf(knowledge), tokens: 0 };
   const plan = testDocumentOf(decision.stage, knowledge.root);
   return { plan, last: false, note: plan.name, tokens: 0 };

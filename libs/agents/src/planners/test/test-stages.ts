@@ -1,3 +1,4 @@
+import type { StageDecision } from '../shared/staged';
 import type { NotDone, WorkflowDocument } from '@fanout/contracts';
 import { MANIFESTS, NEEDS, READ_MANIFESTS, type Step } from './build-systems';
 import type { OutputReference } from './output-lines';
@@ -9,10 +10,7 @@ export type TestStage =
   | { kind: 'step'; step: Step }
   | { kind: 'cite'; references: OutputReference[] };
 
-export interface TestDecision {
-  stage?: TestStage;
-  notes: NotDone[];
-}
+export type TestDecision = StageDecision<TestStage>;
 
 /** Every exit code: a failing step must still return its output, which is what is reported. */
 const ANY_EXIT = Array.from({ length: 256 }, (_, code) => code);
