@@ -74,6 +74,22 @@ describe('PriorityConsumer on a real nats-server', () => {
     expect(seen.size).toBe(perLevel * 5);
   });
 
+  it('starts a p4 task behind 1,000 waiting p0 tasks within one weight cycle: no starvation', async () => {
+    const { queue, make } = await setup('starve');
+    const flood = 1_000;
+    for (let n = 0; n < flood; n++) await queue.dispatch(envelope(n, { priority: 0 }));
+    await queue.dispatch(envelope(flood, { priority: 4 }));
+    const order: number[] = [];
+    const consumer = await make();
+    consumer.start(async (message) => {
+      order.push(message.json<{ priority: number }>().priority);
+      message.ack();
+    });
+    await expect.poll(() => order.includes(4), { timeout: 20_000 }).toBe(true);
+    // The bound: p4 has one turn in every cycle of 16+8+4+2+1 = 31 pulls, whatever waits above it.
+    expect(order.indexOf(4)).toBeLessThan(31);
+  });
+
   it('redelivers the message of a consumer that died without acking, after ack wait, to another', async () => {
     const { queue, make } = await setup('dies', { ackWaitMs: 1_000, heartbeatMs: 200 });
     const doomed = await testConnection(nats.url);
