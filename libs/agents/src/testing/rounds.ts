@@ -1,4 +1,11 @@
-import { AgentRun, type ChildOutcome, type FanoutError } from '@fanout/contracts';
+import {
+  AgentAggregate,
+  AgentRun,
+  type ChildOutcome,
+  type FanoutError,
+  type WorkflowDocument,
+} from '@fanout/contracts';
+import { aggregate } from '../aggregate';
 import type { PlanRequest } from '../planner';
 
 /** A task of a finished child: its id `<phase>/<task>`, tool, and result or error. */
@@ -65,4 +72,32 @@ export function planRequest(input: {
   rounds?: ChildOutcome[];
 }): PlanRequest {
   return AgentRun.input.parse(input);
+}
+
+/** A task of a plan, as a test's stand-in for a worker sees it. */
+export interface PlannedTask {
+  id: string;
+  tool: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Runs a plan's tasks as the engine would report them: `agent.aggregate` for real, every
+ * other tool by `answer` (a result, or an error to fail with).
+ */
+export function runPlan(
+  round: number,
+  plan: unknown,
+  answer: (task: PlannedTask) => { result: unknown } | { error: FanoutError },
+): ChildOutcome {
+  const tasks = (plan as WorkflowDocument).phases.flatMap((phase) =>
+    phase.tasks.map((task): EndedTask => {
+      const planned = { id: `${phase.id}/${task.id}`, tool: task.tool, input: task.input ?? {} };
+      if (task.tool === 'agent.aggregate') {
+        return { ...planned, result: aggregate(AgentAggregate.input.parse(planned.input)) };
+      }
+      return { ...planned, ...answer(planned) };
+    }),
+  );
+  return childOutcome(round, tasks);
 }
