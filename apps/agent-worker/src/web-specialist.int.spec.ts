@@ -7,6 +7,7 @@ import {
   natsConfigFromEnv,
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
+import { chatServer, completion } from '@fanout/agents/testing';
 import { page, serve, type TestServer } from '@fanout/tools-web/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -41,7 +42,7 @@ describe(
     let nats: NatsServer;
     let connection: Connection;
     const processes: ServiceProcess[] = [];
-    const servers: TestServer[] = [];
+    const servers: { close(): Promise<void> }[] = [];
     const queries: string[] = [];
     let docs: TestServer;
     let blog: TestServer;
@@ -86,8 +87,9 @@ describe(
       await nats?.stop();
     });
 
-    it('searches, reads, refines and answers with quotes that are in the pages served', async () => {
-      const names = subjects(`webspec${process.pid}`);
+    /** An installation of its own (a prefix, an orchestrator, an agent and a web worker). */
+    async function install(agentEnv: Record<string, string>) {
+      const names = subjects(`webspec${process.pid}x${processes.length}`);
       await ensureTopology(connection, { prefix: names.prefix });
       const start = (name: string, env: Record<string, string> = {}) => {
         const service = startService(nats.url, names.prefix, name, { env });
@@ -96,8 +98,7 @@ describe(
       };
       await Promise.all([
         start('orchestrator', { FANOUT_ORCHESTRATOR_SCAN_EVERY_MS: '1000' }).ready(),
-        // No model: the specialist plans by its templates.
-        start('agent-worker', { FANOUT_LLM_BASE_URL: '' }).ready(),
+        start('agent-worker', agentEnv).ready(),
         start('web-worker', {
           FANOUT_SEARXNG_URL: search.origin,
           // Tests only: opens the SSRF guard to this test's loopback sites.
@@ -105,6 +106,11 @@ describe(
           FANOUT_WEB_POLITENESS_MS: '0',
         }).ready(),
       ]);
+      return names;
+    }
+
+    /** Asks the web specialist the goal and waits for the agent task's result. */
+    async function ask(names: ReturnType<typeof subjects>) {
       await new CommandBus(connection, names).publish({
         type: 'workflow.submit',
         commandId: 'submit-ask',
@@ -118,7 +124,6 @@ describe(
           ],
         },
       });
-
       const events = new EventStream(connection, names);
       const logOf = async (): Promise<WorkflowEvent[]> =>
         (await events.read({ workflowId: 'ask' })).map((stored) => stored.event);
@@ -136,7 +141,22 @@ describe(
         (event) => event.type === 'TaskSucceeded' && event.taskId === 'ask/web',
       );
       if (done?.type !== 'TaskSucceeded') throw new Error('the agent task did not succeed');
-      const { answer, rounds } = done.result as { answer: unknown; rounds: unknown[] };
+      return done.result as { answer: unknown; rounds: unknown[]; usage: { tokens: number } };
+    }
+
+    /** Every URL quote of the answer is in the page it cites, as served. */
+    function expectQuotesServed(report: SpecialistAnswer) {
+      const quotes = report.findings.flatMap((finding) => finding.evidence);
+      for (const evidence of quotes) {
+        if (!('url' in evidence)) throw new Error('web evidence cites a URL');
+        expect(SAYS[new URL(evidence.url).pathname]).toContain(evidence.quote);
+      }
+      return quotes;
+    }
+
+    it('searches, reads, refines and answers with quotes that are in the pages served', async () => {
+      // No model: the specialist plans by its templates.
+      const { answer, rounds } = await ask(await install({ FANOUT_LLM_BASE_URL: '' }));
 
       // Searches, pages, refined searches, new pages.
       expect(rounds).toHaveLength(4);
@@ -150,12 +170,42 @@ describe(
         '/docs/push',
         '/docs/redelivery',
       ]);
-      const quotes = report.findings.flatMap((finding) => finding.evidence);
-      expect(quotes.length).toBeGreaterThanOrEqual(4);
-      for (const evidence of quotes) {
-        if (!('url' in evidence)) throw new Error('web evidence cites a URL');
-        expect(SAYS[new URL(evidence.url).pathname]).toContain(evidence.quote);
-      }
+      expect(expectQuotesServed(report).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('with a model: its calls run as one child, their results reach it, and its answer cites what was fetched', async () => {
+      const pull = `${docs.origin}/docs/pull`;
+      const chat = await chatServer([
+        completion({
+          tool_calls: [
+            { id: 's1', function: { name: 'web_search', arguments: '{"query":"pull consumers"}' } },
+            { id: 'f1', function: { name: 'web_fetch', arguments: { url: pull } } },
+          ],
+        }),
+        completion({
+          content: `JetStream pull consumers deliver messages in batches that the client fetches on demand (${pull}).`,
+        }),
+      ]);
+      servers.push(chat);
+      const names = await install({ FANOUT_LLM_BASE_URL: chat.baseUrl, FANOUT_LLM_RETRIES: '0' });
+      const { answer, rounds, usage } = await ask(names);
+
+      expect(rounds).toHaveLength(1);
+      const sent = chat.requests[1]?.['messages'] as {
+        role: string;
+        tool_call_id?: string;
+        content?: string;
+      }[];
+      const results = sent.filter((message) => message.role === 'tool');
+      expect(results.map((message) => message.tool_call_id)).toEqual(['s1', 'f1']);
+      expect(results[1]?.content).toContain('fetches on demand');
+      const report = SpecialistAnswer.parse(answer);
+      expect(report).toMatchObject({ specialist: 'web', planner: 'model', notDone: [] });
+      expect(expectQuotesServed(report)).toEqual([
+        { url: pull, quote: SAYS['/docs/pull']!.split(' Acknowledgement')[0] },
+      ]);
+      // Both model calls are charged to the agent.
+      expect(usage.tokens).toBe(200);
     });
   },
 );
