@@ -64,13 +64,14 @@ describe('findings in a model’s answer', () => {
 });
 
 describe('calls planned for a codebase specialist', () => {
-  it('get the root the specialist works on when the model leaves it out, and keep one it gives', () => {
-    const { plan } = planCalls(
+  it('get the root the specialist works on when the model leaves it out, and none wider', () => {
+    const { plan, turn } = planCalls(
       {
         content: null,
         calls: [
           { id: 'a', name: 'code_glob', arguments: '{"patterns":["**/*.ts"]}' },
           { id: 'b', name: 'code_glob', arguments: '{"root":"/repo/sub","patterns":["*"]}' },
+          { id: 'c', name: 'code_glob', arguments: '{"root":"/repo/../etc","patterns":["*"]}' },
         ],
         tokens: 0,
       },
@@ -79,5 +80,6 @@ describe('calls planned for a codebase specialist', () => {
     );
     const inputs = plan.phases[0]?.tasks.slice(1).map((task) => task.input?.['root']);
     expect(inputs).toEqual(['/repo', '/repo/sub']);
+    expect(turn.calls[2]?.refused).toBe('"root" must be /repo or a directory under it');
   });
 });

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { TOOLS, type ToolName, type WorkflowDocument } from '@fanout/contracts';
 import { z } from 'zod';
 import type { ChatReply, RawCall } from './chat-reply';
@@ -37,6 +38,13 @@ function argumentsOf(raw: unknown): Record<string, unknown> | string {
     : 'the arguments are not a JSON object';
 }
 
+/** Whether `path` is `root` or under it. */
+function within(root: string, path: unknown): boolean {
+  if (typeof path !== 'string') return false;
+  const inside = relative(root, resolve(root, path));
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
 /** Why a call cannot run as a task, or its tool and input. */
 function checkCall(
   raw: RawCall,
@@ -47,18 +55,17 @@ function checkCall(
   const args = argumentsOf(raw.arguments);
   if (typeof args === 'string') return args;
   const input = TOOLS[tool].input;
-  const input_ =
-    limits.root &&
-    input instanceof z.ZodObject &&
-    'root' in input.shape &&
-    args['root'] === undefined
-      ? { ...args, root: limits.root }
-      : args;
+  const takesRoot = input instanceof z.ZodObject && 'root' in input.shape;
+  const withRoot = limits.root && takesRoot ? { ...args, root: args['root'] ?? limits.root } : args;
+  // The code tools are jailed to the root a task names: the model may not name a wider one.
+  if (limits.root && takesRoot && !within(limits.root, withRoot['root'])) {
+    return `"root" must be ${limits.root} or a directory under it`;
+  }
   // The engine would read it as a reference to another task's result.
-  if (JSON.stringify(input_).includes('${{')) return 'the arguments may not contain "${{"';
-  const checked = input.safeParse(input_);
+  if (JSON.stringify(withRoot).includes('${{')) return 'the arguments may not contain "${{"';
+  const checked = input.safeParse(withRoot);
   if (!checked.success) return `invalid arguments: ${z.prettifyError(checked.error)}`;
-  return { tool, input: input_ };
+  return { tool, input: withRoot };
 }
 
 /**
