@@ -88,7 +88,7 @@ describe(
     });
 
     /** An installation of its own (a prefix, an orchestrator, an agent and a web worker). */
-    async function install(agentEnv: Record<string, string>) {
+    async function install(agentEnv: Record<string, string>, searxng = search.origin) {
       const names = subjects(`webspec${process.pid}x${processes.length}`);
       await ensureTopology(connection, { prefix: names.prefix });
       const start = (name: string, env: Record<string, string> = {}) => {
@@ -100,7 +100,7 @@ describe(
         start('orchestrator', { FANOUT_ORCHESTRATOR_SCAN_EVERY_MS: '1000' }).ready(),
         start('agent-worker', agentEnv).ready(),
         start('web-worker', {
-          FANOUT_SEARXNG_URL: search.origin,
+          FANOUT_SEARXNG_URL: searxng,
           // Tests only: opens the SSRF guard to this test's loopback sites.
           FANOUT_WEB_ALLOW: '127.0.0.0/8',
           FANOUT_WEB_POLITENESS_MS: '0',
@@ -206,6 +206,20 @@ describe(
       ]);
       // Both model calls are charged to the agent.
       expect(usage.tokens).toBe(200);
+    });
+
+    it('without a search provider, answers that it had none, and its workflow goes on', async () => {
+      const { answer, rounds } = await ask(await install({ FANOUT_LLM_BASE_URL: '' }, ''));
+      expect(rounds).toHaveLength(1);
+      expect(SpecialistAnswer.parse(answer)).toMatchObject({
+        findings: [],
+        notDone: [
+          {
+            what: 'web searches failed (32)',
+            why: expect.stringMatching(/^no search provider: no search provider is configured/),
+          },
+        ],
+      });
     });
   },
 );
