@@ -50,14 +50,6 @@ export function rankPages(searches: readonly SearchOutput[]): RankedPage[] {
   }));
 }
 
-/** The domains of the ranked pages, best first, with their pages' URLs in rank order. */
-export function domainsOf(pages: readonly RankedPage[]): { domain: string; urls: string[] }[] {
-  const byDomain = new Map<string, string[]>();
-  for (const page of pages)
-    byDomain.set(page.domain, [...(byDomain.get(page.domain) ?? []), page.url]);
-  return [...byDomain].map(([domain, urls]) => ({ domain, urls }));
-}
-
 /** The best `limit` pages not fetched yet. */
 export function pagesToFetch(
   pages: readonly RankedPage[],
