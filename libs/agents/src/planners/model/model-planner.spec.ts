@@ -273,23 +273,33 @@ describe('a model planner (against a loopback chat-completions server)', () => {
     expect(requests[2]!['messages']).toEqual(requests[1]!['messages']);
   });
 
-  it('falls back to the templates when the reply is garbage, says why, and never asks the model again', async () => {
-    const { planner, requests } = await plannerWith([{ body: '<html>gateway</html>' }]);
-    const first = await planner.step(ask(), signal);
-    expect(first.note).toMatch(/^MODEL_GARBAGE: /);
-    expect(tasksOf(first).map((task) => task.id)).toEqual(['search/q-0', 'model-fallback/why']);
-    const rounds = [runPlan(1, planOf(first), web)];
-    const answer = answerOf(await planner.step(ask(rounds), signal));
-    expect(requests).toHaveLength(1);
-    expect(answer.planner).toBe('templates');
-    expect(answer.summary).toBe('templates saw 1 rounds of their own');
-    expect(answer.notDone).toEqual([
-      {
-        what: 'planning with the model after round 0 (the templates planned the rest)',
-        why: expect.stringMatching(/^MODEL_GARBAGE: the model's reply is not JSON/),
-      },
-    ]);
-  });
+  it.each([
+    ['not JSON', '<html>gateway</html>', /^MODEL_GARBAGE: the model's reply is not JSON/],
+    [
+      'JSON but no completion',
+      { object: 'list', data: [] },
+      /^MODEL_GARBAGE: the model's reply is not a chat completion/,
+    ],
+  ])(
+    'falls back to the templates when the reply is %s, says why, and never asks the model again',
+    async (_kind, body, why) => {
+      const { planner, requests } = await plannerWith([{ body }]);
+      const first = await planner.step(ask(), signal);
+      expect(first.note).toMatch(why);
+      expect(tasksOf(first).map((task) => task.id)).toEqual(['search/q-0', 'model-fallback/why']);
+      const rounds = [runPlan(1, planOf(first), web)];
+      const answer = answerOf(await planner.step(ask(rounds), signal));
+      expect(requests).toHaveLength(1);
+      expect(answer.planner).toBe('templates');
+      expect(answer.summary).toBe('templates saw 1 rounds of their own');
+      expect(answer.notDone).toEqual([
+        {
+          what: 'planning with the model after round 0 (the templates planned the rest)',
+          why: expect.stringMatching(why),
+        },
+      ]);
+    },
+  );
 
   it('falls back to the templates when the endpoint says it does not support tools', async () => {
     const { planner } = await plannerWith([
