@@ -7,11 +7,15 @@
 import type { ToolImplementation } from '@fanout/contracts';
 import { agentAggregate } from './aggregate';
 import { agentRun } from './agent-run';
+import { llmConfigFromEnv, type LlmConfig } from './llm-config';
 import type { Planner } from './planner';
 import { codebasePlanner } from './planners/codebase/codebase-planner';
 import { givenPlan } from './planners/given-plan';
+import type { Chat } from './planners/model/chat';
+import { withModel } from './planners/model/planners';
 import { opsPlanner } from './planners/ops/ops-planner';
 import { testPlanner } from './planners/test/test-planner';
+import { webPlanner } from './planners/web/web-planner';
 import { agentValidate } from './validate';
 
 export { agentRun } from './agent-run';
@@ -23,6 +27,11 @@ export { givenPlan } from './planners/given-plan';
 export { codebasePlanner } from './planners/codebase/codebase-planner';
 export { opsPlanner } from './planners/ops/ops-planner';
 export { testPlanner } from './planners/test/test-planner';
+export { webPlanner } from './planners/web/web-planner';
+export { llmConfigFromEnv, type LlmConfig } from './llm-config';
+export { modelPlanner, type ModelPlannerOptions } from './planners/model/model-planner';
+export { openAiChat, type Chat } from './planners/model/chat';
+export { SPECIALIST_TOOLS } from './planners/model/specialist-tools';
 
 /**
  * The domain specialists that plan from templates, without a model: deterministic, so a
@@ -30,23 +39,49 @@ export { testPlanner } from './planners/test/test-planner';
  */
 export const TEMPLATE_PLANNERS = {
   codebase: codebasePlanner,
+  web: webPlanner,
   ops: opsPlanner,
   test: testPlanner,
 } as const satisfies Readonly<Record<string, Planner>>;
 
-/** The specialists an agent worker hosts, by name. */
+/** The specialists an agent worker hosts, by name, as their templates plan them. */
 export const PLANNERS: Readonly<Record<string, Planner>> = {
   plan: givenPlan,
   ...TEMPLATE_PLANNERS,
 };
 
 /** Every agent tool, as an agent worker hosts them. */
-export const agentTools: {
+export type AgentTools = {
   'agent.run': ToolImplementation<'agent.run'>;
   'agent.aggregate': ToolImplementation<'agent.aggregate'>;
   'agent.validate': ToolImplementation<'agent.validate'>;
-} = {
-  'agent.run': agentRun(PLANNERS),
+};
+
+/**
+ * The agent tools over the planners `llm` calls for: the templates, or with a model
+ * configured the model planners wrapping them (`chat` stands in for the endpoint in tests).
+ */
+export function createAgentTools(
+  llm?: LlmConfig,
+  options: { templates?: Readonly<Record<string, Planner>>; chat?: Chat } = {},
+): AgentTools {
+  return {
+    'agent.run': agentRun(withModel(options.templates ?? PLANNERS, llm, options.chat)),
+    'agent.aggregate': agentAggregate,
+    'agent.validate': agentValidate,
+  };
+}
+
+let fromEnv: AgentTools | undefined;
+const lazily = (): AgentTools => (fromEnv ??= createAgentTools(llmConfigFromEnv()));
+
+/**
+ * The tools configured from the process environment (`FANOUT_LLM_*`, see
+ * `llmConfigFromEnv`), built once on first use so that importing the library reads no
+ * variables; the agent worker checks the settings at boot.
+ */
+export const agentTools: AgentTools = {
+  'agent.run': (input, context) => lazily()['agent.run'](input, context),
   'agent.aggregate': agentAggregate,
   'agent.validate': agentValidate,
 };

@@ -18,6 +18,8 @@ export const WebErrorCode = {
   Cancelled: 'CANCELLED',
   ProviderError: 'PROVIDER_ERROR',
   InvalidInput: 'INVALID_INPUT',
+  /** web.search asked a provider this deployment has not configured (or none at all). */
+  NoSearchProvider: 'NO_SEARCH_PROVIDER',
 } as const;
 
 export type WebErrorCode = (typeof WebErrorCode)[keyof typeof WebErrorCode];

@@ -1,4 +1,4 @@
-import { agentTools } from '@fanout/agents';
+import { agentTools, llmConfigFromEnv } from '@fanout/agents';
 import { codebaseTools } from '@fanout/tools-codebase';
 import { shellTools } from '@fanout/tools-shell';
 import { webConfigFromEnv, webTools } from '@fanout/tools-web';
@@ -31,6 +31,7 @@ export const WORKER_KINDS = {
    * slots serve a deep tree. 32 slots (`FANOUT_POOL_AGENT_RUN`), the seed's upper bound.
    * `agent.aggregate` (merge, dedupe, rank, group) is CPU work and `agent.validate` reads
    * the cited files: 8 slots each (`FANOUT_POOL_AGENT_AGGREGATE`, `…_AGENT_VALIDATE`).
+   * With `FANOUT_LLM_BASE_URL` (see `llmConfigFromEnv`) the specialists plan with a model.
    */
   'agent-worker': {
     tools: agentTools,
@@ -48,4 +49,5 @@ export type WorkerKind = keyof typeof WORKER_KINDS;
  */
 export const CHECK_SETTINGS: Partial<Record<WorkerKind, (env: NodeJS.ProcessEnv) => void>> = {
   'web-worker': (env) => void webConfigFromEnv(env),
+  'agent-worker': (env) => void llmConfigFromEnv(env),
 };

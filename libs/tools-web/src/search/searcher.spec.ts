@@ -226,13 +226,13 @@ describe('web.search', () => {
     await expect(
       resultOf(searcher().search(ask('q', { provider: 'nope' }), ctx())),
     ).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
+      code: 'NO_SEARCH_PROVIDER',
       message: expect.stringMatching(/^no search provider "nope" is configured; there are searxng/),
     });
     await expect(
       resultOf(new WebSearcher({ providers: [] }).search(ask('q'), ctx())),
     ).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
+      code: 'NO_SEARCH_PROVIDER',
       message: expect.stringContaining('set FANOUT_SEARXNG_URL, FANOUT_BRAVE_API_KEY or'),
     });
   });

@@ -136,7 +136,7 @@ export class WebSearcher {
       if (provider) return provider;
       const configured = [...this.providers.keys()];
       throw new WebError(
-        WebErrorCode.InvalidInput,
+        WebErrorCode.NoSearchProvider,
         configured.length === 0
           ? 'no search provider is configured: set FANOUT_SEARXNG_URL, FANOUT_BRAVE_API_KEY or FANOUT_SEARCH_GENERIC on the web workers'
           : `no search provider "${wanted ?? ''}" is configured; there are ${configured.join(', ')}`,
