@@ -9,6 +9,7 @@ import { agentAggregate } from './aggregate';
 import { agentRun } from './agent-run';
 import type { Planner } from './planner';
 import { givenPlan } from './planners/given-plan';
+import { masterPlanner } from './planners/master/master';
 import { agentValidate } from './validate';
 
 export { agentRun } from './agent-run';
@@ -17,9 +18,14 @@ export { validate, agentValidate } from './validate';
 export { AgentError } from './errors';
 export type { Planner, PlanRequest, PlanStep } from './planner';
 export { givenPlan } from './planners/given-plan';
+export { masterPlanner } from './planners/master/master';
+export { DOMAIN_SPECIALISTS } from './planners/master/pick-specialists';
 
 /** The specialists an agent worker hosts, by name. */
-export const PLANNERS: Readonly<Record<string, Planner>> = { plan: givenPlan };
+export const PLANNERS: Readonly<Record<string, Planner>> = {
+  plan: givenPlan,
+  master: masterPlanner,
+};
 
 /** Every agent tool, as an agent worker hosts them. */
 export const agentTools: {
