@@ -12,6 +12,14 @@ Commands:
                            --json  one JSON document {summary, results} on stdout
                            --out <file>  also write that document to a file
                            --strict  a degraded workflow counts as failed
+  ask "<goal>"           the master and its specialists answer a question about a tree and
+                         the web, every citation checked; like run, embedded without --nats
+                           --root <dir>  the tree asked about (default: here)
+                           --specialists <names>  some of codebase,web,ops,test (default: the
+                                         master picks by the goal)
+                           --budget tasks=500,time=5m[,concurrency=N]  for the whole ask
+                           --json  one JSON document {goal, status, report, findings, tree, usage}
+                           --out <file>  also write the report (or that document) to a file
   call <tool>            run one tool call: --input '<json>' | --input @file [--json];
                          like run, embedded without --nats or $NATS_URL
   validate <file>        check a workflow (YAML or JSON); every error with its location
@@ -29,7 +37,7 @@ Options:
   --prefix <prefix>      subject prefix (default: $FANOUT_SUBJECT_PREFIX or fanout)
   --timeout <ms>         how long to wait for a result
   --priority <0-4>       priority of what is submitted (default 2)
-  --id <id>              workflow id to submit under (submit, run)
+  --id <id>              workflow id to submit under (submit, run, ask)
   -h, --help             this help
 
 Exit codes: 0 done, 1 workflow or tool failed, 2 invalid input or usage, 3 NATS unreachable
@@ -48,6 +56,9 @@ const OPTIONS = {
   priority: { type: 'string' },
   id: { type: 'string' },
   only: { type: 'string' },
+  root: { type: 'string' },
+  specialists: { type: 'string' },
+  budget: { type: 'string' },
   tool: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -69,6 +80,7 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   submit: () => import('./commands/submit'),
   watch: () => import('./commands/watch'),
   run: () => import('./commands/run'),
+  ask: () => import('./commands/ask'),
   call: () => import('./commands/call'),
   cancel: () => import('./commands/cancel'),
   status: () => import('./commands/status'),

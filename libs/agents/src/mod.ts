@@ -11,6 +11,7 @@ import { llmConfigFromEnv, type LlmConfig } from './llm-config';
 import type { Planner } from './planner';
 import { codebasePlanner } from './planners/codebase/codebase-planner';
 import { givenPlan } from './planners/given-plan';
+import { masterPlanner } from './planners/master/master';
 import type { Chat } from './planners/model/chat';
 import { withModel } from './planners/model/planners';
 import { opsPlanner } from './planners/ops/ops-planner';
@@ -24,6 +25,8 @@ export { validate, agentValidate } from './validate';
 export { AgentError } from './errors';
 export type { Planner, PlanRequest, PlanStep } from './planner';
 export { givenPlan } from './planners/given-plan';
+export { masterPlanner } from './planners/master/master';
+export { DOMAIN_SPECIALISTS } from './planners/master/pick-specialists';
 export { codebasePlanner } from './planners/codebase/codebase-planner';
 export { opsPlanner } from './planners/ops/ops-planner';
 export { testPlanner } from './planners/test/test-planner';
@@ -44,9 +47,10 @@ export const TEMPLATE_PLANNERS = {
   test: testPlanner,
 } as const satisfies Readonly<Record<string, Planner>>;
 
-/** The specialists an agent worker hosts, by name, as their templates plan them. */
+/** The specialists an agent worker hosts, by name, as their templates plan them, and the master. */
 export const PLANNERS: Readonly<Record<string, Planner>> = {
   plan: givenPlan,
+  master: masterPlanner,
   ...TEMPLATE_PLANNERS,
 };
 
