@@ -66,10 +66,20 @@ export function carveBudget(
     const value = typeof asked[field] === 'number' ? asked[field] : given[field];
     return typeof value === 'number' ? value : otherwise;
   };
+  // What the agent task was given is for all its rounds: a later round gets what the
+  // earlier ones left of it, never more than the parent has left. A plan that names its
+  // own number is taken at its word (and refused if that does not fit).
+  const usedTasks = (task.rounds ?? []).reduce((sum, round) => sum + round.usage.tasks, 0);
+  const givenTasks =
+    typeof given['maxTasks'] === 'number' ? given['maxTasks'] - usedTasks : undefined;
+  const maxTasks =
+    typeof asked['maxTasks'] === 'number'
+      ? asked['maxTasks']
+      : Math.min(givenTasks ?? share.tasks, available.tasks);
   return {
     available,
     budget: {
-      maxTasks: want('maxTasks', share.tasks),
+      maxTasks,
       maxDurationMs: Math.min(want('maxDurationMs', available.durationMs), available.durationMs),
       maxConcurrency: Math.max(
         1,
