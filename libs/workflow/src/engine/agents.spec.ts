@@ -198,6 +198,18 @@ describe('budget escrow', () => {
     ]);
   });
 
+  it("gives a later round what the earlier rounds left of the agent's own budget", () => {
+    const { scenario } = oneAgent({ budget: { maxTasks: 20 } }, { budget: { maxTasks: 19 } });
+    const first = only(scenario.succeed('p/a', 5, { plan: childPlan() }), 'ChildStarted')[0]!;
+    expect(first.definition.budget.maxTasks).toBe(19);
+    const usage = { tasks: 7, toolCalls: 7, durationMs: 10, tokens: 0 };
+    const outcome = ended(first.childWorkflowId, 'succeeded', usage);
+    scenario.report('p/a', { kind: 'child-ended', outcome }, 50);
+    // 19 given, 7 used by round 1: 12 left, all of which the workflow still has.
+    const second = only(scenario.succeed('p/a', 60, { plan: childPlan() }), 'ChildStarted')[0]!;
+    expect(second.definition.budget.maxTasks).toBe(12);
+  });
+
   it('returns to the parent what a child did not use', () => {
     const { scenario } = oneAgent({ budget: { maxTasks: 100 } });
     const child = only(
