@@ -39,6 +39,7 @@ interface AskDocument {
   }[];
   tree: { specialist: string | null; children: { specialist: string; children: unknown[] }[] };
   usage: { tasks: number; toolCalls: number };
+  validation: { passed: number; failed: number };
 }
 
 // A whole embedded Fanout per run: tens of seconds on a loaded machine.
@@ -69,7 +70,11 @@ describe('fanout ask', { timeout: 120_000 }, () => {
     expect(doc.tree.children[0]!.children).toContainEqual(
       expect.objectContaining({ specialist: 'codebase' }),
     );
+    expect(doc.usage.tasks).toBeGreaterThan(0);
     expect(doc.usage.toolCalls).toBeGreaterThan(0);
+    // The master checked every citation, and none failed.
+    expect(doc.validation.failed).toBe(0);
+    expect(doc.validation.passed).toBeGreaterThan(0);
 
     const cited = doc.findings.flatMap((finding) =>
       finding.evidence.flatMap((evidence) => ('path' in evidence ? [evidence] : [])),
@@ -94,7 +99,7 @@ describe('fanout ask', { timeout: 120_000 }, () => {
       ['ask', 'anything', '--root', root, '--specialists', 'codebase,astrology'],
       embedded,
     );
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2); // a usage error, as for the other commands
     expect(run.stderr).toMatch(/astrology/);
   });
 });
