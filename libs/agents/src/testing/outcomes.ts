@@ -1,4 +1,5 @@
 import type { ChildOutcome } from '@fanout/contracts';
+import type { PlanRequest } from '../planner';
 
 /** A task of a round that failed, as the synthesis names it. */
 export interface FailedTask {
@@ -52,5 +53,22 @@ export function outcome(
     },
     result,
     usage: { tasks: tasks.length, toolCalls: tasks.length, durationMs: 1, tokens: 0 },
+  };
+}
+
+/** The request a specialist's planner gets, at `/srv/project`, after `rounds`. */
+export function planRequest(
+  specialist: string,
+  goal: string,
+  rounds: ChildOutcome[] = [],
+  maxTasks?: number,
+): PlanRequest {
+  return {
+    specialist,
+    goal,
+    context: { root: '/srv/project' },
+    budget: maxTasks === undefined ? {} : { maxTasks },
+    onParentEnd: 'cancel',
+    rounds,
   };
 }

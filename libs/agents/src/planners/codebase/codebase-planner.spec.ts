@@ -1,21 +1,14 @@
 import type { ChildOutcome, SpecialistAnswer } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import type { PlanRequest, PlanStep } from '../../planner';
-import { outcome } from '../../testing/outcomes';
+import { outcome, planRequest } from '../../testing/outcomes';
 import { codebaseStep } from './codebase-planner';
 import { goalWords } from './goal-words';
 
 const ROOT = '/srv/project';
 
 function request(goal: string, rounds: ChildOutcome[] = [], maxTasks?: number): PlanRequest {
-  return {
-    specialist: 'codebase',
-    goal,
-    context: { root: ROOT },
-    budget: maxTasks === undefined ? {} : { maxTasks },
-    onParentEnd: 'cancel',
-    rounds,
-  };
+  return planRequest('codebase', goal, rounds, maxTasks);
 }
 
 interface Task {

@@ -1,20 +1,13 @@
 import type { ChildOutcome, SpecialistAnswer } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import type { PlanRequest, PlanStep } from '../../planner';
-import { outcome } from '../../testing/outcomes';
+import { outcome, planRequest } from '../../testing/outcomes';
 import { opsStep } from './ops-planner';
 
 const ROOT = '/srv/project';
 
 function request(rounds: ChildOutcome[] = [], maxTasks?: number): PlanRequest {
-  return {
-    specialist: 'ops',
-    goal: 'What state is this machine and checkout in?',
-    context: { root: ROOT },
-    budget: maxTasks === undefined ? {} : { maxTasks },
-    onParentEnd: 'cancel',
-    rounds,
-  };
+  return planRequest('ops', 'What state is this machine and checkout in?', rounds, maxTasks);
 }
 
 interface Task {

@@ -1,7 +1,7 @@
 import type { ChildOutcome, SpecialistAnswer } from '@fanout/contracts';
 import { describe, expect, it } from 'vitest';
 import type { PlanRequest, PlanStep } from '../../planner';
-import { outcome } from '../../testing/outcomes';
+import { outcome, planRequest } from '../../testing/outcomes';
 import { makeTargets } from './build-systems';
 import { outputReferences } from './output-lines';
 import { testStep } from './test-planner';
@@ -9,14 +9,7 @@ import { testStep } from './test-planner';
 const ROOT = '/srv/project';
 
 function request(rounds: ChildOutcome[] = [], maxTasks?: number): PlanRequest {
-  return {
-    specialist: 'test',
-    goal: 'Does the project build and pass its tests?',
-    context: { root: ROOT },
-    budget: maxTasks === undefined ? {} : { maxTasks },
-    onParentEnd: 'cancel',
-    rounds,
-  };
+  return planRequest('test', 'Does the project build and pass its tests?', rounds, maxTasks);
 }
 
 interface Task {
