@@ -28,6 +28,7 @@ export { givenPlan } from './planners/given-plan';
 export { masterPlanner } from './planners/master/master';
 export { DOMAIN_SPECIALISTS } from './planners/master/pick-specialists';
 export { codebasePlanner } from './planners/codebase/codebase-planner';
+export { SEARCH_CALLS } from './planners/codebase/stages';
 export { opsPlanner } from './planners/ops/ops-planner';
 export { testPlanner } from './planners/test/test-planner';
 export { webPlanner } from './planners/web/web-planner';

@@ -35,6 +35,7 @@ export { attemptKey, reportIds } from './report-ids';
 export { ServiceVitals, type PoolLoad, type VitalsSource } from './service-vitals';
 export { heartbeatPublisher } from './service-heartbeats';
 export { noopTool } from './noop-tool';
+export { runTool, type ItemSink, type ToolRun } from './run-tool';
 export { WorkerModule, WorkerLifecycle } from './nest/worker.module';
 export { type WorkerModuleOptions } from './nest/worker-module.options';
 export { WORKER, WORKER_MODULE_OPTIONS } from './nest/tokens';

@@ -22,6 +22,7 @@ import { failed, failureOf, nameOf, problemsOf, type Terminal } from './outcomes
 import { isTooLarge, type Reporter } from './reporter';
 import { ResultReuse, type ResultStore } from './result-reuse';
 import { runTool, type ItemSink, type ToolRun } from './run-tool';
+import { withRoundResults } from './stored-rounds';
 import type { TaskMessage } from './transport-types';
 import type { AnyTool, WorkerLogger, WorkerTiming } from './worker-options';
 
@@ -101,13 +102,15 @@ export class TaskRunner {
       this.deps.logger,
     );
     let envelope = given;
-    if (given.inputRef && given.input === undefined) {
-      try {
-        const input = await this.deps.stored.get(given.inputRef, `the input of ${nameOf(given)}`);
-        envelope = { ...given, input };
-      } catch (error) {
-        return this.conclude(message, given, reports, failed(asError(error), 0));
-      }
+    try {
+      const where = `the input of ${nameOf(given)}`;
+      const input =
+        given.inputRef && given.input === undefined
+          ? await this.deps.stored.get(given.inputRef, where)
+          : given.input;
+      envelope = { ...given, input: await withRoundResults(input, this.deps.stored, where) };
+    } catch (error) {
+      return this.conclude(message, given, reports, failed(asError(error), 0));
     }
     const checked = this.check(envelope);
     if ('refused' in checked) {

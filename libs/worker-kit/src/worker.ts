@@ -40,6 +40,12 @@ import {
 } from './worker-options';
 import { ServiceVitals, type PoolLoad } from './service-vitals';
 
+/**
+ * Stored values (inputs, agents' rounds) kept after reading: an agent task's rounds are
+ * read again by each of its later attempts, from whichever worker takes it.
+ */
+const STORED_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
 export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
 
@@ -165,7 +171,9 @@ export class Worker {
         this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
       }
       this.results = await this.openResults();
-      this.stored = await StoredResults.open(this.connection, this.names);
+      this.stored = await StoredResults.open(this.connection, this.names, {
+        cacheBytes: STORED_CACHE_BYTES,
+      });
     } catch (error) {
       await this.shutdown(0).catch(() => undefined);
       throw new Error(`worker ${this.instance} could not start on ${this.names.streams.tasks}`, {

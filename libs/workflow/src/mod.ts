@@ -30,4 +30,4 @@ export {
   type WorkflowStatus,
 } from './engine/state';
 export { synthesize } from './engine/synthesis';
-export { childOutcomeOf, childWorkflowId, MAX_DEPTH } from './engine/agents';
+export { childOutcomeOf, childWorkflowId, MAX_DEPTH, roundByReference } from './engine/agents';

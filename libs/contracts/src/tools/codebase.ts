@@ -62,6 +62,13 @@ export const CodeGrep = defineTool({
         .describe('"smart": insensitive unless the pattern has an upper-case letter.'),
       include: z.array(z.string()).default([]).describe('Globs a file must match to be searched.'),
       exclude: z.array(z.string()).default([]).describe('Globs of files never searched.'),
+      paths: z
+        .array(z.string().min(1))
+        .max(1_000)
+        .default([])
+        .describe(
+          "Directories or files under root to search instead of all of it, relative to root: a search split into parts, each part a call. The root's own ignore files still apply; those of directories between the root and a path do not.",
+        ),
       hidden: z.boolean().default(false),
       gitignore: z.boolean().default(true),
       context: z.number().int().min(0).max(100).default(0),

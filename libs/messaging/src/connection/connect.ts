@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setSha256Backend } from '@nats-io/obj';
 import {
   connect,
   credsAuthenticator,
@@ -55,6 +56,9 @@ export async function connectNats(
   config: NatsConfig,
   logger?: ConnectionLogger,
 ): Promise<NatsConnection> {
+  // The Object Store hashes every object it puts and gets; its default SHA-256 is pure
+  // JavaScript (for browsers), some twenty times slower than node:crypto on large results (20 MB: 265 ms against 12 ms).
+  setSha256Backend('native');
   // Starts over once a reconnect succeeds, so the next outage begins with short pauses.
   const backoff = new Backoff(BACKOFF.reconnect);
   const connection = await connect(connectionOptions(config, backoff));

@@ -158,4 +158,21 @@ describe('workflow state on JetStream', () => {
     await expect(results.get(ref, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
     expect(await store.duePurges(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
+
+  it('keeps what it read, when asked to, and reads it again without the store', async () => {
+    const names = await fresh('cache');
+    const owner = { workflowId: 'wf-c', taskId: 'p/t', attempt: 1 };
+    const writer = await StoredResults.open(connection, names);
+    const cached = await StoredResults.open(connection, names, { cacheBytes: 1_000_000 });
+    const uncached = await StoredResults.open(connection, names);
+    const ref = await writer.put(owner, { rows: [1, 2, 3] });
+    expect(await cached.get(ref, 'the spec')).toEqual({ rows: [1, 2, 3] });
+    expect(await uncached.get(ref, 'the spec')).toEqual({ rows: [1, 2, 3] });
+    await writer.delete([ref]);
+    // Each get parses its own copy: a caller that changes it changes nothing kept.
+    const again = (await cached.get(ref, 'the spec')) as { rows: number[] };
+    again.rows.push(4);
+    expect(await cached.get(ref, 'the spec')).toEqual({ rows: [1, 2, 3] });
+    await expect(uncached.get(ref, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
+  });
 });

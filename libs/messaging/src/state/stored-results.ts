@@ -1,4 +1,5 @@
 import { Objm, type ObjectStore } from '@nats-io/obj';
+import { LRUCache } from 'lru-cache';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, type PayloadRef, type Subjects } from '@fanout/contracts';
 import { PayloadMissingError } from '../errors';
@@ -30,17 +31,31 @@ const decoder = new TextDecoder();
  * live as long as their workflow's log: the orchestrator deletes them with the log.
  */
 export class StoredResults {
+  /**
+   * What was read lately, as bytes (each `get` parses its own copy): a stored value never
+   * changes under its name, and an agent's every round reads its earlier rounds again.
+   */
+  private readonly recent: LRUCache<string, Uint8Array> | undefined;
+
   private constructor(
     private readonly store: ObjectStore,
     readonly bucket: string,
-  ) {}
+    cacheBytes: number,
+  ) {
+    this.recent =
+      cacheBytes > 0
+        ? new LRUCache({ maxSize: cacheBytes, sizeCalculation: (data) => data.length || 1 })
+        : undefined;
+  }
 
+  /** `cacheBytes`: how much of what was read to keep for the next read of it (none by default). */
   static async open(
     connection: NatsConnection,
     names: Subjects = subjects(),
+    { cacheBytes = 0 }: { cacheBytes?: number } = {},
   ): Promise<StoredResults> {
     const bucket = names.buckets.results;
-    return new StoredResults(await new Objm(connection).open(bucket), bucket);
+    return new StoredResults(await new Objm(connection).open(bucket), bucket, cacheBytes);
   }
 
   /** Keeps `value` (as JSON) for its attempt and returns the reference to send instead. */
@@ -59,8 +74,9 @@ export class StoredResults {
         `${where} refers to object store ${ref.bucket}, but results are in ${this.bucket}`,
       );
     }
-    const data = await readObject(this.store, ref.name);
+    const data = this.recent?.get(ref.name) ?? (await readObject(this.store, ref.name));
     if (!data) throw new PayloadMissingError(ref.bucket, ref.name, where);
+    this.recent?.set(ref.name, data);
     return JSON.parse(decoder.decode(data));
   }
 

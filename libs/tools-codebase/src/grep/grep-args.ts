@@ -36,7 +36,11 @@ const OUTPUT = [
  * the later glob wins. A batch of patterns has its case and literalness written into
  * each pattern (see `PatternBatch`), so rg runs case-sensitive on regexes.
  */
-export function grepArgs(params: ToolParamsOf<'code.grep'>, batch?: PatternBatch): string[] {
+export function grepArgs(
+  params: ToolParamsOf<'code.grep'>,
+  batch?: PatternBatch,
+  searched: { paths: string[]; ignoreFiles: string[] } = { paths: [], ignoreFiles: [] },
+): string[] {
   const args = [...OUTPUT, ...walkFlags(params)];
   if (batch) args.push(CASE_FLAG.true);
   else args.push(CASE_FLAG[`${params.caseSensitive}`]);
@@ -44,7 +48,10 @@ export function grepArgs(params: ToolParamsOf<'code.grep'>, batch?: PatternBatch
   if (params.context > 0) args.push(`--context=${params.context}`);
   for (const glob of params.include) args.push(`--glob=${glob}`);
   for (const glob of params.exclude) args.push(`--glob=!${glob}`);
+  for (const name of searched.ignoreFiles) args.push(`--ignore-file=${name}`);
   for (const pattern of batch?.rgPatterns ?? [onePattern(params)]) args.push('-e', pattern);
+  // After `--` a path is a path, even one that starts with a dash.
+  if (searched.paths.length > 0) args.push('--', ...searched.paths);
   return args;
 }
 

@@ -150,6 +150,48 @@ describe('code.grep', () => {
     expect(await paths({ hidden: true })).toEqual([...visible, '.hidden/h.txt'].sort());
   });
 
+  it("searches only the paths given, the root's ignore files still applied below them", async () => {
+    const { items } = await run({ pattern: 'needle', paths: ['src', 'docs/readme.md'] });
+    expect(items.map((m) => m.path).sort()).toEqual([
+      'docs/readme.md',
+      'src/crlf.txt',
+      'src/unicode.txt',
+    ]);
+    const parts = await tempTree({
+      '.gitignore': 'build/\n',
+      'a/build/x.ts': 'needle built\n',
+      'a/x.ts': 'needle\n',
+      'b/x.ts': 'needle\n',
+    });
+    try {
+      const search = (gitignore: boolean) =>
+        drain(
+          grep(
+            params('code.grep', { root: parts.root, pattern: 'needle', paths: ['a'], gitignore }),
+            context(),
+          ),
+        );
+      expect((await search(true)).items.map((m) => m.path)).toEqual(['a/x.ts']);
+      expect((await search(false)).items.map((m) => m.path).sort()).toEqual([
+        'a/build/x.ts',
+        'a/x.ts',
+      ]);
+    } finally {
+      await parts.cleanup();
+    }
+  });
+
+  it('refuses a path outside the root, or one that does not exist', async () => {
+    expect(
+      await rejection(run({ pattern: 'needle', paths: ['src', '../elsewhere'] })),
+    ).toMatchObject({
+      code: 'PATH_OUTSIDE_ROOT',
+    });
+    expect(await rejection(run({ pattern: 'needle', paths: ['missing'] }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('skips binary files', async () => {
     const { items } = await run({ pattern: 'needle', include: ['*.bin'] });
     expect(items).toEqual([]);

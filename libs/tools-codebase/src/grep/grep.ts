@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ToolContext, ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
 import { CodeGrep } from '@fanout/contracts';
 import { throwIfCancelled } from '../errors';
 import { parseInput } from '../input';
-import { openJail } from '../jail';
+import { openJail, resolveInside, type Jail } from '../jail';
 import { interpretExit } from '../ripgrep/exit-status';
 import { runRipgrep } from '../ripgrep/run-ripgrep';
 import { PatternBatch } from './batch/pattern-batch';
@@ -30,6 +32,9 @@ export type GrepResult = ToolOutputOf<'code.grep'> & { warnings?: string[] };
  *   finished; on a search cut short, the files whose lines had arrived by then.
  * - rg failing on some files (unreadable, vanished) gives a partial result with
  *   `warnings`; an invalid regex is `INVALID_INPUT` with rg's message.
+ * - With `paths`, only those directories or files under the root are searched (each
+ *   checked to be inside it); the root's own ignore files are given to rg, which would
+ *   otherwise see them as a parent's and, jailed, not read them.
  * - With `patterns`, one rg walk searches for all of them and each match lists the
  *   patterns its line matches (`PatternBatch`); `column` is where the first of them
  *   starts.
@@ -68,7 +73,8 @@ export async function* grep(
     return window.context(match.path, match.line, match.text);
   };
 
-  const run = runRipgrep(grepArgs(params, batch), jail.real, ctx.signal);
+  const paths = await searchedPaths(jail, params);
+  const run = runRipgrep(grepArgs(params, batch, paths), jail.real, ctx.signal);
   try {
     read: for await (const { buffer, starts, ends } of run.lines()) {
       for (let i = 0; i < starts.length; i += 1) {
@@ -98,4 +104,35 @@ export async function* grep(
   };
   if (warnings.length > 0) result.warnings = warnings;
   return result;
+}
+
+/** The root's ignore files, read by rg as a walk of the root reads them. */
+const ROOT_IGNORE_FILES = ['.gitignore', '.ignore', '.rgignore'];
+
+/** `paths` checked to be inside the root, and the root's ignore files that still apply to them. */
+async function searchedPaths(
+  jail: Jail,
+  params: { paths: string[]; gitignore: boolean },
+): Promise<{ paths: string[]; ignoreFiles: string[] }> {
+  if (params.paths.length === 0) return { paths: [], ignoreFiles: [] };
+  const paths = await Promise.all(
+    params.paths.map(async (path) => (await resolveInside(jail, path)).relative),
+  );
+  // The root itself among them: the whole root, as without paths.
+  if (paths.includes('')) return { paths: [], ignoreFiles: [] };
+  const ignoreFiles = [];
+  // `gitignore: false` is rg's --no-ignore, which turns off every ignore file.
+  if (params.gitignore) {
+    for (const name of ROOT_IGNORE_FILES) {
+      if (await isFile(join(jail.real, name))) ignoreFiles.push(name);
+    }
+  }
+  return { paths, ignoreFiles };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (found) => found.isFile(),
+    () => false,
+  );
 }

@@ -210,6 +210,23 @@ describe('budget escrow', () => {
     expect(second.definition.budget.maxTasks).toBe(12);
   });
 
+  it('sends a round whose results were stored apart by its reference alone, to later attempts and in the answer', () => {
+    const { scenario } = oneAgent();
+    const first = only(scenario.succeed('p/a', 5, { plan: childPlan() }), 'ChildStarted')[0]!;
+    const ref = { bucket: 'fanout_results', name: 'child/outcome', size: 70_000 };
+    const outcome = { ...ended(first.childWorkflowId), resultRef: ref };
+    const next = scenario.report('p/a', { kind: 'child-ended', outcome }, 50);
+    // The engine holds the results (the runner fetched them); the attempt gets the reference.
+    expect(scenario.state.tasks['p/a']!.rounds![0]!.result).toEqual({ 'do.t0': { echo: 'found' } });
+    const [sent] = (only(next, 'TaskDispatched')[0]!.input as { rounds: ChildOutcome[] }).rounds;
+    expect(sent).toMatchObject({ childWorkflowId: first.childWorkflowId, resultRef: ref });
+    expect(sent).not.toHaveProperty('result');
+    const done = only(scenario.succeed('p/a', 60, { answer: { ok: true } }), 'TaskSucceeded')[0]!;
+    const [answered] = (done.result as { rounds: ChildOutcome[] }).rounds;
+    expect(answered).toMatchObject({ resultRef: ref });
+    expect(answered).not.toHaveProperty('result');
+  });
+
   it('returns to the parent what a child did not use', () => {
     const { scenario } = oneAgent({ budget: { maxTasks: 100 } });
     const child = only(

@@ -125,7 +125,11 @@ export function agentStep(
         ...base,
         type: 'TaskSucceeded',
         attempt: task.attempt,
-        result: { answer: step.answer, rounds: task.rounds ?? [], usage: agentUsage(task, step) },
+        result: {
+          answer: step.answer,
+          rounds: (task.rounds ?? []).map(roundByReference),
+          usage: agentUsage(task, step),
+        },
         durationMs,
       },
     ];
@@ -202,7 +206,8 @@ export function childEnded(
     const rounds = [...(task.rounds ?? []), outcome];
     const result = {
       answer: outcome.result ?? {},
-      rounds,
+      // Rounds stored apart stay apart: the result goes up the tree to every ancestor.
+      rounds: rounds.map(roundByReference),
       usage: agentUsage({ ...task, rounds }, {}),
     };
     return [
@@ -282,4 +287,14 @@ export function childOutcomeOf(state: WorkflowState, now: number): ChildOutcome 
     tokens: 0,
   };
   return { ...base, status: state.synthesis.status, synthesis: state.synthesis, result, usage };
+}
+
+/**
+ * A round as it is sent and snapshotted: results stored apart (`resultRef`) go by their
+ * reference alone, so a large round is not copied into every later attempt and snapshot.
+ */
+export function roundByReference(round: ChildOutcome): ChildOutcome {
+  if (!round.resultRef || round.result === undefined) return round;
+  const { result: _stored, ...byReference } = round;
+  return byReference;
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, TOOLS, type ToolContract, type WorkflowEvent } from '@fanout/contracts';
 import { resolveReferences } from '../definition/references';
 import { describeIssue, formatPath } from '../definition/validation-error';
-import { carveBudget } from './agents';
+import { carveBudget, roundByReference } from './agents';
 import { timeoutOf, type EngineOptions } from './policies';
 import { lookupIn } from './results';
 import type { TaskState, WorkflowState } from './state';
@@ -67,5 +67,5 @@ export function dispatchEvent(
 function agentInput(state: WorkflowState, task: TaskState, input: unknown, now: number): unknown {
   const given = input as { budget?: Record<string, unknown> };
   const { budget } = carveBudget(state, task, given.budget ?? {}, now);
-  return { ...(input as object), budget, rounds: task.rounds ?? [] };
+  return { ...(input as object), budget, rounds: (task.rounds ?? []).map(roundByReference) };
 }

@@ -6,13 +6,12 @@ import type { Stage } from './stages';
 
 /** Adds what a round's child found to what is known, and what it failed to do to `notDone`. */
 export function absorb(knowledge: Knowledge, stage: Stage, round: ChildOutcome): void {
-  const phase = PHASE[stage.kind];
   knowledge.notDone.push(...failuresIn(round, (taskId) => describeTask(stage, taskId)));
   switch (stage.kind) {
     case 'structure': {
       const files = new Set(knowledge.files);
       for (const { task } of stage.globs) {
-        const found = resultIn(round, phase, task, CodeGlob.output);
+        const found = resultIn(round, PHASE.structure, task, CodeGlob.output);
         if (!found) continue;
         for (const path of found.files) files.add(path);
         if (found.truncated) {
@@ -26,10 +25,11 @@ export function absorb(knowledge: Knowledge, stage: Stage, round: ChildOutcome):
       knowledge.stagesDone.add('structure');
       return;
     }
-    case 'search': {
-      knowledge.patterns = stage.greps.flatMap((grep) => grep.patterns);
-      for (const { task } of stage.greps) {
-        const found = resultIn(round, phase, task, CodeGrep.output);
+    case 'survey': {
+      knowledge.patterns = [...new Set(stage.greps.flatMap((grep) => grep.patterns))];
+      // The parts the search ran in, as the round holds them (a replay may size it otherwise).
+      for (const task of tasksRun(round, PHASE.search)) {
+        const found = resultIn(round, PHASE.search, task, CodeGrep.output);
         if (!found) continue;
         for (const match of found.matches)
           recordLine(knowledge, match.path, match.line, match.text);
@@ -40,19 +40,17 @@ export function absorb(knowledge: Knowledge, stage: Stage, round: ChildOutcome):
           });
         }
       }
-      knowledge.stagesDone.add('search');
-      return;
-    }
-    case 'graph': {
-      const graph = resultIn(round, phase, 'imports', CodeXref.output);
+      const graph = stage.graph && resultIn(round, PHASE.graph, 'imports', CodeXref.output);
       if (graph) knowledge.graph = graph;
-      knowledge.stagesDone.add('graph');
+      knowledge.stagesDone.add('survey');
       return;
     }
     case 'read': {
       let added = 0;
+      const ran = new Set(tasksRun(round, PHASE.read));
       stage.paths.forEach((path, index) => {
-        const read = resultIn(round, phase, `file${index}`, CodeRead.output);
+        if (!ran.has(`file${index}`)) return;
+        const read = resultIn(round, PHASE.read, `file${index}`, CodeRead.output);
         // A file that cannot be read is not tried again.
         if (!read) return void knowledge.reads.set(path, []);
         const lines = read.content.split('\n').map((line) => line.replace(/\r$/, ''));
@@ -68,16 +66,28 @@ export function absorb(knowledge: Knowledge, stage: Stage, round: ChildOutcome):
   }
 }
 
+/** The tasks of a phase the round ran, whether they succeeded or not, in order. */
+function tasksRun(round: ChildOutcome, phase: string): string[] {
+  const tasks = new Set<string>();
+  for (const key of Object.keys(round.result ?? {})) {
+    if (key.startsWith(`${phase}.`)) tasks.add(key.slice(phase.length + 1));
+  }
+  for (const { taskId } of round.synthesis.tasks) {
+    if (taskId.startsWith(`${phase}/`)) tasks.add(taskId.slice(phase.length + 1));
+  }
+  return [...tasks].sort(byText);
+}
+
 /** A task of a stage's round, as `notDone` names it. */
 function describeTask(stage: Stage, taskId: string): string {
   const task = taskId.split('/')[1] ?? taskId;
   switch (stage.kind) {
     case 'structure':
       return `list the ${task} files (code.glob)`;
-    case 'search':
-      return `search for the goal's ${task} (code.grep)`;
-    case 'graph':
-      return 'build the import graph (code.xref)';
+    case 'survey':
+      return taskId.startsWith(`${PHASE.graph}/`)
+        ? 'build the import graph (code.xref)'
+        : `search for the goal's ${task.replace(/-(\d+)$/, ' in part $1')} (code.grep)`;
     case 'read': {
       const index = Number(/^file(\d+)$/.exec(task)?.[1]);
       return `read ${stage.paths[index] ?? task} (code.read)`;

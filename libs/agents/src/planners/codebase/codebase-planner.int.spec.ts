@@ -75,8 +75,7 @@ describe('the codebase specialist over the real codebase tools', { timeout: 60_0
     const report = SpecialistAnswer.parse(answer);
     expect(plans.map((plan) => (plan as { name: string }).name)).toEqual([
       'codebase-structure',
-      'codebase-search',
-      'codebase-graph',
+      'codebase-survey',
       'codebase-read',
     ]);
     const defined = report.findings.find((finding) => finding.claim.includes('is defined in'));

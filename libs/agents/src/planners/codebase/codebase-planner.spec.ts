@@ -43,19 +43,20 @@ const structure = (files: string[]) =>
   });
 
 const match = (path: string, line: number, text: string) => ({ path, line, column: 1, text });
-const searched = (matches: ReturnType<typeof match>[]) =>
-  outcome(2, { 'search.symbols': { matches, truncated: false, filesSearched: 3 } });
-const graphed = (imports: [string, string][], ranking: string[] = []) =>
-  outcome(3, {
-    'graph.imports': {
-      nodes: [],
-      edges: imports.map(([from, to]) => ({
-        from: `file:${from}`,
-        to: `file:${to}`,
-        kind: 'imports',
-      })),
-      ranking: ranking.map((path, index) => ({ path, score: 1 / (index + 1) })),
-    },
+const graphOf = (imports: [string, string][], ranking: string[]) => ({
+  nodes: [],
+  edges: imports.map(([from, to]) => ({ from: `file:${from}`, to: `file:${to}`, kind: 'imports' })),
+  ranking: ranking.map((path, index) => ({ path, score: 1 / (index + 1) })),
+});
+/** What the survey round finds: the search's matches and the import graph, side by side. */
+const surveyed = (
+  matches: ReturnType<typeof match>[],
+  imports: [string, string][] = [],
+  ranking: string[] = [],
+) =>
+  outcome(2, {
+    'search.symbols': { matches, truncated: false, filesSearched: 3 },
+    'graph.imports': graphOf(imports, ranking),
   });
 const readRound = (round: number, files: Record<string, string>) =>
   outcome(
@@ -100,11 +101,11 @@ describe('the codebase specialist', () => {
     expect(tasks[0]!.input['patterns']).toHaveLength(16);
   });
 
-  it('searches for the definition of a symbol the goal names, as each language found declares it, and its calls', () => {
+  it('searches for the definition of a symbol the goal names, as each language found declares it, and its calls, and builds the import graph beside it', () => {
     const step = codebaseStep(
       request(GOAL, [structure(['lib/config.ts', 'tools/report.py', 'cmd/main.go'])]),
     );
-    const [grep, ...others] = tasksOf(step);
+    const [grep, xref, ...others] = tasksOf(step);
     expect(others).toEqual([]);
     expect(grep!.tool).toBe('code.grep');
     expect(grep!.input['caseSensitive']).toBe(true);
@@ -118,6 +119,51 @@ describe('the codebase specialist', () => {
       '\\bparseConfig\\b',
     ]);
     expect(grep!.input['include']).toEqual(['**/*.ts', '**/*.py', '**/*.go']);
+    // A small tree is one walk of the root.
+    expect(grep!.input).not.toHaveProperty('paths');
+    expect(xref).toMatchObject({
+      id: 'imports',
+      tool: 'code.xref',
+      input: { root: ROOT, files: ['**/*.ts', '**/*.py'] },
+    });
+  });
+
+  it('splits the search of a large tree by top-level directory into calls that run at once, together searching what one walk would', () => {
+    const directories = Array.from({ length: 40 }, (_, i) => `pkg${String(i).padStart(2, '0')}`);
+    const files = directories.flatMap((dir, i) =>
+      Array.from({ length: 400 + i }, (_, n) => `${dir}/src/file${n}.ts`),
+    );
+    const goal = 'Where is parseConfig defined, and what handles retries?';
+    const tasks = tasksOf(codebaseStep(request(goal, [structure([...files, 'index.ts'])])));
+    const greps = tasks.filter((task) => task.tool === 'code.grep');
+    expect(tasks.filter((task) => task.tool === 'code.xref')).toHaveLength(1);
+    // Symbols and terms, each split into 15 parts by directory and one walk of the rest.
+    expect(greps).toHaveLength(32);
+    expect(greps.map((task) => task.id).slice(0, 2)).toEqual(['symbols-1', 'symbols-2']);
+    const symbols = greps.filter((task) => task.id.startsWith('symbols-'));
+    const parts = symbols.map((task) => (task.input['paths'] as string[] | undefined) ?? []);
+    expect(parts.flat().sort()).toEqual(directories);
+    const rest = symbols.at(-1)!;
+    expect(rest.input).not.toHaveProperty('paths');
+    expect(rest.input['exclude']).toEqual(
+      expect.arrayContaining(directories.map((dir) => `/${dir}/`)),
+    );
+    // Balanced: no part has more than twice the files of another.
+    const sizes = parts
+      .slice(0, -1)
+      .map((dirs) => dirs.reduce((sum, dir) => sum + 400 + Number(dir.slice(3)), 0));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * Math.min(...sizes));
+    // The matches kept are shared out between the parts.
+    expect(symbols[0]!.input['maxMatches']).toBe(Math.ceil(5_000 / 16));
+    // With few tasks left, fewer parts.
+    const few = tasksOf(codebaseStep(request(goal, [structure(files)], 5)));
+    expect(few.map((task) => task.id)).toEqual([
+      'symbols-1',
+      'symbols-2',
+      'terms-1',
+      'terms-2',
+      'imports',
+    ]);
   });
 
   it('tells identifiers from prose in a goal', () => {
@@ -134,13 +180,16 @@ describe('the codebase specialist', () => {
   it('cites the definition and the callers with the lines the tools returned, paths relative to the root', () => {
     const rounds = [
       structure(['app/main.ts', 'lib/config.ts', 'tools/report.py']),
-      searched([
-        match('app/main.ts', 1, "import { parseConfig } from '../lib/config';"),
-        match('app/main.ts', 3, "const config = parseConfig('demo');"),
-        match('lib/config.ts', 2, 'export function parseConfig(text: string): Config {'),
-        match('tools/report.py', 5, '    return parseConfig(open(path).read())'),
-      ]),
-      graphed([['app/main.ts', 'lib/config.ts']], ['lib/config.ts', 'app/main.ts']),
+      surveyed(
+        [
+          match('app/main.ts', 1, "import { parseConfig } from '../lib/config';"),
+          match('app/main.ts', 3, "const config = parseConfig('demo');"),
+          match('lib/config.ts', 2, 'export function parseConfig(text: string): Config {'),
+          match('tools/report.py', 5, '    return parseConfig(open(path).read())'),
+        ],
+        [['app/main.ts', 'lib/config.ts']],
+        ['lib/config.ts', 'app/main.ts'],
+      ),
     ];
     const reads = tasksOf(codebaseStep(request(GOAL, rounds)));
     // The definition's file first, then the callers by their hits, then by centrality.
@@ -153,7 +202,7 @@ describe('the codebase specialist', () => {
       codebaseStep(
         request(GOAL, [
           ...rounds,
-          readRound(4, {
+          readRound(3, {
             'lib/config.ts':
               'export interface Config { name: string }\nexport function parseConfig(text: string): Config {\n  return { name: text };\n}',
             'app/main.ts':
@@ -188,11 +237,10 @@ describe('the codebase specialist', () => {
     const relevant = ['a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts'];
     const rounds = [
       structure(relevant),
-      searched(relevant.map((path) => match(path, 1, 'parseConfig()'))),
-      graphed([]),
+      surveyed(relevant.map((path) => match(path, 1, 'parseConfig()'))),
     ];
-    // 7 glob tasks, a grep and an xref: 3 of 12 are left.
-    const reads = tasksOf(codebaseStep(request(GOAL, rounds, 12)));
+    // Of 12, 7 glob tasks, a grep and an xref used 9: the engine gives the next round 3.
+    const reads = tasksOf(codebaseStep(request(GOAL, rounds, 3)));
     expect(reads.map((task) => task.input['path'])).toEqual(['a.ts', 'b.ts', 'c.ts']);
     const answer = answerOf(
       codebaseStep(
@@ -200,13 +248,13 @@ describe('the codebase specialist', () => {
           GOAL,
           [
             ...rounds,
-            readRound(4, {
+            readRound(3, {
               'a.ts': 'parseConfig()',
               'b.ts': 'parseConfig()',
               'c.ts': 'parseConfig()',
             }),
           ],
-          12,
+          0,
         ),
       ),
     );
@@ -219,8 +267,10 @@ describe('the codebase specialist', () => {
     const neighbours = Array.from({ length: 10 }, (_, i) => `n${i}.ts`);
     const rounds = [
       structure(['a.ts', ...neighbours]),
-      searched([match('a.ts', 1, 'export function parseConfig() {}')]),
-      graphed(neighbours.map((path) => ['a.ts', path])),
+      surveyed(
+        [match('a.ts', 1, 'export function parseConfig() {}')],
+        neighbours.map((path) => ['a.ts', path]),
+      ),
     ];
     const first = tasksOf(codebaseStep(request(GOAL, rounds)));
     expect(first.map((task) => task.input['path'])).toEqual(['a.ts', ...neighbours.slice(0, 7)]);
@@ -233,18 +283,24 @@ describe('the codebase specialist', () => {
       ),
     });
     // Nothing new among the neighbours read: the search goes no deeper.
-    expect(codebaseStep(request(GOAL, [...rounds, readRound(4, contents(false))]))).toHaveProperty(
+    expect(codebaseStep(request(GOAL, [...rounds, readRound(3, contents(false))]))).toHaveProperty(
       'answer',
     );
     // n0 turned out to call it: the remaining neighbours are read next.
-    const next = tasksOf(codebaseStep(request(GOAL, [...rounds, readRound(4, contents(true))])));
+    const next = tasksOf(codebaseStep(request(GOAL, [...rounds, readRound(3, contents(true))])));
     expect(next.map((task) => task.input['path'])).toEqual(['n7.ts', 'n8.ts', 'n9.ts']);
   });
 
   it('says once what it passed over, however many rounds came after', () => {
     const rounds = [
       structure(['main.go', 'util.go']),
-      searched([match('main.go', 5, 'func parseConfig() {')]),
+      outcome(2, {
+        'search.symbols': {
+          matches: [match('main.go', 5, 'func parseConfig() {')],
+          truncated: false,
+          filesSearched: 2,
+        },
+      }),
     ];
     // No language code.xref reads: the graph is passed over, and reading goes on.
     const reads = tasksOf(codebaseStep(request(GOAL, rounds)));
@@ -276,7 +332,7 @@ describe('the codebase specialist', () => {
         message: 'rg: regex parse error',
       },
     ]);
-    const step = codebaseStep(request(GOAL, [structure(['a.py']), failed, graphed([])]));
+    const step = codebaseStep(request(GOAL, [structure(['a.py']), failed]));
     expect(answerOf(step).notDone).toContainEqual({
       what: "search for the goal's symbols (code.grep)",
       why: 'rg: regex parse error',

@@ -39,10 +39,12 @@ function noteOf(stage: Stage, knowledge: Knowledge): string {
   switch (stage.kind) {
     case 'structure':
       return `list the source files under ${knowledge.root}`;
-    case 'search':
-      return `search for ${stage.greps.flatMap((grep) => grep.patterns).length} pattern(s) from the goal`;
-    case 'graph':
-      return `build the import graph of ${stage.files.join(', ')}`;
+    case 'survey': {
+      const patterns = new Set(stage.greps.flatMap((grep) => grep.patterns)).size;
+      const search = `search for ${patterns} pattern(s) from the goal in ${stage.greps.length} part(s)`;
+      const graph = stage.graph && `build the import graph of ${stage.graph.join(', ')}`;
+      return [stage.greps.length > 0 ? search : undefined, graph].filter(Boolean).join('; ');
+    }
     case 'read':
       return `read ${stage.paths.join(', ')}`;
   }

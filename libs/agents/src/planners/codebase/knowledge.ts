@@ -2,7 +2,7 @@ import type { NotDone, ToolOutputOf } from '@fanout/contracts';
 import { byText } from '../shared/outcomes';
 import type { GoalWords } from './goal-words';
 import { languageOf, type Language } from './languages';
-import { compiled, type Role, type SearchPattern } from './search-patterns';
+import { patternsMatching, type Role, type SearchPattern } from './search-patterns';
 
 /** A line where a word of the goal occurs, and what it is there (a definition, a call…). */
 export interface Hit {
@@ -33,7 +33,7 @@ export interface Knowledge {
   reads: Map<string, string[]>;
   /** Files a word of the goal occurs in. */
   relevant: Set<string>;
-  stagesDone: Set<'structure' | 'search' | 'graph'>;
+  stagesDone: Set<'structure' | 'survey'>;
   readRounds: number;
   /** Files the last read round made relevant that were not before it. */
   lastReadAdded: number;
@@ -78,9 +78,10 @@ export function recordLine(
   line: number,
   text: string,
 ): boolean {
-  const roles = knowledge.patterns
-    .filter((pattern) => compiled(pattern).test(text))
-    .map(({ word, role }) => ({ word, role }));
+  const roles = patternsMatching(knowledge.patterns, text).map(({ word, role }) => ({
+    word,
+    role,
+  }));
   if (roles.length === 0) return false;
   const key = `${path}:${line}`;
   const known = knowledge.hits.get(key);

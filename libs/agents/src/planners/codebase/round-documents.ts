@@ -8,28 +8,40 @@ const MAX_GREP_MATCHES = 5_000;
 const MAX_XREF_FILES = 5_000;
 const MAX_READ_BYTES = 262_144;
 
-/** The phase every round's tasks are in; it goes on without a task that failed. */
-export const PHASE: Readonly<Record<Stage['kind'], string>> = {
+/** The phases of the rounds' child workflows; each goes on without a task that failed. */
+export const PHASE = {
   structure: 'structure',
   search: 'search',
   graph: 'graph',
   read: 'read',
-};
+} as const;
 
-/** The child workflow of a stage: its tasks in one phase, run in parallel. */
+type Phase = WorkflowDocument['phases'][number];
+
+/** The child workflow of a stage: its tasks run in parallel, its phases side by side. */
 export function documentOf(stage: Stage, knowledge: Knowledge): WorkflowDocument {
   const root = knowledge.root;
-  const tasks = (() => {
+  const phase = (id: string, tasks: Phase['tasks']): Phase => ({
+    id,
+    barrier: { policy: 'degrade' },
+    tasks,
+  });
+  const phases = (() => {
     switch (stage.kind) {
       case 'structure':
-        return stage.globs.map(({ task, patterns }) => ({
-          id: task,
-          tool: 'code.glob',
-          input: { root, patterns, ignore: IGNORED, maxResults: MAX_GLOB_RESULTS },
-        }));
-      case 'search': {
+        return [
+          phase(
+            PHASE.structure,
+            stage.globs.map(({ task, patterns }) => ({
+              id: task,
+              tool: 'code.glob',
+              input: { root, patterns, ignore: IGNORED, maxResults: MAX_GLOB_RESULTS },
+            })),
+          ),
+        ];
+      case 'survey': {
         const include = searchedGlobs(knowledge);
-        return stage.greps.map(({ task, patterns, caseSensitive }) => ({
+        const search = stage.greps.map(({ task, patterns, caseSensitive, shard, parts }) => ({
           id: task,
           tool: 'code.grep',
           input: {
@@ -37,29 +49,34 @@ export function documentOf(stage: Stage, knowledge: Knowledge): WorkflowDocument
             patterns: patterns.map((pattern) => pattern.regex),
             caseSensitive,
             include,
-            exclude: IGNORED,
-            maxMatches: MAX_GREP_MATCHES,
+            exclude: [...IGNORED, ...shard.exclude],
+            ...(shard.paths.length > 0 ? { paths: shard.paths } : {}),
+            // A split search keeps about as many matches in all as one walk would.
+            maxMatches: Math.ceil(MAX_GREP_MATCHES / parts),
           },
         }));
-      }
-      case 'graph':
+        const graph = stage.graph && {
+          id: 'imports',
+          tool: 'code.xref',
+          input: { root, files: stage.graph, maxFiles: MAX_XREF_FILES },
+        };
         return [
-          {
-            id: 'imports',
-            tool: 'code.xref',
-            input: { root, files: stage.files, maxFiles: MAX_XREF_FILES },
-          },
+          ...(search.length > 0 ? [phase(PHASE.search, search)] : []),
+          ...(graph ? [phase(PHASE.graph, [graph])] : []),
         ];
+      }
       case 'read':
-        return stage.paths.map((path, index) => ({
-          id: `file${index}`,
-          tool: 'code.read',
-          input: { root, path, maxBytes: MAX_READ_BYTES },
-        }));
+        return [
+          phase(
+            PHASE.read,
+            stage.paths.map((path, index) => ({
+              id: `file${index}`,
+              tool: 'code.read',
+              input: { root, path, maxBytes: MAX_READ_BYTES },
+            })),
+          ),
+        ];
     }
   })();
-  return {
-    name: `codebase-${stage.kind}`,
-    phases: [{ id: PHASE[stage.kind], barrier: { policy: 'degrade' }, tasks }],
-  };
+  return { name: `codebase-${stage.kind}`, phases };
 }

@@ -56,6 +56,33 @@ export function compiled(pattern: SearchPattern): RegExp {
 
 const COMPILED = new WeakMap<SearchPattern, RegExp>();
 
+/**
+ * The patterns a line matches. Each pattern's regex holds its word as it is (a term's in
+ * any case), so the words are looked for first and only the patterns of those found are
+ * run: most lines of a file read have none of the goal's words, and a substring search
+ * is far cheaper than a regex.
+ */
+export function patternsMatching(
+  patterns: readonly SearchPattern[],
+  text: string,
+): SearchPattern[] {
+  let lower: string | undefined;
+  const found = new Map<string, boolean>();
+  const has = (pattern: SearchPattern) => {
+    const key = `${pattern.role === 'term' ? 't' : 's'}${pattern.word}`;
+    let present = found.get(key);
+    if (present === undefined) {
+      present =
+        pattern.role === 'term'
+          ? (lower ??= text.toLowerCase()).includes(pattern.word.toLowerCase())
+          : text.includes(pattern.word);
+      found.set(key, present);
+    }
+    return present;
+  };
+  return patterns.filter((pattern) => has(pattern) && compiled(pattern).test(text));
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

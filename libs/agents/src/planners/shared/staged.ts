@@ -21,6 +21,11 @@ export interface Stages<K extends { notDone: NotDone[] }, S> {
  * knowledge gives the same stage, whose results the round holds — and returns the next
  * decision. This is how a planner keeps nothing between calls and still never plans a
  * round differently on a replay. A round the replay says was never planned is an error.
+ *
+ * The request's `budget.maxTasks` is what is left for the next round: the engine has
+ * taken off what the earlier rounds used. A replayed round had that and what it and the
+ * rounds after it used. (When the parent had less left than that, a replayed round sees
+ * more than it had; `absorb` takes what the round ran, so its size is not replayed.)
  */
 export function replayStages<K extends { notDone: NotDone[] }, S>(
   request: PlanRequest,
@@ -28,10 +33,10 @@ export function replayStages<K extends { notDone: NotDone[] }, S>(
   knowledge: K,
   stages: Stages<K, S>,
 ): StageDecision<S> {
-  const granted = request.budget.maxTasks ?? Number.POSITIVE_INFINITY;
-  let used = 0;
+  const left = request.budget.maxTasks ?? Number.POSITIVE_INFINITY;
+  let usedSince = request.rounds.reduce((sum, round) => sum + round.usage.tasks, 0);
   for (const round of request.rounds) {
-    const decision = stages.next(knowledge, granted - used);
+    const decision = stages.next(knowledge, left + usedSince);
     if (!decision.stage) {
       throw new AgentError(
         'ROUNDS_INCONSISTENT',
@@ -40,9 +45,9 @@ export function replayStages<K extends { notDone: NotDone[] }, S>(
     }
     knowledge.notDone.push(...decision.notes);
     stages.absorb(knowledge, decision.stage, round);
-    used += round.usage.tasks;
+    usedSince -= round.usage.tasks;
   }
-  const decision = stages.next(knowledge, granted - used);
+  const decision = stages.next(knowledge, left);
   knowledge.notDone.push(...decision.notes);
   return decision;
 }

@@ -41,15 +41,25 @@ export async function storeLargeValues(
 }
 
 /**
+ * A round's results inline up to this size; larger ones are stored apart. Every later
+ * attempt of the agent task carries all its earlier rounds, so a round sent inline travels
+ * again with each of them: a tree's structure or import graph, megabytes, nine times over.
+ * Stored once and sent by reference, each attempt carries a few bytes per round instead,
+ * and the agent worker fetches each round once (it keeps what it fetched).
+ */
+export const ROUND_INLINE_BYTES = 16_384;
+
+/**
  * The report a child sends its agent task when it ended, with the results of its final
- * tasks stored by reference when they would not fit in the report.
+ * tasks stored by reference when they are larger than {@link ROUND_INLINE_BYTES}.
  */
 export async function fitChildReport(command: Command, ports: Ports): Promise<Command> {
   if (command.type !== 'task.report' || command.outcome.kind !== 'child-ended') return command;
-  const { outcome } = command.outcome;
-  if (outcome.resultRef || !isLarger(outcome.result, ports.maxBodyBytes / 2)) return command;
-  const resultRef = await ports.results.put(command, outcome.result, 'outcome');
-  const { result: _inline, ...rest } = outcome;
+  const { outcome } = command;
+  const inline = Math.min(ROUND_INLINE_BYTES, ports.maxBodyBytes / 2);
+  if (outcome.outcome.resultRef || !isLarger(outcome.outcome.result, inline)) return command;
+  const resultRef = await ports.results.put(command, outcome.outcome.result, 'outcome');
+  const { result: _inline, ...rest } = outcome.outcome;
   return { ...command, outcome: { kind: 'child-ended', outcome: { ...rest, resultRef } } };
 }
 

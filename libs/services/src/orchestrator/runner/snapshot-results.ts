@@ -1,4 +1,5 @@
-import type { WorkflowState } from '@fanout/workflow';
+import type { ChildOutcome } from '@fanout/contracts';
+import { roundByReference, type WorkflowState } from '@fanout/workflow';
 import type { RunnerPorts } from './ports';
 
 /**
@@ -10,12 +11,14 @@ export function withoutStoredResults(state: WorkflowState): WorkflowState {
   for (const [id, task] of Object.entries(state.tasks)) {
     const result = task.resultRef !== undefined && task.result !== undefined;
     const input = task.dispatchedInputRef !== undefined && task.dispatchedInput !== undefined;
-    if (!result && !input) continue;
+    const rounds = task.rounds?.some((round) => roundByReference(round) !== round) ?? false;
+    if (!result && !input && !rounds) continue;
     tasks ??= { ...state.tasks };
     tasks[id] = {
       ...task,
       ...(result ? { result: undefined } : {}),
       ...(input ? { dispatchedInput: undefined } : {}),
+      ...(rounds ? { rounds: task.rounds?.map(roundByReference) } : {}),
     };
   }
   return tasks ? { ...state, tasks } : state;
@@ -33,6 +36,11 @@ export async function restoreStoredResults(
     }
     if (task.dispatchedInputRef && task.dispatchedInput === undefined) {
       task.dispatchedInput = await results.get(task.dispatchedInputRef, where);
+    }
+    for (const round of task.rounds ?? []) {
+      if (round.resultRef && round.result === undefined) {
+        round.result = (await results.get(round.resultRef, where)) as ChildOutcome['result'];
+      }
     }
   }
 }
