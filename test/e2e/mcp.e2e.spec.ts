@@ -241,6 +241,32 @@ describe('fanout mcp over stdio, on an embedded Fanout', () => {
     expect(content && 'text' in content && JSON.parse(content.text).content).toBe(whole);
   });
 
+  it('fanout_ask answers from the codebase specialist, citing the lines it read', async () => {
+    const answer = await call(client, 'fanout_ask', {
+      goal: 'where is computeTotal defined and who calls it',
+      root,
+      specialists: ['codebase'],
+    });
+    const document = answer.structuredContent as {
+      status: string;
+      report: string;
+      findings: { specialist: string; evidence: { path?: string; line?: number }[] }[];
+    };
+    expect(answer.isError).toBeFalsy();
+    expect(text(answer)).toBe(document.report);
+    const cited = document.findings.flatMap((finding) =>
+      finding.evidence.map((evidence) => `${evidence.path}:${evidence.line}`),
+    );
+    expect(cited).toEqual(expect.arrayContaining(['src/total.ts:1', 'src/checkout.ts:2']));
+    expect(document.findings.every((finding) => finding.specialist === 'codebase')).toBe(true);
+  });
+
+  it('refuses an ask about a directory that is not there, naming root', async () => {
+    const answer = await call(client, 'fanout_ask', { goal: 'anything', root: join(root, 'none') });
+    expect(answer.isError).toBe(true);
+    expect(text(answer)).toMatch(/^root: .*none is not a directory$/m);
+  });
+
   it('lists the workflows it ran as resources and reads each back', async () => {
     const run = await call(client, 'fanout_run', {
       workflow: [
