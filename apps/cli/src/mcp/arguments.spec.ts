@@ -13,21 +13,21 @@ const problemsOf = (run: () => unknown): string[] => {
 };
 
 describe('inputProblems', () => {
-  it('names each wrong field of a tool call by its own name', () => {
-    expect(inputProblems('code.read', { root: 5, path: 'a', extra: true })).toEqual([
+  it('names each wrong field of a tool call by its own name', async () => {
+    expect(await inputProblems('code.read', { root: 5, path: 'a', extra: true })).toEqual([
       'root: expected string',
       'arguments: unknown key "extra"',
     ]);
   });
 
-  it('puts a batch call’s fields under the call', () => {
-    expect(inputProblems('code.read', { root: '/x' }, 'calls[2].input')).toEqual([
+  it('puts a batch call’s fields under the call', async () => {
+    expect(await inputProblems('code.read', { root: '/x' }, 'calls[2].input')).toEqual([
       'calls[2].input.path: expected string',
     ]);
   });
 
-  it('finds nothing wrong with a call that fits its contract', () => {
-    expect(inputProblems('code.grep', { root: '/x', pattern: 'a' })).toEqual([]);
+  it('finds nothing wrong with a call that fits its contract', async () => {
+    expect(await inputProblems('code.grep', { root: '/x', pattern: 'a' })).toEqual([]);
   });
 });
 

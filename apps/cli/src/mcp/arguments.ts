@@ -1,4 +1,4 @@
-import { validateToolCall } from '@fanout/workflow';
+import type { Problem } from '@fanout/client';
 import type { z } from 'zod';
 import type { ExposedTool } from './tool-table';
 
@@ -33,7 +33,9 @@ export function parseArguments<T extends z.ZodType>(schema: T, value: unknown): 
  * The problems of a tool's input against its contract, checked as the orchestrator will
  * check the task, each under `at` (`calls[3].input`, or nothing for a tool's own call).
  */
-export function inputProblems(tool: ExposedTool, input: unknown, at = ''): string[] {
+export async function inputProblems(tool: ExposedTool, input: unknown, at = ''): Promise<string[]> {
+  // Loaded when first needed, as every command of the CLI loads the engine.
+  const { validateToolCall } = await import('@fanout/workflow');
   return validateToolCall(tool, input).map(({ path, message }) => {
     const field = path.replace(/^input\.?/, '');
     const where = [at, field]
@@ -41,4 +43,14 @@ export function inputProblems(tool: ExposedTool, input: unknown, at = ''): strin
       .join(at && field && !field.startsWith('[') ? '.' : '');
     return `${where || 'arguments'}: ${message}`;
   });
+}
+
+/**
+ * The problems of a workflow `client.submit` refused (its `ValidationError`, known by name
+ * as the CLI knows errors, so the client need not be loaded to ask); undefined for any
+ * other error.
+ */
+export function problemsOfRefusal(error: unknown): readonly Problem[] | undefined {
+  const refused = error instanceof Error && error.name === 'ValidationError';
+  return refused ? (error as Error & { errors: readonly Problem[] }).errors : undefined;
 }

@@ -1,9 +1,9 @@
-import { validateDefinition } from '@fanout/workflow';
 import { describe, expect, it } from 'vitest';
 import { batchWorkflow } from './batch';
 
 describe('batchWorkflow', () => {
-  it('is one degrading phase of the calls, in order, with a budget of exactly them', () => {
+  it('is one degrading phase of the calls, in order, with a budget of exactly them', async () => {
+    const { validateDefinition } = await import('@fanout/workflow');
     const workflow = batchWorkflow(
       [
         { tool: 'code.glob', input: { root: '/r' } },

@@ -1,6 +1,6 @@
-import { ValidationError, type FanoutClient } from '@fanout/client';
+import type { FanoutClient, Problem } from '@fanout/client';
 import type { FanoutError, TaskStatus, WorkflowDocument } from '@fanout/contracts';
-import { ArgumentError } from './arguments';
+import { ArgumentError, problemsOfRefusal } from './arguments';
 import { followWorkflow, type Followed, type Progress } from './follow';
 import type { RecentWorkflows } from './resources';
 import { mcpNameOf, type ExposedTool } from './tool-table';
@@ -54,7 +54,7 @@ export function batchWorkflow(calls: BatchCall[], maxConcurrency?: number): Work
 }
 
 /** A refusal of the batch's workflow, its paths (`phases[0].tasks[3].input…`) as calls'. */
-function refusal(problems: ValidationError['errors'][number][], single: boolean): ArgumentError {
+function refusal(problems: readonly Problem[], single: boolean): ArgumentError {
   return new ArgumentError(
     problems.map(({ path, message }) => {
       const call = path.replace(/^phases\[0\]\.tasks\[(\d+)\]\.?/, single ? '' : 'calls[$1].');
@@ -93,7 +93,8 @@ export async function runBatch(
 ): Promise<{ workflowId: string; status: string; results: CallResult[] }> {
   const workflow = batchWorkflow(calls, maxConcurrency);
   const handle = await client.submit(workflow).catch((error: unknown) => {
-    throw error instanceof ValidationError ? refusal([...error.errors], calls.length === 1) : error;
+    const problems = problemsOfRefusal(error);
+    throw problems ? refusal(problems, calls.length === 1) : error;
   });
   const [first] = calls;
   const title =

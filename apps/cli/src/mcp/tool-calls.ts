@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ValidationError, type FanoutClient } from '@fanout/client';
+import type { FanoutClient } from '@fanout/client';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_BUDGET } from '../ask/ask-flags';
 import { askWorkflow, outcomeOf } from '../commands/ask';
 import { AgentTree } from '../render/agent-tree';
 import { askDocument, askMarkdown } from '../render/ask-report';
-import { ArgumentError, inputProblems, parseArguments } from './arguments';
+import { ArgumentError, inputProblems, parseArguments, problemsOfRefusal } from './arguments';
 import { runBatch, type BatchCall, type CallContext } from './batch';
 import { fitResult } from './fit-result';
 import { followWorkflow } from './follow';
@@ -37,7 +37,7 @@ function cutNote(uri: string, cutFrom: number, maxChars: number): CallToolResult
 
 /** One Fanout tool, called on its own: its output as structured content and as text. */
 async function callOne(calls: Calls, tool: ExposedTool, args: unknown, context: CallContext) {
-  const problems = inputProblems(tool, args ?? {});
+  const problems = await inputProblems(tool, args ?? {});
   if (problems.length > 0) throw new ArgumentError(problems);
   const input = (args ?? {}) as Record<string, unknown>;
   const batch = await runBatch(calls.client, calls.recent, [{ tool, input }], context);
@@ -64,9 +64,10 @@ async function callBatch(calls: Calls, args: unknown, context: CallContext) {
     tool: toolOfMcpName(call.tool) as ExposedTool,
     input: call.input,
   }));
-  const problems = batch.flatMap((call, i) =>
-    inputProblems(call.tool, call.input, `calls[${i}].input`),
+  const found = await Promise.all(
+    batch.map((call, i) => inputProblems(call.tool, call.input, `calls[${i}].input`)),
   );
+  const problems = found.flat();
   if (problems.length > 0) throw new ArgumentError(problems);
   const run = await runBatch(calls.client, calls.recent, batch, context, parsed.maxConcurrency);
   // Each call gets its share of what one answer may carry; a bigger one is cut and linked.
@@ -97,9 +98,10 @@ async function submit(
     calls.recent.add(handle.id, title);
     return handle;
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    const problems = problemsOfRefusal(error);
+    if (!problems) throw error;
     throw new ArgumentError(
-      error.errors.map((problem) => {
+      problems.map((problem) => {
         const where =
           problem.line === undefined ? '' : ` (line ${problem.line}:${problem.column ?? 1})`;
         return `workflow${problem.path ? `.${problem.path}` : ''}${where}: ${problem.message}`;
