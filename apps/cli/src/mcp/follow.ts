@@ -38,9 +38,10 @@ function counts(model: ProgressModel): { done: number; total: number; failed: nu
 }
 
 /**
- * Follows a workflow (and its children) to its end, reporting progress whenever a task
- * ends or fails. An aborted `signal` (the MCP client cancelled its request) cancels the
- * workflow and stops following at once: nobody is waiting for the answer any more.
+ * Follows a workflow (and its children) to its end, reporting progress when its
+ * tasks are known and whenever a task ends (a failure says which and why). An aborted
+ * `signal` (the MCP client cancelled its request) cancels the workflow and stops following
+ * at once: nobody is waiting for the answer any more.
  */
 export async function followWorkflow(
   handle: WorkflowHandle,
@@ -53,7 +54,9 @@ export async function followWorkflow(
     if (signal.aborted) resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  void aborted.then(() => handle.cancel('cancelled by the MCP client').catch(() => undefined));
+  const cancel = () => void handle.cancel('cancelled by the MCP client').catch(() => undefined);
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
   let reported = -1;
   try {
     for (;;) {
@@ -63,7 +66,8 @@ export async function followWorkflow(
       followed.tree.push(item);
       const failure = model.updateTree(item);
       const { done, total, failed } = counts(model);
-      if (item.event.type === 'WorkflowAccepted' || done > reported || failure) {
+      // MCP wants every report to say more than the last: the first, then each task ended.
+      if (total > 0 && (reported < 0 || done > reported)) {
         reported = done;
         const state = `${handle.id}: ${done} of ${total} tasks done${failed ? `, ${failed} failed` : ''}`;
         onProgress({ done, total, message: failure ? `${state}; ${failure}` : state });
@@ -78,6 +82,8 @@ export async function followWorkflow(
       }
     }
   } finally {
+    // A request cancelled after its workflow ended has nothing left to cancel.
+    signal.removeEventListener('abort', cancel);
     // After a cancel the pending read ends once the workflow does; nobody waits for that.
     const stopped = iterator.return?.(undefined).catch(() => undefined);
     if (!signal.aborted) await stopped;
