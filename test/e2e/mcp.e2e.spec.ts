@@ -367,6 +367,21 @@ describe('fanout mcp over Streamable HTTP, on services already running (--nats)'
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
   });
 
+  it('answers a body that is not JSON with an error and goes on serving', async () => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: '{"jsonrpc": "2.0", "id": 7, "method": ',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: -32700 } });
+    expect((await client.listTools()).tools).toHaveLength(10);
+  });
+
   it('serves the same tools, and reports progress while a batch runs', async () => {
     const { tools } = await client.listTools();
     expect(tools.find((tool) => tool.name === 'code_grep')?.inputSchema).toEqual(
