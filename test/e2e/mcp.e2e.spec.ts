@@ -267,6 +267,25 @@ describe('fanout mcp over stdio, on an embedded Fanout', () => {
     expect(text(answer)).toMatch(/^root: .*none is not a directory$/m);
   });
 
+  it('cuts a batched result to its share, the call linking to its whole', async () => {
+    const answer = await call(client, 'fanout_batch', {
+      calls: [
+        { tool: 'code_read', input: { root, path: 'big.txt' } },
+        { tool: 'code_read', input: { root, path: 'notes/n3.txt' } },
+      ],
+    });
+    const [big, small] = (answer.structuredContent as unknown as BatchAnswer).results as {
+      result: { content: string; truncated: boolean };
+      resource?: string;
+    }[];
+    expect(big?.result.truncated).toBe(true);
+    expect(JSON.stringify(big?.result).length).toBeLessThanOrEqual(2_000);
+    expect(big?.resource).toMatch(/^fanout:\/\/results\/wf-[\w-]+\/batch\/c0$/);
+    expect(answer.content).toContainEqual(expect.objectContaining({ uri: big?.resource }));
+    expect(small).toMatchObject({ result: { content: 'note number 3\n', truncated: false } });
+    expect(small?.resource).toBeUndefined();
+  });
+
   it('lists the workflows it ran as resources and reads each back', async () => {
     const run = await call(client, 'fanout_run', {
       workflow: [

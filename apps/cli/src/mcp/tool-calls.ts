@@ -12,7 +12,7 @@ import { fitResult } from './fit-result';
 import { followWorkflow } from './follow';
 import { AskArguments, BatchArguments, RunArguments } from './meta-tools';
 import { resultUri, workflowUri, type RecentWorkflows } from './resources';
-import { toolOfMcpName, type ExposedTool } from './tool-table';
+import { mcpNameOf, toolOfMcpName, type ExposedTool } from './tool-table';
 
 /** What every call needs besides its arguments. */
 export interface Calls {
@@ -44,7 +44,7 @@ async function callOne(calls: Calls, tool: ExposedTool, args: unknown, context: 
   const [call] = batch.results;
   if (!call || call.status !== 'succeeded') {
     const why = call?.error ? `${call.error.code}: ${call.error.message}` : 'no error recorded';
-    return failed(`${tool} ${call?.status ?? 'cancelled'}: ${why}`);
+    return failed(`${mcpNameOf(tool)} ${call?.status ?? 'cancelled'}: ${why}`);
   }
   const fitted = fitResult(call.result, calls.maxResultChars);
   const uri = resultUri(batch.workflowId, call.taskId);
@@ -81,9 +81,13 @@ async function callBatch(calls: Calls, args: unknown, context: CallContext) {
     return { ...call, result: fitted.value, resource: uri };
   });
   const structured = { workflowId: run.workflowId, status: run.status, results };
+  const note = `${links.length} result(s) were cut to fit ${share} characters each; their \`resource\` is the whole.`;
   return {
     structuredContent: structured,
-    content: [{ type: 'text', text: JSON.stringify(structured) }, ...links],
+    content: [
+      { type: 'text', text: JSON.stringify(structured) },
+      ...(links.length > 0 ? [{ type: 'text' as const, text: note }, ...links] : []),
+    ],
   } satisfies CallToolResult;
 }
 
