@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Sessions } from './http-sessions';
 
 /** Where and how `fanout mcp --http` listens. */
 export interface HttpOptions {
@@ -10,6 +11,8 @@ export interface HttpOptions {
   host: string;
   /** A bearer token every request must carry; none: no check. */
   token?: string;
+  /** A session with no request for this long is closed (default an hour). */
+  idleMs?: number;
 }
 
 /** The one path MCP is served on. */
@@ -43,10 +46,13 @@ function refuse(res: ServerResponse, status: number, message: string, headers = 
 /**
  * Serves MCP over Streamable HTTP at `/mcp`: each session (begun by an `initialize`
  * without a session id) gets its own transport and server from `serverFor`, and ends on
- * the client's DELETE or when this stops. Resolves once listening, with its URL.
+ * the client's DELETE, after an hour unused, or when this stops. Resolves once listening,
+ * with its URL.
  */
 export async function serveHttp(options: HttpOptions, serverFor: () => Server) {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const idleMs = options.idleMs ?? 3_600_000;
+  const sessions = new Sessions<StreamableHTTPServerTransport>(idleMs);
+  const sweeper = setInterval(() => void sessions.sweep(), Math.min(idleMs, 60_000)).unref();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://here').pathname;
     if (path !== MCP_PATH) return refuse(res, 404, `MCP is served on ${MCP_PATH}`);
@@ -55,12 +61,15 @@ export async function serveHttp(options: HttpOptions, serverFor: () => Server) {
       return refuse(res, 401, 'a bearer token is needed', { 'www-authenticate': 'Bearer' });
     }
     const sessionId = req.headers['mcp-session-id'];
-    const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (known) return known.handleRequest(req, res);
-    if (sessionId !== undefined) return refuse(res, 404, 'no such session (it ended)');
-    const transport = new StreamableHTTPServerTransport({
+    if (typeof sessionId === 'string') {
+      const known = sessions.get(sessionId);
+      if (!known) return refuse(res, 404, 'no such session (it ended)');
+      res.once('close', sessions.begin(sessionId));
+      return known.handleRequest(req, res);
+    }
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => void sessions.set(id, transport),
+      onsessioninitialized: (id) => sessions.add(id, transport),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
@@ -83,7 +92,8 @@ export async function serveHttp(options: HttpOptions, serverFor: () => Server) {
   return {
     url: `http://${shown}:${port}${MCP_PATH}`,
     close: async () => {
-      await Promise.allSettled([...sessions.values()].map((transport) => transport.close()));
+      clearInterval(sweeper);
+      await sessions.closeAll();
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
     },
