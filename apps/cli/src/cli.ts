@@ -22,6 +22,14 @@ Commands:
                            --out <file>  also write the report (or that document) to a file
   call <tool>            run one tool call: --input '<json>' | --input @file [--json];
                          like run, embedded without --nats or $NATS_URL
+  mcp                    serve Fanout's tools to MCP clients (coding agents, IDEs) over stdio;
+                         like run, embedded without --nats or $NATS_URL
+                           --http <port>  serve Streamable HTTP at /mcp instead (0: any port)
+                           --host <addr>  listen there (default 127.0.0.1)
+                           --token <t>  every HTTP request needs "Authorization: Bearer <t>"
+                                        (or set $FANOUT_MCP_TOKEN)
+                           --max-result-chars <n>  cut a larger result, linking to the whole
+                                        (default 100000)
   validate <file>        check a workflow (YAML or JSON); every error with its location
   up                     run services in the foreground until SIGTERM (what a container runs)
                            --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker
@@ -60,6 +68,10 @@ const OPTIONS = {
   specialists: { type: 'string' },
   budget: { type: 'string' },
   tool: { type: 'string' },
+  http: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  'max-result-chars': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -86,6 +98,7 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   status: () => import('./commands/status'),
   up: () => import('./commands/up'),
   dlq: () => import('./commands/dlq'),
+  mcp: () => import('./commands/mcp'),
 };
 
 /** Runs `fanout` with these arguments and returns its exit code; errors become messages. */

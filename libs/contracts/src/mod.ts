@@ -14,9 +14,15 @@ export * from './commands';
 export * from './events';
 export * from './channels';
 export * from './tools/catalog';
-export { type ToolCache, type ToolContract, type ToolSpread } from './tools/define-tool';
+export {
+  toolSchemaId,
+  type ToolCache,
+  type ToolContract,
+  type ToolSpread,
+} from './tools/define-tool';
 export { normalizeQuery } from './tools/normalize-query';
 export { canonicalJson } from './values/canonical-json';
+export { wireJsonSchemas, type JsonSchema } from './docs/json-schemas';
 export { atPath } from './values/dot-path';
 export type { ToolContext, ToolFunction, ToolImplementation } from './tools/tool-function';
 export { CodeGlob, CodeGrep, CodeRead, CodeXref } from './tools/codebase';

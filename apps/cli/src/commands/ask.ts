@@ -126,8 +126,8 @@ async function follow(
   return outcome.report ? exitFor(done.status) : Exit.failed;
 }
 
-/** How the ask ended: the master's report when it answered, else why not. */
-function outcomeOf(
+/** How the ask ended: the master's report when it answered, else why not (also fanout_ask's). */
+export function outcomeOf(
   goal: string,
   done: EventOf<'WorkflowCompleted'>,
   result: unknown,

@@ -54,13 +54,18 @@ function pascal(tool: string): string {
     .join('');
 }
 
+/** The name a tool's schema is published under: `CodeGrepInput`, `docs/schemas/CodeGrepInput.json`. */
+export function toolSchemaId(tool: string, part: 'Input' | 'Output' | 'Chunk'): string {
+  return `${pascal(tool)}${part}`;
+}
+
 /** Declares a tool contract and registers its schemas for the generated documents. */
 export function defineTool<I extends z.ZodType, O extends z.ZodType, C extends z.ZodType>(
   contract: ToolContract<I, O, C>,
 ): ToolContract<I, O, C> {
-  const id = pascal(contract.name);
-  named(`${id}Input`, `Input of ${contract.name}: ${contract.description}`, contract.input);
-  named(`${id}Output`, `Result of ${contract.name}.`, contract.output);
-  if (contract.chunk) named(`${id}Chunk`, `One streamed item of ${contract.name}.`, contract.chunk);
+  const id = (part: 'Input' | 'Output' | 'Chunk') => toolSchemaId(contract.name, part);
+  named(id('Input'), `Input of ${contract.name}: ${contract.description}`, contract.input);
+  named(id('Output'), `Result of ${contract.name}.`, contract.output);
+  if (contract.chunk) named(id('Chunk'), `One streamed item of ${contract.name}.`, contract.chunk);
   return contract;
 }
