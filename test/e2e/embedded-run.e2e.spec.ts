@@ -1,30 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findNatsServer, runFanout } from '@fanout/testing';
+import { recordingNatsServer, runFanout } from '@fanout/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = 'examples/explore-this-repo.yaml';
 /** No NATS_URL: `fanout run` must bring its own server and services. */
 const EMBEDDED = { NATS_URL: undefined, FANOUT_SUBJECT_PREFIX: undefined };
-
-/**
- * The real nats-server behind a script that leaves a mark each time it is started: what
- * shows whether a command got as far as embedding a Fanout.
- */
-async function recordingNatsServer(dir: string, name: string) {
-  const real = findNatsServer();
-  if (!real) throw new Error('these tests embed a nats-server: install one (see README)');
-  const bin = join(dir, `${name}-nats-server`);
-  const mark = join(dir, `${name}-nats-server-started`);
-  await writeFile(bin, `#!/bin/sh\necho "$$" >> '${mark}'\nexec '${real}' "$@"\n`);
-  await chmod(bin, 0o755);
-  return {
-    env: { NATS_SERVER_BIN: bin },
-    started: () => existsSync(mark),
-  };
-}
 
 describe('fanout run without a NATS URL (the embedded mode)', () => {
   let dir: string;

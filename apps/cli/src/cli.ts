@@ -23,13 +23,17 @@ Commands:
   call <tool>            run one tool call: --input '<json>' | --input @file [--json];
                          like run, embedded without --nats or $NATS_URL
   mcp                    serve Fanout's tools to MCP clients (coding agents, IDEs) over stdio;
-                         like run, embedded without --nats or $NATS_URL
+                         like run, embedded without --nats, $NATS_URL or fanout dev
                            --http <port>  serve Streamable HTTP at /mcp instead (0: any port)
                            --host <addr>  listen there (default 127.0.0.1)
                            --token <t>  every HTTP request needs "Authorization: Bearer <t>"
                                         (or set $FANOUT_MCP_TOKEN)
                            --max-result-chars <n>  cut a larger result, linking to the whole
                                         (default 100000)
+  dev [status|stop]      a local Fanout that stays up in the background (store under
+                         $FANOUT_HOME, default ~/.fanout); run, call, ask, submit, watch,
+                         status, cancel and dlq use it when no --nats or $NATS_URL is given
+                           status [--json]  exit 0 running, 1 not running
   validate <file>        check a workflow (YAML or JSON); every error with its location
   up                     run services in the foreground until SIGTERM (what a container runs)
                            --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker
@@ -40,8 +44,9 @@ Commands:
   dlq list|retry|discard dead letters: list [--tool <tool>] [--json], retry <seq>…, discard <seq>…
 
 Options:
-  --nats <url>           NATS server(s), comma-separated (default: $NATS_URL, else
-                         nats://127.0.0.1:4222; for run, an embedded server)
+  --nats <url>           NATS server(s), comma-separated (default: $NATS_URL, else a
+                         running fanout dev, else nats://127.0.0.1:4222; for run, call
+                         and ask, an embedded server)
   --prefix <prefix>      subject prefix (default: $FANOUT_SUBJECT_PREFIX or fanout)
   --timeout <ms>         how long to wait for a result
   --priority <0-4>       priority of what is submitted (default 2)
@@ -99,6 +104,7 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   up: () => import('./commands/up'),
   dlq: () => import('./commands/dlq'),
   mcp: () => import('./commands/mcp'),
+  dev: () => import('./commands/dev'),
 };
 
 /** Runs `fanout` with these arguments and returns its exit code; errors become messages. */

@@ -24,6 +24,7 @@ const BY_NAME: Record<string, ExitCode> = {
   BusFullError: Exit.infrastructure,
   TimeoutError: Exit.infrastructure,
   NatsServerNotFoundError: Exit.infrastructure,
+  DevNotReadyError: Exit.infrastructure,
   DeadLetterNotFoundError: Exit.usage,
   StreamMissingError: Exit.infrastructure,
 };

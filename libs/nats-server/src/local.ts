@@ -17,8 +17,10 @@ const POLL_MS = 20;
 /** What one of our nats-server processes is made of; fixed for its whole life. */
 export interface LocalSpec {
   bin: string;
-  /** A temp dir of ours: config, ports files and the store live here; stop() removes it. */
+  /** Config, ports files and the store live here; stop() removes it unless `keep`. */
   dir: string;
+  /** The dir is the caller's: left in place on stop() and when our process dies. */
+  keep?: boolean;
   /** Client and monitor ports, from {@link pickPort}: fixed, so a restart finds them again. */
   port: number;
   httpPort: number;
@@ -88,7 +90,7 @@ export class LocalServer implements NatsServer {
       this.#child = undefined; // died on its own: say so in the logs a failing test prints
       this.#tail.push(`--- @fanout/nats-server: nats-server ${how} ---`);
     });
-    supervise(child, dir);
+    supervise(child, this.#spec.keep ? undefined : dir);
     for (const out of [child.stdout, child.stderr]) {
       out?.setEncoding('utf8');
       out?.on('data', (chunk: string) => this.#tail.write(chunk));
@@ -128,6 +130,7 @@ export class LocalServer implements NatsServer {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.kill('SIGTERM');
+    if (this.#spec.keep) return;
     await rm(this.#spec.dir, { recursive: true, force: true });
     release(this.#spec.dir);
   }

@@ -15,9 +15,9 @@ let hooked = false;
  * Ties a server's life to ours. Two layers: an `exit` hook covers normal exits (including
  * `process.exit()`), and a watchdog covers the deaths no hook sees (SIGKILL, SIGTERM from a
  * test runner tearing down a worker): a tiny `sh` that blocks reading a pipe from us and,
- * when the pipe closes because we died, SIGKILLs the server and deletes `dir`, its temp dir.
+ * when the pipe closes because we died, SIGKILLs the server and deletes `dir`, its temp dir (none: a dir the caller keeps).
  */
-export function supervise(child: ChildProcess, dir: string): void {
+export function supervise(child: ChildProcess, dir: string | undefined): void {
   hook();
   live.add(child);
   const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid, dir);
@@ -50,11 +50,11 @@ function hook(): void {
   });
 }
 
-function startWatchdog(pid: number, dir: string): ChildProcess | undefined {
+function startWatchdog(pid: number, dir: string | undefined): ChildProcess | undefined {
   if (process.platform === 'win32') return undefined;
   // `read` returns only at EOF: we never write, so EOF means our end of the pipe closed.
-  const script = 'read -r _; kill -9 "$0" 2>/dev/null; rm -rf "$1"';
-  const watchdog = spawn('sh', ['-c', script, String(pid), dir], {
+  const script = 'read -r _; kill -9 "$0" 2>/dev/null; [ -z "$1" ] || rm -rf "$1"';
+  const watchdog = spawn('sh', ['-c', script, String(pid), dir ?? ''], {
     stdio: ['pipe', 'ignore', 'ignore'],
     // Own process group: a Ctrl-C aimed at the test runner must not take the watchdog first.
     detached: true,

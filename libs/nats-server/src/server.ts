@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findNatsServer } from './binary.ts';
@@ -67,14 +67,17 @@ const NO_SERVER_FOR_TESTS = [
 ].join('\n');
 
 async function startLocal(bin: string, options: NatsServerOptions): Promise<NatsServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fanout-nats-'));
-  own(dir);
+  const keep = options.dir !== undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'fanout-nats-')));
+  if (keep) await mkdir(dir, { recursive: true });
+  else own(dir);
   const jetstream = options.jetstream ?? true;
   for (let attempt = 1; ; attempt++) {
     const [port, httpPort] = (await pickPorts(2)) as [number, number];
     const server = new LocalServer({
       bin,
       dir,
+      keep,
       port,
       httpPort,
       jetstream,

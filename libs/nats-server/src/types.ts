@@ -42,4 +42,10 @@ export interface NatsServerOptions {
   maxPayload?: number;
   /** Extra nats-server command-line flags, appended after ours (e.g. `['-DV']` to trace). */
   args?: string[];
+  /**
+   * A directory of the caller's for the config and the store, kept when the server stops or
+   * its parent dies (the store of `fanout dev`, which outlives one run). Default: a temp dir
+   * of ours, deleted then.
+   */
+  dir?: string;
 }

@@ -13,6 +13,7 @@ export {
 } from '@fanout/nats-server';
 export { drain, resultOf } from './drain.ts';
 export { runFanout, startFanout, type FanoutRun } from './fanout-cli.ts';
+export { recordingNatsServer } from './recording-nats-server.ts';
 export {
   startProcess,
   startService,

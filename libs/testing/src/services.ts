@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The repository root, where `apps/<name>/src/main.ts` lives. */
@@ -101,9 +102,19 @@ export function startProcess(
   };
 }
 
-/** This process's environment with `overrides` on top; an `undefined` removes a variable. */
+/**
+ * A `fanout dev` home no one runs: a command a test starts without a NATS URL must embed
+ * its own Fanout, not find the one a developer runs on `~/.fanout`. A test of `fanout dev`
+ * gives its own `FANOUT_HOME`.
+ */
+const NO_DEV_HOME = join(tmpdir(), `fanout-tests-no-dev-${process.pid}`);
+
+/**
+ * This process's environment with `overrides` on top; an `undefined` removes a variable.
+ * `FANOUT_HOME` is a home with no `fanout dev` unless the overrides name one.
+ */
 export function childEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...overrides };
+  const env: NodeJS.ProcessEnv = { ...process.env, FANOUT_HOME: NO_DEV_HOME, ...overrides };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return env;
 }

@@ -40,20 +40,40 @@ export function priority(args: Args): Priority | undefined {
   return value as Priority | undefined;
 }
 
+/** Where a command finds the services: a server named, a running `fanout dev`, or none. */
+interface Target {
+  natsUrl?: string;
+  prefix?: string;
+}
+
 /**
- * Connects to the services' NATS (`natsUrl`, else `--nats`, else `NATS_URL`), runs `use`,
- * and lets go of the connection whatever happens. The client is imported here, not at
- * start-up.
+ * `--nats`, else `NATS_URL`, else the `fanout dev` running on `FANOUT_HOME` (its server and
+ * its prefix, unless `--prefix` names another), else nothing.
+ */
+async function target(args: Args): Promise<Target> {
+  const named = args.values.nats ?? process.env['NATS_URL'];
+  if (named) return { natsUrl: named, prefix: args.values.prefix };
+  const { devHome, runningDev } = await import('../dev/dev-home');
+  const dev = await runningDev(devHome());
+  if (!dev) return { prefix: args.values.prefix };
+  return { natsUrl: dev.natsUrl, prefix: args.values.prefix ?? dev.prefix };
+}
+
+/**
+ * Connects to the services' NATS (`to`, else {@link target}, else the client's default),
+ * runs `use`, and lets go of the connection whatever happens. The client is imported here,
+ * not at start-up.
  */
 export async function withClient<T>(
   args: Args,
   use: (client: FanoutClient) => Promise<T>,
-  natsUrl = args.values.nats,
+  to?: Target,
 ) {
+  const { natsUrl, prefix } = to ?? (await target(args));
   const { FanoutClient } = await import('@fanout/client');
   const client = await FanoutClient.connect({
     ...(natsUrl ? { natsUrl } : {}),
-    ...(args.values.prefix ? { prefix: args.values.prefix } : {}),
+    ...(prefix ? { prefix } : {}),
     connectTimeoutMs: 3_000,
   });
   try {
@@ -64,20 +84,24 @@ export async function withClient<T>(
 }
 
 /**
- * {@link withClient} on the services at `--nats` or `NATS_URL`; with neither, on an
- * embedded Fanout (its own nats-server and every service in this process) started for
- * `use` and stopped after it. What `run` and `call` work through.
+ * {@link withClient} on the services at `--nats` or `NATS_URL`, else on a running
+ * `fanout dev`; with none of them, on an embedded Fanout (its own nats-server and every
+ * service in this process) started for `use` and stopped after it. What `run`, `call` and
+ * `ask` work through.
  */
 export async function withServices<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
-  const natsUrl = args.values.nats ?? process.env['NATS_URL'];
-  if (natsUrl) return withClient(args, use, natsUrl);
+  const found = await target(args);
+  if (found.natsUrl) return withClient(args, use, found);
   const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
   if (!args.values.json) {
-    process.stderr.write('fanout: no NATS URL given; starting an embedded Fanout\n');
+    process.stderr.write(
+      'fanout: no NATS URL given and no fanout dev running; starting an embedded Fanout\n',
+    );
   }
-  const embedded = await startEmbeddedFanout(args.values.prefix ?? 'fanout');
+  const prefix = args.values.prefix ?? 'fanout';
+  const embedded = await startEmbeddedFanout(prefix);
   try {
-    return await withClient(args, use, embedded.natsUrl);
+    return await withClient(args, use, { natsUrl: embedded.natsUrl, prefix });
   } finally {
     await embedded.stop();
   }

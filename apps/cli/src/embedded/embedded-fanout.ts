@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 export interface EmbeddedFanout {
   /** The private server's URL, for the client that submits to it. */
   readonly natsUrl: string;
-  /** Drains the services, then stops the server and deletes its store. */
+  /** Drains the services, then stops the server and deletes its store (unless `natsDir`). */
   stop(): Promise<void>;
 }
 
@@ -12,9 +12,13 @@ export interface EmbeddedFanout {
  * Starts an embedded Fanout for `fanout run` without a NATS URL: a nats-server of its own
  * (from PATH or /usr/sbin, a free loopback port, a temp store) and the orchestrator and
  * every worker booted in this process, exactly as their containers boot them. The server
- * dies with this process however it ends, so nothing is left behind.
+ * dies with this process however it ends, so nothing is left behind. `natsDir`: a store
+ * that outlives the process instead (`fanout dev`'s, under its home).
  */
-export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanout> {
+export async function startEmbeddedFanout(
+  prefix: string,
+  { natsDir }: { natsDir?: string } = {},
+): Promise<EmbeddedFanout> {
   const [{ startLocalNats }, services, { startTelemetry }] = await Promise.all([
     import('@fanout/nats-server'),
     import('@fanout/services'),
@@ -22,10 +26,12 @@ export async function startEmbeddedFanout(prefix: string): Promise<EmbeddedFanou
   ]);
   // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, as the services' own would.
   const telemetry = startTelemetry({ serviceName: 'fanout' });
-  const nats = await startLocalNats().catch(async (error: unknown) => {
-    await telemetry.shutdown();
-    throw error;
-  });
+  const nats = await startLocalNats(natsDir ? { dir: natsDir } : {}).catch(
+    async (error: unknown) => {
+      await telemetry.shutdown();
+      throw error;
+    },
+  );
   const env = { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: prefix };
   // Stdout belongs to the command (`--json` prints one document there); services speak on stderr.
   const boot = { env, logger: new services.StderrLogger(['error', 'warn']) };
