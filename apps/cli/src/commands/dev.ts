@@ -63,7 +63,10 @@ async function start(args: Args, home: string): Promise<ExitCode> {
   ];
   // The same command again (the launcher, or the compiled entry), as a process of its own
   // that outlives this one: detached, its output to the home's log.
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...serveArgs], {
+  const entry = process.argv[1];
+  if (!entry)
+    throw new Error('fanout dev: cannot tell how this command was started (no process.argv[1])');
+  const child = spawn(process.execPath, [...process.execArgv, entry, ...serveArgs], {
     detached: true,
     stdio: ['ignore', log.fd, log.fd],
     env: process.env,
