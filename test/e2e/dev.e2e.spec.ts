@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,19 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/** A raw POST to the dev's control socket, as any local program could send one. */
+function post(socketPath: string, body: string): Promise<{ status?: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ socketPath, path: '/call', method: 'POST' }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
 
 async function gone(pid: number): Promise<void> {
   while (alive(pid)) await sleep(20);
@@ -77,6 +91,20 @@ describe('fanout dev: a local Fanout that stays up', () => {
     expect(JSON.parse(call.stdout)).toMatchObject({ result: { files: ['src/cli.ts'] } });
     expect(call.stderr).not.toContain('embedded');
     expect(nats.started()).toBe(false);
+
+    // Handed to the dev, the call is still checked: the field is named, exit 2.
+    const bad = await runFanout(
+      ['call', 'code.glob', '--input', JSON.stringify({ root: 'apps/cli', patternz: ['x'] })],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown key "patternz"');
+    // What is not a call at all gets a 400 that says what a call is, and the dev goes on.
+    const { state: running } = await dev('status');
+    const garbage = await post(join(home, 'dev.sock'), '{"tool": 42');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body).toMatchObject({ usage: expect.stringContaining('the call is not JSON') });
+    expect(alive(running.pid)).toBe(true);
 
     const file = join(dir, 'one-glob.yaml');
     await writeFile(

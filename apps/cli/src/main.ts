@@ -1,4 +1,9 @@
-import { run } from './cli';
+import { enableCompileCache } from 'node:module';
+
+// V8 keeps the code it compiled on disk (in the temp dir) for the next start: a command
+// that runs for a few milliseconds would otherwise spend a good part of them compiling.
+enableCompileCache();
+const { run } = await import('./cli');
 
 /**
  * Entry of the `fanout` command. It exits as soon as the command is done, so that no

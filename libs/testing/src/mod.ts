@@ -15,6 +15,7 @@ export { drain, resultOf } from './drain.ts';
 export { runFanout, startFanout, type FanoutRun } from './fanout-cli.ts';
 export { recordingNatsServer } from './recording-nats-server.ts';
 export {
+  childEnv,
   startProcess,
   startService,
   startServices,

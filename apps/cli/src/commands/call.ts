@@ -1,5 +1,7 @@
 import type { Args } from '../cli';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
+import { callThroughDev } from '../dev/dev-call';
+import { devHome, runningDev } from '../dev/dev-home';
 import { argument, integer, priority, readUserFile, withServices } from './common';
 
 /** `--input '<json>'` or `--input @file`, which must hold a JSON object. */
@@ -22,7 +24,7 @@ async function readInput(raw: string | undefined): Promise<Record<string, unknow
  * The tool must be in the catalogue and the input fit its contract, checked as the
  * orchestrator will check them: a typo should not cost a server's boot.
  */
-async function checkCall(tool: string, input: Record<string, unknown>): Promise<void> {
+export async function checkCall(tool: string, input: Record<string, unknown>): Promise<void> {
   const { formatErrors, validateToolCall } = await import('@fanout/workflow');
   const problems = validateToolCall(tool, input);
   const unknownTool = problems.find((problem) => problem.path === 'tool');
@@ -35,16 +37,21 @@ async function checkCall(tool: string, input: Record<string, unknown>): Promise<
 
 /**
  * `fanout call <tool> --input ...`: one tool call, on the running services or, without a
- * NATS URL, on an embedded Fanout as `run` does. With `--json`, stdout is exactly one
- * document `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
+ * NATS URL, a running `fanout dev` (handed over its control socket: see `serveControl`) or
+ * else an embedded Fanout as `run` does. With `--json`, stdout is exactly one document
+ * `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
  */
 export default async function call(args: Args): Promise<ExitCode> {
   const tool = argument(args, 'tool name');
   const input = await readInput(args.values.input);
   const timeoutMs = integer(args, 'timeout');
   const options = { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) };
-  await checkCall(tool, input);
-  const outcome = await withServices(args, (client) => client.call(tool, input, options));
+  const socket = await devSocket(args);
+  const outcome = socket
+    ? await callThroughDev(socket, { tool, input, ...options })
+    : await checkCall(tool, input).then(() =>
+        withServices(args, (client) => client.call(tool, input, options)),
+      );
   const ok = outcome.status === 'succeeded';
   if (args.values.json) {
     const document = {
@@ -63,4 +70,14 @@ export default async function call(args: Args): Promise<ExitCode> {
     process.stderr.write(`fanout: ${tool} ${outcome.status}: ${error}\n`);
   }
   return ok ? Exit.ok : Exit.failed;
+}
+
+/** The control socket of the `fanout dev` this call goes to, when it goes to one. */
+async function devSocket(args: Args): Promise<string | undefined> {
+  if (args.values.nats || process.env['NATS_URL']) return undefined;
+  const dev = await runningDev(devHome());
+  if (!dev?.socket) return undefined;
+  // Another prefix than the dev's: that is another installation, reached the usual way.
+  if (args.values.prefix && args.values.prefix !== dev.prefix) return undefined;
+  return dev.socket;
 }

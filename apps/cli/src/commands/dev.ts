@@ -20,6 +20,8 @@ const START_TIMEOUT_MS = 60_000;
 /** How long `stop` waits for the drain before it kills. */
 const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 50;
+/** Longest Unix socket path Linux and macOS take, with a margin. */
+const MAX_SOCKET_PATH = 100;
 
 /**
  * `fanout dev [status|stop]`: a local Fanout that stays up in the background — a
@@ -130,9 +132,19 @@ async function serve(args: Args, home: string): Promise<ExitCode> {
   const paths = devPaths(home);
   try {
     const prefix = args.values.prefix ?? process.env['FANOUT_SUBJECT_PREFIX'] ?? 'fanout';
-    const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
+    const [{ startEmbeddedFanout }, { FanoutClient }, { serveControl }] = await Promise.all([
+      import('../embedded/embedded-fanout'),
+      import('@fanout/client'),
+      import('../dev/dev-control'),
+    ]);
     const embedded = await startEmbeddedFanout(prefix, { natsDir: paths.nats });
     const stopping = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+    const client = await FanoutClient.connect({ natsUrl: embedded.natsUrl, prefix });
+    // A Unix socket's path has a small limit (about 100 bytes): a deeper home goes without.
+    const control =
+      Buffer.byteLength(paths.socket) < MAX_SOCKET_PATH
+        ? await serveControl(paths.socket, client)
+        : undefined;
     const state: DevState = {
       pid: process.pid,
       natsUrl: embedded.natsUrl,
@@ -140,12 +152,16 @@ async function serve(args: Args, home: string): Promise<ExitCode> {
       home,
       startedAt: new Date().toISOString(),
       log: paths.log,
+      ...(control ? { socket: paths.socket } : {}),
     };
     await writeState(state);
     process.stderr.write(`fanout dev: ready on ${state.natsUrl} (prefix ${prefix})\n`);
     await stopping;
     process.stderr.write('fanout dev: stopping\n');
     await rm(paths.state, { force: true });
+    await control?.close();
+    await rm(paths.socket, { force: true });
+    await client.close();
     await embedded.stop();
   } finally {
     await release();

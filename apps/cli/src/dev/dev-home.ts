@@ -11,6 +11,8 @@ export interface DevState {
   home: string;
   startedAt: string;
   log: string;
+  /** Where `fanout call` hands its calls (`serveControl`); absent when the home's path is too long for one. */
+  socket?: string;
 }
 
 /** The files of a home: what runs there, who holds it, what it said, its store. */
@@ -20,6 +22,7 @@ export function devPaths(home: string) {
     lock: join(home, 'dev.lock'),
     log: join(home, 'dev.log'),
     nats: join(home, 'nats'),
+    socket: join(home, 'dev.sock'),
   };
 }
 
