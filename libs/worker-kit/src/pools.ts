@@ -12,7 +12,7 @@ export interface PoolSources {
   pools?: Readonly<Record<string, number>>;
   /** The operator's knob: `FANOUT_POOL_<TOOL>`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The host's defaults, e.g. the codebase worker's glob 8, grep 32, read 8, xref 8. */
+  /** The host's defaults, e.g. the codebase worker's glob 4, grep 32, read 8, xref 4. */
   defaults?: Readonly<Record<string, number>>;
 }
 
