@@ -28,9 +28,14 @@ const TASKS = Number(process.env['BENCH_ENGINE_TASKS'] ?? 10_000);
 
 /** An orchestrator process, run as a deployment should: with a small young generation. */
 function orchestrator(natsUrl: string, prefix: string): ServiceProcess {
+  // BENCH_ENGINE_PROFILE=<dir>: the orchestrator writes a CPU profile there when it stops.
+  const profile = process.env['BENCH_ENGINE_PROFILE'];
   return startService(natsUrl, prefix, 'orchestrator', {
     env: { FANOUT_ORCHESTRATOR_INSTANCE: `bench-${Date.now()}` },
-    nodeArgs: ['--max-semi-space-size=16'],
+    nodeArgs: [
+      '--max-semi-space-size=16',
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ],
   });
 }
 

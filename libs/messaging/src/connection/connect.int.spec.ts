@@ -44,6 +44,33 @@ describe('a connection to a real nats-server', () => {
     }
   });
 
+  it('answers requests by their replies, and still fails one nobody answers or that times out', async () => {
+    const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
+    try {
+      const echo = connection.subscribe('echo');
+      void (async () => {
+        for await (const message of echo) message.respond(`re: ${message.string()}`);
+      })();
+      const replies = await Promise.all(
+        ['a', 'b', 'c'].map((text) => connection.request('echo', text, { timeout: 2_000 })),
+      );
+      expect(replies.map((reply) => reply.string())).toEqual(['re: a', 're: b', 're: c']);
+      // Settled and unregistered: nothing is left waiting on a reply.
+      await connection.flush();
+      const refused = await connection.request('nobody.here', 'x', { timeout: 2_000 }).then(
+        () => undefined,
+        (error: unknown) => error as { isNoResponders?: () => boolean },
+      );
+      expect(refused?.isNoResponders?.()).toBe(true);
+      connection.subscribe('silent');
+      await expect(connection.request('silent', 'x', { timeout: 200 })).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('fails a publish while the server is dead, reconnects after its restart, and keeps what was acked', async ({
     skip,
   }) => {

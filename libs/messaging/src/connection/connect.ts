@@ -9,6 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import { Backoff, BACKOFF } from '../backoff';
 import type { NatsConfig } from './nats-config';
+import { settleRepliesWithoutErrors } from './request-replies';
 
 /** Where connection events are written; any logger with these methods fits (pino does). */
 export interface ConnectionLogger {
@@ -59,6 +60,7 @@ export async function connectNats(
   // The Object Store hashes every object it puts and gets; its default SHA-256 is pure
   // JavaScript (for browsers), some twenty times slower than node:crypto on large results (20 MB: 265 ms against 12 ms).
   setSha256Backend('native');
+  settleRepliesWithoutErrors();
   // Starts over once a reconnect succeeds, so the next outage begins with short pauses.
   const backoff = new Backoff(BACKOFF.reconnect);
   const connection = await connect(connectionOptions(config, backoff));
