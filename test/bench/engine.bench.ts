@@ -34,6 +34,8 @@ const timedNoop = ((input: never, context: ToolContext) => {
 }) as typeof noopTool;
 
 const TASKS = Number(process.env['BENCH_ENGINE_TASKS'] ?? 10_000);
+/** The one large workflow: a forEach over this many items (a document of that many tasks would not fit a message). */
+const LARGE = Number(process.env['BENCH_ENGINE_LARGE_TASKS'] ?? 100_000);
 
 const COMPILED = join(workspaceRoot, 'dist/apps/orchestrator/main.js');
 
@@ -123,6 +125,10 @@ export async function run(): Promise<void> {
     const events10k = await resumeBench(bus, events, nats.url, names.prefix, orch);
     orch = events10k.orchestrator;
 
+    console.error(`${LARGE} tasks in one workflow (a forEach)…`);
+    const large = await largeWorkflow(bus, events, LARGE);
+    const largeRss = peakRssMb(orch.pid!);
+
     console.error('the peers: raw JetStream, then BullMQ on Redis…');
     const rawRate = await rawJetStreamRate(nats.url, TASKS);
     const bullmq = await bullmqRate(TASKS, 64);
@@ -139,6 +145,10 @@ export async function run(): Promise<void> {
       resume_events: events10k.events,
       peak_rss_mb: Math.round(rss),
       orchestrator: process.env['BENCH_ENGINE_TSX'] ? 'tsx' : 'compiled',
+      large_tasks: LARGE,
+      large_status: large.status,
+      large_s: round(large.ms / 1000),
+      large_peak_rss_mb: Math.round(largeRss),
       raw_jetstream_msgs_per_s: Math.round(rawRate),
       bullmq_jobs_per_s: bullmq.rate === undefined ? null : Math.round(bullmq.rate),
     };
@@ -159,6 +169,8 @@ export async function run(): Promise<void> {
           ['dispatch p99 ms', figures.dispatch_p99_ms, ''],
           ['dispatch p50 ms, 256 in flight (queueing)', figures.saturated_dispatch_p50_ms, ''],
           ['resume s', figures.resume_s, '<= 2'],
+          [`${LARGE} tasks in one workflow: ${large.status}, s`, figures.large_s, ''],
+          ['  orchestrator peak RSS MB by its end', figures.large_peak_rss_mb, ''],
           [`orchestrator peak RSS MB (${figures.orchestrator})`, figures.peak_rss_mb, '<= 200'],
         ],
       ),
@@ -211,6 +223,59 @@ async function submitAndWait(
   }
   await subscription.stop();
   return (await events.read({ workflowId })).map((stored) => stored.event);
+}
+
+/**
+ * One workflow of `count` noop tasks, written as a forEach over a list a first task
+ * returns: the engine's state for that many tasks, and the orchestrator's memory.
+ */
+async function largeWorkflow(bus: CommandBus, events: EventStream, count: number) {
+  const workflowId = 'bench-large';
+  const subscription = await events.subscribe({ workflowId, topic: 'results' }, 'all');
+  const started = Date.now();
+  await bus.publish({
+    type: 'workflow.submit',
+    commandId: `submit-${workflowId}`,
+    workflowId,
+    workflow: {
+      // The list task, the forEach template and its copies.
+      budget: { maxConcurrency: 256, maxTasks: count + 2 },
+      phases: [
+        {
+          id: 'list',
+          tasks: [
+            {
+              id: 'items',
+              tool: 'noop',
+              input: { echo: Array.from({ length: count }, (_, i) => i) },
+            },
+          ],
+        },
+        {
+          id: 'each',
+          dependsOn: ['list'],
+          barrier: { timeoutMs: 3_600_000 },
+          tasks: [{ id: 't', tool: 'noop', forEach: '${{ list.items.echo }}' }],
+        },
+      ],
+    },
+  });
+  let status = 'unfinished';
+  for await (const stored of subscription) {
+    if (stored.event.type === 'WorkflowCompleted') {
+      status = stored.event.status;
+      const error = stored.event.synthesis.tasks.find((task) => task.error)?.error;
+      if (error) console.error(`the large workflow ${status}: ${error.code} ${error.message}`);
+      break;
+    }
+    if (stored.event.type === 'WorkflowRejected') {
+      console.error(`the large workflow was rejected: ${JSON.stringify(stored.event.errors)}`);
+      status = 'rejected';
+      break;
+    }
+  }
+  await subscription.stop();
+  return { status, ms: Date.now() - started };
 }
 
 async function resumeBench(
