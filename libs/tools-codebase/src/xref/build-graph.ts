@@ -1,12 +1,7 @@
 import type { ToolOutputOf } from '@fanout/contracts';
 import type { ParsedFile } from './model';
 import type { WeightedEdge } from './page-rank';
-import {
-  resolvePython,
-  resolveTypeScript,
-  type ResolveContext,
-  type Target,
-} from './resolve-module';
+import { resolvePython, type ResolveContext, type Target } from './resolve-module';
 
 type Xref = ToolOutputOf<'code.xref'>;
 export type XrefNode = Xref['nodes'][number];
@@ -173,7 +168,7 @@ class GraphBuilder {
   private resolve(file: ParsedFile, specifier: string): Target {
     return file.language === 'python'
       ? resolvePython(file.path, specifier, this.ctx)
-      : resolveTypeScript(file.path, specifier, this.ctx);
+      : this.ctx.resolveTypeScript(file.path, specifier);
   }
 
   /** `from pkg import mod` may name the submodule `pkg/mod.py` rather than a name in `pkg`. */

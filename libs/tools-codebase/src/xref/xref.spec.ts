@@ -112,6 +112,33 @@ describe('code.xref on a TypeScript project', () => {
   });
 });
 
+describe('code.xref resolving as the compiler does', () => {
+  it('follows a baseUrl without paths, and package.json subpath imports', async () => {
+    const tree = await tempTree({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: 'src' } }),
+      'package.json': JSON.stringify({
+        name: 'shop',
+        type: 'module',
+        imports: { '#money': './src/lib/money.ts' },
+      }),
+      'src/lib/money.ts': 'export const cents = (n: number) => n * 100;\n',
+      'src/lib/tax.ts': "import { cents } from '#money';\nexport const tax = cents(1);\n",
+      'src/app.ts':
+        "import { tax } from 'lib/tax';\nimport { z } from 'zod';\nexport default tax;\n",
+    });
+    try {
+      const graph = await xref(params('code.xref', { root: tree.root }), context());
+      expect(edges(graph, 'imports').sort()).toEqual([
+        'file:src/app.ts -> file:src/lib/tax.ts',
+        'file:src/app.ts -> module:zod',
+        'file:src/lib/tax.ts -> file:src/lib/money.ts',
+      ]);
+    } finally {
+      await tree.cleanup();
+    }
+  });
+});
+
 describe('code.xref on a Python project', () => {
   let tree: TempTree;
   let result: Result;

@@ -20,7 +20,7 @@ const CONCURRENCY = 16;
  * The TypeScript compiler, loaded on first use: it is a large module, and a worker that
  * only greps should not carry it.
  */
-const typescript = () => Promise.all([import('./parse-typescript'), import('./ts-paths')]);
+const typescript = () => Promise.all([import('./parse-typescript'), import('./ts-resolver')]);
 
 /** How each language is parsed, loaded for the languages among the chosen files. */
 interface Parsers {
@@ -82,7 +82,7 @@ export async function xref(
     .filter((path) => languageOf(path) !== undefined && wanted(path))
     .slice(0, params.maxFiles);
 
-  const [{ parseTypeScript }, { readTsPaths }] = await typescript();
+  const [{ parseTypeScript }, { typeScriptResolver }] = await typescript();
   const python = chosen.some((path) => languageOf(path) === 'python')
     ? await loadPythonParser()
     : undefined;
@@ -104,7 +104,11 @@ export async function xref(
     for (const file of batch) if (file) parsed.push(file);
   }
 
-  const graph = buildGraph(parsed, { known: new Set(known), tsPaths: readTsPaths(jail) });
+  const files = new Set(known);
+  const graph = buildGraph(parsed, {
+    known: files,
+    resolveTypeScript: typeScriptResolver(jail, files),
+  });
   const scores = pageRank(graph.files, graph.dependencies);
   const ranking = graph.files
     .map((path) => ({ path, score: Math.round((scores.get(path) ?? 0) * 1e6) / 1e6 }))
