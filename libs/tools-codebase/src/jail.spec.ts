@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { glob } from './glob/glob';
 import { grep } from './grep/grep';
-import { openJail, relativeInside, resolveInside } from './jail';
+import { isInside, openJail, relativeInside, resolveInside } from './jail';
 import { read } from './read/read';
 import { drain } from '@fanout/testing';
 import { context, params, rejection, tempTree, type TempTree } from './testing/fixtures';
@@ -96,5 +97,31 @@ describe('the jail', () => {
       drain(glob(params('code.glob', { root: tree.root, patterns: ['../**/*.txt'] }), context())),
     );
     expect(error.code).toBe('PATH_OUTSIDE_ROOT');
+  });
+
+  it('never hands out a path outside the root, whatever path it is given, in bulk', async () => {
+    const jail = await openJail(tree.root);
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '', 'src', 'a.txt', 'link-out.txt', 'dir-out', 'link-in.txt'),
+      fc.constantFrom('secret.txt', '%2e%2e', '..\\..', 'a\0b', '\0', '~', '/etc', outside),
+      fc.string({ maxLength: 8 }),
+    );
+    const path = fc
+      .tuple(fc.boolean(), fc.array(segment, { maxLength: 8 }))
+      .map(([absolute, parts]) => (absolute ? '/' : '') + parts.join('/'));
+    await fc.assert(
+      fc.asyncProperty(path, async (given) => {
+        try {
+          const { real, relative } = await resolveInside(jail, given);
+          expect(isInside(jail.real, real), `${given} -> ${real}`).toBe(true);
+          expect(relative.startsWith('..')).toBe(false);
+        } catch (error) {
+          expect(['PATH_OUTSIDE_ROOT', 'NOT_FOUND', 'INVALID_INPUT']).toContain(
+            (error as { code?: string }).code,
+          );
+        }
+      }),
+      { numRuns: 500, seed: 20261203 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebFetcher } from '../fetch/fetcher';
 import { page, redirect, serve } from '../testing/serve';
@@ -45,6 +46,55 @@ describe('SSRF guard', () => {
       code: 'SSRF_BLOCKED',
       retryable: false,
     });
+  });
+
+  it('refuses every address of the refused ranges, however it is written, in bulk', async () => {
+    /** [first octets, prefix bits] of IPv4 ranges that are never public. */
+    const ranges: [number[], number][] = [
+      [[127], 8],
+      [[10], 8],
+      [[172, 16], 12],
+      [[192, 168], 16],
+      [[169, 254], 16],
+      [[100, 64], 10],
+      [[0], 8],
+      [[224], 4],
+    ];
+    const address = fc
+      .tuple(fc.constantFrom(...ranges), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+      .map(([[octets, bits], random]) => {
+        const network = octets
+          .concat([0, 0, 0, 0])
+          .slice(0, 4)
+          .reduce((n, o) => n * 256 + o, 0);
+        const host = bits === 32 ? 0 : random % 2 ** (32 - bits);
+        return network - (network % 2 ** (32 - bits)) + host;
+      });
+    const octetsOf = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const written = fc.tuple(address, fc.nat(4)).map(([n, form]) => {
+      const o = octetsOf(n);
+      const hex = (x: number) => x.toString(16);
+      switch (form) {
+        case 0:
+          return o.join('.');
+        case 1:
+          return String(n);
+        case 2:
+          return `0x${hex(n)}`;
+        case 3:
+          return o.map((x) => `0${x.toString(8)}`).join('.');
+        default:
+          return `[::ffff:${hex((o[0]! << 8) | o[1]!)}:${hex((o[2]! << 8) | o[3]!)}]`;
+      }
+    });
+    await fc.assert(
+      fc.asyncProperty(written, async (host) => {
+        await expect(guard.check(new URL(`http://${host}/`))).rejects.toMatchObject({
+          code: 'SSRF_BLOCKED',
+        });
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
   });
 
   it('lets a public address through', async () => {
