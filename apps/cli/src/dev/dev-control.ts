@@ -60,7 +60,9 @@ async function answer(request: IncomingMessage, response: ServerResponse, client
   try {
     const call = parseCall(await readBody(request));
     await checkCall(call.tool, call.input);
-    const { priority, timeoutMs } = call;
+    const { timeoutMs } = call;
+    // Checked to be 0..4 by parseCall.
+    const priority = call.priority as Priority | undefined;
     reply(
       200,
       await client.call(call.tool, call.input, { priority, ...(timeoutMs ? { timeoutMs } : {}) }),
