@@ -40,12 +40,15 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
   let names: Subjects;
   let dir: string;
   const services: ServiceProcess[] = [];
+  /** By the instance name each was started with. */
+  const byInstance = new Map<string, ServiceProcess>();
 
   const service = (name: string, instance: string) => {
     const started = startService(cluster.urls.join(','), names.prefix, name, {
       env: { FANOUT_STREAM_REPLICAS: '3', FANOUT_ORCHESTRATOR_INSTANCE: instance },
     });
     services.push(started);
+    byInstance.set(instance, started);
     return started;
   };
 
@@ -64,7 +67,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const workflow = (): WorkflowDocument => ({
+  const workflow = (command = (i: number) => `echo ${i}`): WorkflowDocument => ({
     budget: { maxConcurrency: 32 },
     phases: [
       {
@@ -79,7 +82,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
           ...Array.from({ length: COMMANDS }, (_, i) => ({
             id: `cmd${i}`,
             tool: 'bash.exec',
-            input: { command: `echo ${i}`, cwd: dir },
+            input: { command: command(i), cwd: dir },
           })),
         ],
       },
@@ -91,18 +94,23 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     (await events().read({ workflowId })).map((stored) => stored.event);
   const succeeded = async (workflowId: string) =>
     (await log(workflowId)).filter((event) => event.type === 'TaskSucceeded').length;
+  /** The moment of a fault: once more than `count` tasks have succeeded. */
+  const over = (count: number) => async (id: string) => (await succeeded(id)) > count;
 
-  /** Submits, waits until `before` tasks succeeded, does `fault`, and waits for the end. */
-  const runThrough = async (workflowId: string, before: number, fault: () => Promise<void>) => {
+  /** Submits, waits until `ready` says the moment has come, does `fault`, and waits for the end. */
+  const runThrough = async (
+    workflowId: string,
+    ready: (id: string) => Promise<boolean>,
+    fault: () => Promise<void>,
+    document = workflow(),
+  ) => {
     await new CommandBus(connection, names).publish({
       type: 'workflow.submit',
       commandId: `submit-${workflowId}`,
       workflowId,
-      workflow: workflow(),
+      workflow: document,
     });
-    await expect
-      .poll(() => succeeded(workflowId), { timeout: 60_000, interval: 200 })
-      .toBeGreaterThan(before);
+    await expect.poll(() => ready(workflowId), { timeout: 60_000, interval: 200 }).toBe(true);
     await fault();
     const faultAt = Date.now();
     await expect
@@ -121,7 +129,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     expect(final.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
       status: 'succeeded',
     });
-    return { afterFaultMs: Date.now() - faultAt };
+    return { afterFaultMs: Date.now() - faultAt, log: final };
   };
 
   it('finishes while the node leading the event log is killed with SIGKILL, and after it is back', async () => {
@@ -129,7 +137,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     const codebase = service('codebase-worker', 'cw');
     const bash = service('bash-worker', 'bw');
     await Promise.all([services[0]!.ready(), codebase.ready(), bash.ready()]);
-    const { afterFaultMs } = await runThrough('wf-leader', 100, async () => {
+    const { afterFaultMs } = await runThrough('wf-leader', over(100), async () => {
       const jsm = await jetstreamManager(connection);
       const leader = (await jsm.streams.info(names.streams.events)).cluster?.leader;
       const victim = cluster.servers.find((_, i) => `n${i + 1}` === leader);
@@ -145,11 +153,39 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     const second = service('orchestrator', 'chaos-b');
     await second.ready();
     const [first, codebase] = [services[0]!, services[1]!];
-    const { afterFaultMs } = await runThrough('wf-processes', 100, async () => {
+    const { afterFaultMs } = await runThrough('wf-processes', over(100), async () => {
       await Promise.all([first.stop('SIGKILL'), codebase.stop('SIGKILL')]);
       // The work goes on without them: another codebase worker takes the queue.
       await service('codebase-worker', 'cw2').ready();
     });
     console.log(`orchestrator and worker killed: finished ${afterFaultMs} ms after the fault`);
+  });
+
+  it('finishes when a worker is paused (SIGSTOP) past the heartbeat timeout and then resumed: its late reports are ignored', async () => {
+    const paused = byInstance.get('bw')!;
+    await service('bash-worker', 'bw2').ready();
+    // Commands that take a while, so that the paused worker holds some when it stops.
+    const slow = workflow((i) => `sleep 1; echo ${i}`);
+    const bashStarted = async (id: string) =>
+      (await log(id)).filter((e) => e.type === 'TaskStarted' && e.taskId.startsWith('work/cmd'))
+        .length >= 20;
+    const { afterFaultMs, log: final } = await runThrough(
+      'wf-paused',
+      bashStarted,
+      async () => {
+        process.kill(paused.pid!, 'SIGSTOP');
+        // Past the orchestrator's 15 s heartbeat timeout, then on again.
+        setTimeout(() => process.kill(paused.pid!, 'SIGCONT'), 20_000);
+      },
+      slow,
+    );
+    // Its attempts were given up on and run again by the other worker.
+    const lost = final.filter(
+      (e) => e.type === 'TaskAttemptFailed' && /no heartbeat/.test(e.error.message),
+    );
+    expect(lost.length).toBeGreaterThan(0);
+    console.log(
+      `worker paused: ${lost.length} attempts run again, finished ${afterFaultMs} ms after the fault`,
+    );
   });
 });
