@@ -13,4 +13,4 @@ export {
   type Problem,
 } from './errors';
 export { probeNats } from './probe';
-export type { DeadLetters, StoredDeadLetter } from '@fanout/messaging';
+export type { DeadLetters, StoredDeadLetter, StoredEvent, Subscription } from '@fanout/messaging';
