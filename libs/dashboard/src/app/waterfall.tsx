@@ -19,6 +19,7 @@ export function Waterfall(props: { view: WorkflowView; now: number }) {
     <div class="waterfall">
       {rows.map(({ task, attempt }) => {
         const ran = attempt.startedAt ?? attempt.endedAt ?? end;
+
         const ended = attempt.endedAt ?? end;
         return (
           <div class="bar-row" data-attempt={`${task.id}#${attempt.attempt}`}>
@@ -31,11 +32,12 @@ export function Waterfall(props: { view: WorkflowView; now: number }) {
                 style={{ left: pct(attempt.dispatchedAt), width: width(attempt.dispatchedAt, ran) }}
                 title={`queued ${duration(ran - attempt.dispatchedAt)}`}
               />
-              {attempt.startedAt !== undefined && (
+              {(attempt.startedAt ?? attempt.endedAt) !== undefined && (
+                // An attempt whose start was reported with its end shows as a sliver at it.
                 <span
                   class={`bar ${attempt.outcome ?? 'running'}`}
-                  style={{ left: pct(attempt.startedAt), width: width(attempt.startedAt, ended) }}
-                  title={`ran ${duration(ended - attempt.startedAt)} on ${attempt.worker}`}
+                  style={{ left: pct(ran), width: width(ran, ended) }}
+                  title={`ran ${duration(ended - ran)}${attempt.worker ? ` on ${attempt.worker}` : ''}`}
                 />
               )}
             </span>

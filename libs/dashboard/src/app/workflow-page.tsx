@@ -96,10 +96,10 @@ export function WorkflowPage(props: { id: string }) {
       <Waterfall view={view} now={now} />
       {view.synthesis && (
         <>
-          <h2>synthesis</h2>
-          <pre class="synthesis">
-            {JSON.stringify({ ...view.synthesis, tasks: undefined }, null, 2)}
-          </pre>
+          <details class="synthesis">
+            <summary>synthesis</summary>
+            <pre>{JSON.stringify({ ...view.synthesis, tasks: undefined }, null, 2)}</pre>
+          </details>
         </>
       )}
     </section>

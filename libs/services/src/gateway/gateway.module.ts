@@ -30,7 +30,7 @@ export class Gateway implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.workflows.start(this.client);
+    this.workflows.start(this.client);
     const jaeger = this.options.jaegerUrl ? { jaegerUrl: this.options.jaegerUrl } : {};
     const api = new GatewayApi(this.client, this.workflows, jaeger);
     this.server = await GatewayServer.start(this.options, api);

@@ -9,20 +9,36 @@ export class WorkflowList {
   private readonly rows = new Map<string, WorkflowSummary>();
   private readonly watchers = new Set<(row: WorkflowSummary) => void>();
   private subscription: Subscription<StoredEvent> | undefined;
+  private stopped = false;
 
-  async start(client: FanoutClient): Promise<void> {
-    this.subscription = await client.everyEvent();
-    const subscription = this.subscription;
+  /**
+   * Follows every workflow's events in the background. Until the event stream exists (no
+   * orchestrator has run yet), and after a follow breaks, it tries again every second,
+   * from the start of the log, so the rows are always the log's.
+   */
+  start(client: FanoutClient): void {
     void (async () => {
-      try {
-        for await (const { event } of subscription) {
-          const row = summarise(this.rows, event);
-          if (row) for (const watch of this.watchers) watch(row);
+      while (!this.stopped) {
+        try {
+          await this.follow(client);
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'STREAM_MISSING') {
+            console.error('gateway: the workflow list lost the event stream; again in 1 s', error);
+          }
         }
-      } catch (error) {
-        console.error('gateway: the workflow list stopped following events', error);
+        if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     })();
+  }
+
+  private async follow(client: FanoutClient): Promise<void> {
+    this.subscription = await client.everyEvent();
+    if (this.stopped) return void (await this.subscription.stop());
+    this.rows.clear();
+    for await (const { event } of this.subscription) {
+      const row = summarise(this.rows, event);
+      if (row) for (const watch of this.watchers) watch(row);
+    }
   }
 
   /** The rows, newest first. */
@@ -45,6 +61,7 @@ export class WorkflowList {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.stop();
   }
 }
