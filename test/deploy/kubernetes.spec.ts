@@ -55,6 +55,8 @@ const SHARE = {
   // Coordination's 10% / 10%, split: the orchestrator and the agent worker.
   coordination: { cpu: 0.06, memory: 0.06 },
   agents: { cpu: 0.04, memory: 0.04 },
+  // Outside the matrix: the gateway runs no tools.
+  gateway: { cpu: 0.02, memory: 0.03 },
 } as const;
 const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   orchestrator: 'coordination',
@@ -62,6 +64,7 @@ const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   'bash-worker': 'bash',
   'web-worker': 'web',
   'agent-worker': 'agents',
+  gateway: 'gateway',
 };
 /** Workers that may sleep at zero replicas in production; the rest keep one warm. */
 const SCALE_TO_ZERO: readonly string[] = ['web-worker', 'bash-worker'];
