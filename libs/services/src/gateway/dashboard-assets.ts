@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The browser app: one script and one stylesheet. */
@@ -7,9 +7,6 @@ export interface DashboardAssets {
   script: string;
   style: string;
 }
-
-/** The app's entry and stylesheet in the repository, for a build in memory. */
-const SOURCES = resolve(import.meta.dirname ?? '.', '../../../dashboard/src/app');
 
 let cached: Promise<DashboardAssets> | undefined;
 
@@ -39,6 +36,7 @@ function prebuilt(): DashboardAssets | undefined {
 }
 
 async function bundle(): Promise<DashboardAssets> {
-  const { buildDashboard } = await import('./build-dashboard');
-  return buildDashboard(SOURCES);
+  // Loaded only here: a built image has the files and no esbuild.
+  const { bundleDashboard } = await import('../../../dashboard/bundle.mjs');
+  return bundleDashboard();
 }

@@ -13,8 +13,12 @@ const PAGE = `<!doctype html>
 <link rel="stylesheet" href="/app.css"></head>
 <body><div id="app"></div><script type="module" src="/app.js"></script></body></html>`;
 
-/** Errors with these codes are the caller's: the thing asked for is not there. */
-const NOT_FOUND = new Set(['DEAD_LETTER_NOT_FOUND']);
+/** The status of an error with a code: what was asked for is not there, or not yet. */
+const STATUS_OF_CODE: Record<string, number> = {
+  DEAD_LETTER_NOT_FOUND: 404,
+  // No orchestrator has created the streams on this NATS server (yet).
+  STREAM_MISSING: 503,
+};
 
 /**
  * The dashboard's HTTP server: the app's page and assets (no data in them), and the API
@@ -31,7 +35,7 @@ export class GatewayServer {
     const server = createServer((request, response) => {
       void serve(request, response, options, api).catch((error: unknown) => {
         const status = statusOf(error);
-        if (status === 500) console.error('gateway: a request failed', error);
+        if (status >= 500 && status !== 503) console.error('gateway: a request failed', error);
         if (response.headersSent) return void response.end();
         sendJson(response, status, { error: error instanceof Error ? error.message : `${error}` });
       });
@@ -92,5 +96,5 @@ function authorise(request: IncomingMessage, url: URL, token: string | undefined
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && NOT_FOUND.has(code) ? 404 : 500;
+  return (typeof code === 'string' && STATUS_OF_CODE[code]) || 500;
 }
