@@ -4,6 +4,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 export interface EmbeddedFanout {
   /** The private server's URL, for the client that submits to it. */
   readonly natsUrl: string;
+  /** The dashboard's URL, when it was asked for (`gateway`). */
+  readonly uiUrl?: string;
   /** Drains the services, then stops the server and deletes its store (unless `natsDir`). */
   stop(): Promise<void>;
 }
@@ -13,11 +15,12 @@ export interface EmbeddedFanout {
  * (from PATH or /usr/sbin, a free loopback port, a temp store) and the orchestrator and
  * every worker booted in this process, exactly as their containers boot them. The server
  * dies with this process however it ends, so nothing is left behind. `natsDir`: a store
- * that outlives the process instead (`fanout dev`'s, under its home).
+ * that outlives the process instead (`fanout dev`'s, under its home). `gateway`: serve the
+ * dashboard too (`FANOUT_UI_PORT`).
  */
 export async function startEmbeddedFanout(
   prefix: string,
-  { natsDir }: { natsDir?: string } = {},
+  { natsDir, gateway }: { natsDir?: string; gateway?: boolean } = {},
 ): Promise<EmbeddedFanout> {
   const [{ startLocalNats }, services, { startTelemetry }] = await Promise.all([
     import('@fanout/nats-server'),
@@ -44,7 +47,9 @@ export async function startEmbeddedFanout(
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
     apps.push(await services.bootService('orchestrator', boot));
-    const workers = services.SERVICE_NAMES.filter((name) => name !== 'orchestrator');
+    const workers = services.SERVICE_NAMES.filter(
+      (name) => name !== 'orchestrator' && (gateway || name !== 'gateway'),
+    );
     const booted = await Promise.allSettled(
       workers.map((name) => services.bootService(name, boot)),
     );
@@ -55,5 +60,21 @@ export async function startEmbeddedFanout(
     await stop();
     throw error;
   }
-  return { natsUrl: nats.url, stop };
+  const uiUrl = gateway ? uiUrlOf(apps, services.Gateway) : undefined;
+  return { natsUrl: nats.url, ...(uiUrl ? { uiUrl } : {}), stop };
+}
+
+/** The URL the booted gateway serves on. */
+function uiUrlOf(
+  apps: INestApplicationContext[],
+  gateway: typeof import('@fanout/services').Gateway,
+): string | undefined {
+  for (const app of apps) {
+    try {
+      return app.get(gateway, { strict: true }).url;
+    } catch {
+      // not the gateway's application
+    }
+  }
+  return undefined;
 }

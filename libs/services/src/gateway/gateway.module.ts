@@ -33,7 +33,12 @@ export class Gateway implements OnApplicationBootstrap, OnApplicationShutdown {
     this.workflows.start(this.client);
     const jaeger = this.options.jaegerUrl ? { jaegerUrl: this.options.jaegerUrl } : {};
     const api = new GatewayApi(this.client, this.workflows, jaeger);
-    this.server = await GatewayServer.start(this.options, api);
+    this.server = await GatewayServer.start(this.options, api).catch((error: unknown) => {
+      // Another Fanout on this machine serves its dashboard there: serve this one beside it.
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+      console.error(`fanout: port ${this.options.port} is taken; the dashboard takes a free one`);
+      return GatewayServer.start({ ...this.options, port: 0 }, api);
+    });
     console.error(`fanout: dashboard on ${this.server.url}`);
   }
 
