@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
@@ -5,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { FanoutClient, type WorkflowHandle } from '@fanout/client';
 import type { WorkflowDocument } from '@fanout/contracts';
 import {
+  runFanout,
   startNats,
   startService,
   startServices,
@@ -62,6 +65,7 @@ describe('the dashboard in a real browser', () => {
   let nats: NatsServer;
   let services: Services;
   let gateway: ServiceProcess;
+  let guarded: ServiceProcess;
   let bashWorker: ServiceProcess | undefined;
   let client: FanoutClient;
   let raw: NatsConnection;
@@ -73,6 +77,9 @@ describe('the dashboard in a real browser', () => {
     nats = await startNats();
     const env = { FANOUT_UI_PORT: '0', FANOUT_HTTP_PORT: 'off' };
     gateway = startService(nats.url, PREFIX, 'gateway', { env });
+    guarded = startService(nats.url, PREFIX, 'gateway', {
+      env: { ...env, FANOUT_UI_TOKEN: 'let-me-in' },
+    });
     [services, browser] = await Promise.all([
       startServices(nats.url, PREFIX, ['orchestrator', 'codebase-worker']),
       chromium.launch({
@@ -81,7 +88,7 @@ describe('the dashboard in a real browser', () => {
         args: ['--no-sandbox'],
       }),
     ]);
-    await gateway.ready();
+    await Promise.all([gateway.ready(), guarded.ready()]);
     url = /dashboard on (http:\S+)/.exec(gateway.output())![1]!;
     client = await FanoutClient.connect({ servers: nats.url, prefix: PREFIX });
     raw = await connect({ servers: nats.url });
@@ -93,6 +100,7 @@ describe('the dashboard in a real browser', () => {
     await raw?.close();
     await bashWorker?.stop();
     await gateway?.stop();
+    await guarded?.stop();
     await services?.stop();
     await nats?.stop();
   });
@@ -222,5 +230,42 @@ describe('the dashboard in a real browser', () => {
     const malformed = await fetch(`${url}/api/workflows/a.b*/events`);
     expect(malformed.status).toBe(400);
     expect((await fetch(`${url}/api/workflows`)).status).toBe(200);
+  });
+
+  it('asks for the token when one is set: 401 without it or with another, data with it', async () => {
+    const guardedUrl = /dashboard on (http:\S+)/.exec(guarded.output())![1]!;
+    const without = await fetch(`${guardedUrl}/api/workflows`);
+    expect(without.status).toBe(401);
+    expect(await without.json()).toEqual({ error: expect.stringMatching(/asks for a token/) });
+    const wrong = await fetch(`${guardedUrl}/api/workflows`, {
+      headers: { authorization: 'Bearer guess' },
+    });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${guardedUrl}/api/workflows`, {
+      headers: { authorization: 'Bearer let-me-in' },
+    });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'wf-read' })]),
+    );
+    // The page carries no data; it passes the token from its address to its API calls.
+    const browserPage = await browser.newPage();
+    await browserPage.goto(`${guardedUrl}/?token=let-me-in`);
+    await browserPage.locator('[data-workflow-id="wf-read"]').waitFor({ timeout: 10_000 });
+    await browserPage.close();
+  });
+
+  it("is served by fanout run --ui for the run's life, its URL said on stderr", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-ui-'));
+    const file = join(dir, 'one.json');
+    writeFileSync(file, JSON.stringify(READ_SOURCES));
+    const env = { NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: PREFIX, FANOUT_UI_PORT: '0' };
+    const run = await runFanout(['run', file, '--ui', '--json', '--id', 'wf-ui'], env);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.code, run.stderr).toBe(0);
+    const served = /fanout: dashboard on (http:\S+)/.exec(run.stderr)?.[1];
+    expect(served).toBeDefined();
+    // Gone with the run.
+    await expect(fetch(`${served}/api/workflows`)).rejects.toThrow();
   });
 });
