@@ -44,11 +44,12 @@ export async function startEmbeddedFanout(
     await nats.stop();
     await telemetry.shutdown().catch(() => undefined);
   };
+  let uiUrl: string | undefined;
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
     apps.push(await services.bootService('orchestrator', boot));
     const workers = services.SERVICE_NAMES.filter(
-      (name) => name !== 'orchestrator' && (gateway || name !== 'gateway'),
+      (name) => name !== 'orchestrator' && name !== 'gateway',
     );
     const booted = await Promise.allSettled(
       workers.map((name) => services.bootService(name, boot)),
@@ -56,25 +57,14 @@ export async function startEmbeddedFanout(
     for (const result of booted) if (result.status === 'fulfilled') apps.push(result.value);
     const failed = booted.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+    if (gateway) {
+      const app = await services.bootService('gateway', boot);
+      apps.push(app);
+      uiUrl = app.get(services.Gateway).url;
+    }
   } catch (error) {
     await stop();
     throw error;
   }
-  const uiUrl = gateway ? uiUrlOf(apps, services.Gateway) : undefined;
   return { natsUrl: nats.url, ...(uiUrl ? { uiUrl } : {}), stop };
-}
-
-/** The URL the booted gateway serves on. */
-function uiUrlOf(
-  apps: INestApplicationContext[],
-  gateway: typeof import('@fanout/services').Gateway,
-): string | undefined {
-  for (const app of apps) {
-    try {
-      return app.get(gateway, { strict: true }).url;
-    } catch {
-      // not the gateway's application
-    }
-  }
-  return undefined;
 }
