@@ -57,6 +57,46 @@ const READ_SOURCES: WorkflowDocument = {
   ],
 };
 
+/** An agent whose plan holds another agent, whose plan lists files: a tree three deep. */
+const agent = (id: string, plan: WorkflowDocument) => ({
+  id,
+  tool: 'agent.run',
+  input: { specialist: 'plan', goal: `run ${id}`, plan },
+});
+const AGENTS: WorkflowDocument = {
+  name: 'agents',
+  phases: [
+    {
+      id: 'ask',
+      tasks: [
+        agent('master', {
+          phases: [
+            {
+              id: 'delegate',
+              tasks: [
+                agent('specialist', {
+                  phases: [
+                    {
+                      id: 'find',
+                      tasks: [
+                        {
+                          id: 'files',
+                          tool: 'code.glob',
+                          input: { root: 'libs/dashboard/src/model', patterns: ['*.ts'] },
+                        },
+                      ],
+                    },
+                  ],
+                }),
+              ],
+            },
+          ],
+        }),
+      ],
+    },
+  ],
+};
+
 const bash = (command: string): WorkflowDocument => ({
   phases: [{ id: 'sh', tasks: [{ id: 'run', tool: 'bash.exec', input: { command } }] }],
 });
@@ -81,7 +121,7 @@ describe('the dashboard in a real browser', () => {
       env: { ...env, FANOUT_UI_TOKEN: 'let-me-in' },
     });
     [services, browser] = await Promise.all([
-      startServices(nats.url, PREFIX, ['orchestrator', 'codebase-worker']),
+      startServices(nats.url, PREFIX, ['orchestrator', 'codebase-worker', 'agent-worker']),
       chromium.launch({
         executablePath: '/usr/bin/chromium',
         headless: true,
@@ -267,5 +307,25 @@ describe('the dashboard in a real browser', () => {
     expect(served).toBeDefined();
     // Gone with the run.
     await expect(fetch(`${served}/api/workflows`)).rejects.toThrow();
+  });
+
+  it('draws the agent tree, collapsible, each child workflow a click away', async () => {
+    const handle = await client.submit(AGENTS, { workflowId: 'wf-agents' });
+    expect((await handle.wait({ timeoutMs: 40_000 })).status).toBe('succeeded');
+    await page.goto(`${url}/workflows/wf-agents`);
+    const nodes = page.locator('[data-tree-workflow]');
+    await expect.poll(() => nodes.count(), { timeout: 10_000 }).toBe(3);
+    const root = page.locator('[data-tree-workflow="wf-agents"]');
+    await root.locator('button.toggle').first().click();
+    await expect.poll(() => nodes.count()).toBe(1);
+    await root.locator('button.toggle').first().click();
+    const leaf = nodes.nth(2);
+    const leafId = (await leaf.getAttribute('data-tree-workflow'))!;
+    await leaf.locator('a').first().click();
+    await page.waitForURL(`${url}/workflows/${leafId}`);
+    await expect
+      .poll(() => chip('find/files').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('succeeded');
+    expect(await page.locator(`[data-tree-workflow="${leafId}"] strong`).count()).toBe(1);
   });
 });

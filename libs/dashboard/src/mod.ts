@@ -15,3 +15,4 @@ export {
 } from './model/workflow-view';
 export { summarise, type WorkflowSummary } from './model/workflow-summary';
 export { CHIP, grid, layoutInput, type LayoutInput } from './model/graph-layout';
+export { rootOf, treeOf, type WorkflowTree } from './model/workflow-tree';

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { WorkflowEvent } from '@fanout/contracts';
 import { applyEvent, emptyView, type WorkflowView } from '../model/workflow-view';
+import { AgentTree } from './agent-tree';
 import { api, duration, follow } from './api';
 import { Link } from './link';
 import { TaskGraph } from './task-graph';
@@ -43,7 +44,6 @@ export function WorkflowPage(props: { id: string }) {
     api(`workflows/${props.id}/cancel`, 'POST').catch((e: Error) => setProblem(e.message));
   const ended = view.endedAt !== undefined;
   const task = selected ? view.tasks[selected] : undefined;
-  const agents = Object.values(view.tasks).filter((t) => t.children.length > 0);
   const trace = jaeger
     ? `${jaeger}/search?service=orchestrator&tags=${encodeURIComponent(
         JSON.stringify({ 'fanout.workflow_id': props.id }),
@@ -87,7 +87,7 @@ export function WorkflowPage(props: { id: string }) {
           ))}
         </div>
       )}
-      {agents.length > 0 && <AgentTree workflowId={props.id} view={view} />}
+      <AgentTree workflowId={props.id} />
       <div class="workflow-body">
         <TaskGraph view={view} selected={selected} onSelect={setSelected} />
         {task && <TaskPanel workflowId={props.id} task={task} />}
@@ -103,32 +103,5 @@ export function WorkflowPage(props: { id: string }) {
         </>
       )}
     </section>
-  );
-}
-
-/** The agents of this workflow and the child workflows each started, one click away. */
-function AgentTree(props: { workflowId: string; view: WorkflowView }) {
-  const [open, setOpen] = useState(true);
-  const agents = Object.values(props.view.tasks).filter((t) => t.children.length > 0);
-  return (
-    <div class="tree">
-      <button onClick={() => setOpen(!open)}>{open ? '▾' : '▸'} agents</button>
-      {open && (
-        <ul>
-          {agents.map((agent) => (
-            <li data-agent-task={agent.id}>
-              {agent.id} <span class={`badge ${agent.status}`}>{agent.status}</span>
-              <ul>
-                {agent.children.map((child, round) => (
-                  <li data-child-workflow={child}>
-                    round {round + 1}: <Link href={`/workflows/${child}`}>{child}</Link>
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }
