@@ -328,4 +328,26 @@ describe('the dashboard in a real browser', () => {
       .toBe('succeeded');
     expect(await page.locator(`[data-tree-workflow="${leafId}"] strong`).count()).toBe(1);
   });
+
+  it("lists the error channel's records: an invalid command the orchestrator refused", async () => {
+    // As a service in another language might send it: a cancel that names no workflow.
+    const invalid = { type: 'workflow.cancel', commandId: 'cancel-nothing', reason: 'why not' };
+    await raw.publish(`${PREFIX}.cmd.p2.workflow.cancel`, JSON.stringify(invalid));
+    await raw.flush();
+    await page.goto(`${url}/errors`);
+    const row = page.locator('tr[data-error-record]', { hasText: 'invalid-message' });
+    await expect
+      .poll(
+        async () => {
+          if ((await row.count()) > 0) return true;
+          await page.locator('button', { hasText: 'refresh' }).click();
+          return false;
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
+    await expect.poll(() => row.first().textContent()).toContain('orchestrator');
+    await row.first().click();
+    await expect.poll(() => page.locator('pre', { hasText: 'cancel-nothing' }).count()).toBe(1);
+  });
 });

@@ -12,9 +12,12 @@ import {
   connectNats,
   DataPipeline,
   DeadLetters,
+  ErrorChannel,
   EventStream,
   MetricsBus,
   natsConfigFromEnv,
+  type ErrorFilter,
+  type StoredErrorRecord,
   type StoredEvent,
   type Subscription,
 } from '@fanout/messaging';
@@ -179,6 +182,14 @@ export class FanoutClient {
    */
   deadLetters(): DeadLetters {
     return new DeadLetters(this.connection, this.names, 'fanout-client');
+  }
+
+  /**
+   * The error channel's records (invalid messages, failed handlers: whatever a service met
+   * and could not act on), of one service or kind or all, oldest first, as kept now.
+   */
+  errorRecords(filter: ErrorFilter = {}): Promise<StoredErrorRecord[]> {
+    return new ErrorChannel(this.connection, this.names).read(filter);
   }
 
   /**

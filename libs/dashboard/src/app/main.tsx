@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { DeadLettersPage } from './dead-letters-page';
+import { ErrorsPage } from './errors-page';
 import { Link } from './link';
 import { WorkflowListPage } from './workflow-list-page';
 import { WorkflowPage } from './workflow-page';
@@ -19,12 +20,15 @@ function App() {
         <strong>Fanout</strong>
         <Link href="/">Workflows</Link>
         <Link href="/dead-letters">Dead letters</Link>
+        <Link href="/errors">Errors</Link>
       </header>
       <main>
         {workflow ? (
           <WorkflowPage key={workflow} id={decodeURIComponent(workflow)} />
         ) : path === '/dead-letters' ? (
           <DeadLettersPage />
+        ) : path === '/errors' ? (
+          <ErrorsPage />
         ) : (
           <WorkflowListPage />
         )}

@@ -76,7 +76,7 @@ export function TaskPanel(props: { workflowId: string; task: TaskView }) {
 }
 
 /** An error and every cause under it. */
-function ErrorChain(props: { error: FanoutError }) {
+export function ErrorChain(props: { error: FanoutError }) {
   const chain: FanoutError[] = [];
   for (let e: FanoutError | undefined = props.error; e; e = e.cause as FanoutError | undefined) {
     chain.push(e);

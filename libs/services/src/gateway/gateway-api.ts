@@ -6,6 +6,8 @@ import type { WorkflowList } from './workflow-list';
 
 /** A large result comes a page of its JSON text at a time. */
 const RESULT_PAGE = 64 * 1024;
+/** The newest this many error records. */
+const ERRORS_LIMIT = 500;
 /** At most this many streamed items per request. */
 const ITEMS_LIMIT = 1_000;
 
@@ -45,6 +47,8 @@ export class GatewayApi {
         await this.client.workflow(id).cancel('cancelled from the dashboard');
         return sendJson(response, 202, { cancelling: id });
       }
+      case 'GET errors':
+        return sendJson(response, 200, await this.errors(url));
       case 'GET dead-letters':
         return sendJson(response, 200, await this.client.deadLetters().list());
       case 'POST dead-letters/:/retry':
@@ -97,6 +101,19 @@ export class GatewayApi {
       if (items.length >= ITEMS_LIMIT) break;
     }
     sendJson(response, 200, { taskId, attempt, items, truncated: items.length >= ITEMS_LIMIT });
+  }
+
+  /** The newest error records, of `service` and `kind` when given. */
+  private async errors(url: URL) {
+    const [service, kind] = ['service', 'kind'].map((name) => url.searchParams.get(name));
+    for (const value of [service, kind]) {
+      if (value && !/^[A-Za-z0-9_-]+$/.test(value)) {
+        throw new HttpError(400, `"${value}" is not a service or kind name`);
+      }
+    }
+    const filter = { ...(service ? { service } : {}), ...(kind ? { kind } : {}) };
+    const records = await this.client.errorRecords(filter);
+    return records.slice(-ERRORS_LIMIT).reverse();
   }
 
   /** A workflow id that is well formed and has a log, else 400 or 404. */
