@@ -24,7 +24,7 @@ import {
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { bundleDashboard } from '../libs/dashboard/bundle.mjs';
+import { bundleDashboard } from '../libs/services/src/gateway/bundle-dashboard.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 

@@ -37,6 +37,6 @@ function prebuilt(): DashboardAssets | undefined {
 
 async function bundle(): Promise<DashboardAssets> {
   // Loaded only here: a built image has the files and no esbuild.
-  const { bundleDashboard } = await import('../../../dashboard/bundle.mjs');
+  const { bundleDashboard } = await import('./bundle-dashboard.mjs');
   return bundleDashboard();
 }

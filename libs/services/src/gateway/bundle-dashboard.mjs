@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const APP = join(import.meta.dirname, 'src', 'app');
+// The app's sources, read as files (not imported): libs/dashboard/src/app.
+const APP = join(import.meta.dirname, '..', '..', '..', 'dashboard', 'src', 'app');
 
 /** @returns {Promise<{ script: string, style: string }>} */
 export async function bundleDashboard() {
