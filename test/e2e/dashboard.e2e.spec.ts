@@ -172,7 +172,9 @@ describe('the dashboard in a real browser', () => {
       await page.screenshot({ path: join(workspaceRoot, 'docs/dashboard.png'), fullPage: true });
   });
 
-  it('shows a failing task with its error', async () => {
+  it('shows a failing task with its error, on a page opened before the workflow was submitted', async () => {
+    // Unknown at first (404): the page asks again until the workflow's log begins.
+    await page.goto(`${url}/workflows/wf-fails`);
     const handle = await client.submit(
       {
         phases: [
@@ -191,7 +193,6 @@ describe('the dashboard in a real browser', () => {
       },
       { workflowId: 'wf-fails' },
     );
-    await page.goto(`${url}/workflows/wf-fails`);
     await expect
       .poll(() => chip('p/missing').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('failed');

@@ -20,13 +20,40 @@ export async function api<T>(path: string, method: 'GET' | 'POST' = 'GET'): Prom
   return body;
 }
 
-/** Follows a Server-Sent Events stream; returns the function that closes it. */
-export function follow(path: string, on: Record<string, (data: unknown) => void>): () => void {
-  const source = new EventSource(apiUrl(path));
-  for (const [name, handle] of Object.entries(on)) {
-    source.addEventListener(name, (message) => handle(JSON.parse((message as MessageEvent).data)));
-  }
-  return () => source.close();
+/**
+ * Follows a Server-Sent Events stream; returns the function that closes it. A stream the
+ * gateway refused (a workflow submitted a moment ago whose first event is not logged yet
+ * answers 404) is asked again every second; `onOpen` is told each time it (re)opens, as a
+ * stream replays from its start.
+ */
+export function follow(
+  path: string,
+  on: Record<string, (data: unknown) => void>,
+  onOpen?: () => void,
+): () => void {
+  let source: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const open = () => {
+    source = new EventSource(apiUrl(path));
+    source.addEventListener('open', () => onOpen?.());
+    source.addEventListener('error', () => {
+      // CONNECTING: the browser tries again by itself; CLOSED: it gave up, so we do.
+      if (closed || source?.readyState !== EventSource.CLOSED) return;
+      retry = setTimeout(open, 1_000);
+    });
+    for (const [name, handle] of Object.entries(on)) {
+      source.addEventListener(name, (message) =>
+        handle(JSON.parse((message as MessageEvent).data)),
+      );
+    }
+  };
+  open();
+  return () => {
+    closed = true;
+    clearTimeout(retry);
+    source?.close();
+  };
 }
 
 /** Moves to another page of the app without reloading it. */

@@ -20,14 +20,22 @@ export function WorkflowPage(props: { id: string }) {
   const [jaeger, setJaeger] = useState<string>();
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const folded = emptyView(props.id);
-    setView(folded);
-    const close = follow(`workflows/${props.id}/events`, {
-      event: (event) => {
-        applyEvent(folded, event as WorkflowEvent);
-        setVersion((n) => n + 1);
+    let folded = emptyView(props.id);
+    const close = follow(
+      `workflows/${props.id}/events`,
+      {
+        event: (event) => {
+          applyEvent(folded, event as WorkflowEvent);
+          setProblem(undefined);
+          setVersion((n) => n + 1);
+        },
       },
-    });
+      // Each (re)opened stream replays the log from its start: fold it afresh.
+      () => {
+        folded = emptyView(props.id);
+        setView(folded);
+      },
+    );
     void api<{ jaegerUrl?: string }>('config').then(
       (c) => setJaeger(c.jaegerUrl),
       () => undefined, // no trace link then
