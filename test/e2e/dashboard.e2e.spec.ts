@@ -271,6 +271,16 @@ describe('the dashboard in a real browser', () => {
     const malformed = await fetch(`${url}/api/workflows/a.b*/events`);
     expect(malformed.status).toBe(400);
     expect((await fetch(`${url}/api/workflows`)).status).toBe(200);
+    // A result comes a page at a time: from an offset, with the whole length said.
+    const page0 = await fetch(`${url}/api/workflows/wf-read/result?task=read/entry`);
+    const first = (await page0.json()) as { total: number; text: string };
+    expect(first.total).toBe(first.text.length);
+    const rest = await fetch(`${url}/api/workflows/wf-read/result?task=read/entry&offset=10`);
+    expect(((await rest.json()) as { text: string }).text).toBe(first.text.slice(10));
+    const noResult = await fetch(`${url}/api/workflows/wf-read/result?task=read/nothing`);
+    expect(noResult.status).toBe(404);
+    const badOffset = await fetch(`${url}/api/workflows/wf-read/result?task=read/entry&offset=x`);
+    expect(await badOffset.json()).toEqual({ error: expect.stringMatching(/offset="x"/) });
   });
 
   it('asks for the token when one is set: 401 without it or with another, data with it', async () => {
