@@ -285,6 +285,27 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
     },
   );
 
+  it.skipIf(!kubectl)(
+    'serves the dashboard through a Service on 8480, beyond loopback only with a token from a Secret',
+    () => {
+      const gateway = k8s.find('Deployment', 'gateway');
+      const [container] = gateway.spec.template.spec.containers;
+      const env = Object.fromEntries(container.env.map((e: Obj) => [e.name, e]));
+      expect(env.FANOUT_UI_HOST.value).toBe('0.0.0.0');
+      expect(env.FANOUT_UI_TOKEN.valueFrom.secretKeyRef).toEqual({
+        name: 'fanout-ui',
+        key: 'FANOUT_UI_TOKEN',
+      });
+      const ui = container.ports.find((p: Obj) => p.name === 'ui');
+      expect(ui.containerPort).toBe(Number(env.FANOUT_UI_PORT.value));
+      const service = k8s.find('Service', 'gateway');
+      expect(selects(service.spec.selector, gateway.spec.template.metadata.labels)).toBe(true);
+      expect(service.spec.ports).toEqual([
+        expect.objectContaining({ port: 8480, targetPort: 'ui' }),
+      ]);
+    },
+  );
+
   it.skipIf(!kubectl)('lets the bash worker reach NATS and DNS, nothing else', () => {
     const policy = k8s.find('NetworkPolicy', 'bash-worker');
     const bash = k8s.find('Deployment', 'bash-worker').spec.template.metadata.labels;
