@@ -12,10 +12,19 @@
 // tests boot compiled services to prove it. It does not typecheck either: `npm run lint`
 // does that. `keepNames` keeps classes' `name`, which Nest uses for its module tokens and
 // logs and which esbuild would otherwise suffix where two files share a class name.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { bundleDashboard } from '../libs/services/src/gateway/bundle-dashboard.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -68,9 +77,16 @@ for (const name of wanted) {
     copied += copyAssets(Object.keys(inputs), dirname(join(root, output)));
   }
 }
+// The dashboard's browser app, which the gateway serves from dist/dashboard/ (found above
+// its bundle) rather than bundling it at start.
+const dashboard = await bundleDashboard();
+mkdirSync(join(outdir, 'dashboard'), { recursive: true });
+writeFileSync(join(outdir, 'dashboard', 'app.js'), dashboard.script);
+writeFileSync(join(outdir, 'dashboard', 'app.css'), dashboard.style);
 const ms = Math.round(performance.now() - started);
 console.error(
   `build: ${wanted.join(', ')} -> ${relative(root, outdir) || '.'}/apps/<name>/main.js` +
+    ` and the dashboard (${Math.round(dashboard.script.length / 1024)} KiB)` +
     ` (${copied} asset files) in ${ms} ms`,
 );
 

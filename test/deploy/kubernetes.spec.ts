@@ -55,6 +55,8 @@ const SHARE = {
   // Coordination's 10% / 10%, split: the orchestrator and the agent worker.
   coordination: { cpu: 0.06, memory: 0.06 },
   agents: { cpu: 0.04, memory: 0.04 },
+  // Outside the matrix: the gateway runs no tools.
+  gateway: { cpu: 0.02, memory: 0.03 },
 } as const;
 const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   orchestrator: 'coordination',
@@ -62,6 +64,7 @@ const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   'bash-worker': 'bash',
   'web-worker': 'web',
   'agent-worker': 'agents',
+  gateway: 'gateway',
 };
 /** Workers that may sleep at zero replicas in production; the rest keep one warm. */
 const SCALE_TO_ZERO: readonly string[] = ['web-worker', 'bash-worker'];
@@ -279,6 +282,27 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  );
+
+  it.skipIf(!kubectl)(
+    'serves the dashboard through a Service on 8480, beyond loopback only with a token from a Secret',
+    () => {
+      const gateway = k8s.find('Deployment', 'gateway');
+      const [container] = gateway.spec.template.spec.containers;
+      const env = Object.fromEntries(container.env.map((e: Obj) => [e.name, e]));
+      expect(env.FANOUT_UI_HOST.value).toBe('0.0.0.0');
+      expect(env.FANOUT_UI_TOKEN.valueFrom.secretKeyRef).toEqual({
+        name: 'fanout-ui',
+        key: 'FANOUT_UI_TOKEN',
+      });
+      const ui = container.ports.find((p: Obj) => p.name === 'ui');
+      expect(ui.containerPort).toBe(Number(env.FANOUT_UI_PORT.value));
+      const service = k8s.find('Service', 'gateway');
+      expect(selects(service.spec.selector, gateway.spec.template.metadata.labels)).toBe(true);
+      expect(service.spec.ports).toEqual([
+        expect.objectContaining({ port: 8480, targetPort: 'ui' }),
+      ]);
     },
   );
 

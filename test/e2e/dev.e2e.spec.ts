@@ -13,6 +13,7 @@ interface DevState {
   natsUrl: string;
   prefix: string;
   home: string;
+  uiUrl?: string;
 }
 
 const alive = (pid: number) => {
@@ -69,6 +70,10 @@ describe('fanout dev: a local Fanout that stays up', () => {
     expect(started.state).toMatchObject({ running: true, prefix: 'fanout', home });
     expect(started.state.natsUrl).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
     expect(alive(started.state.pid)).toBe(true);
+    // It serves the dashboard too, where its state says.
+    const ui = started.state.uiUrl;
+    expect(ui).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${ui}/api/workflows`)).status).toBe(200);
 
     const status = await dev('status');
     expect(status.code).toBe(0);

@@ -12,6 +12,7 @@ Commands:
                            --json  one JSON document {summary, results} on stdout
                            --out <file>  also write that document to a file
                            --strict  a degraded workflow counts as failed
+                           --ui  serve the dashboard while it runs (its URL on stderr)
   ask "<goal>"           the master and its specialists answer a question about a tree and
                          the web, every citation checked; like run, embedded without --nats
                            --root <dir>  the tree asked about (default: here)
@@ -20,6 +21,7 @@ Commands:
                            --budget tasks=500,time=5m[,concurrency=N]  for the whole ask
                            --json  one JSON document {goal, status, report, findings, tree, usage}
                            --out <file>  also write the report (or that document) to a file
+                           --ui  serve the dashboard while it runs (its URL on stderr)
   call <tool>            run one tool call: --input '<json>' | --input @file [--json];
                          like run, embedded without --nats or $NATS_URL
   mcp                    serve Fanout's tools to MCP clients (coding agents, IDEs) over stdio;
@@ -36,7 +38,9 @@ Commands:
                            status [--json]  exit 0 running, 1 not running
   validate <file>        check a workflow (YAML or JSON); every error with its location
   up                     run services in the foreground until SIGTERM (what a container runs)
-                           --only <names>  some of orchestrator,codebase-worker,bash-worker,web-worker
+                           --only <names>  some of orchestrator,codebase-worker,bash-worker,
+                                           web-worker,agent-worker,gateway
+                           the gateway serves the dashboard on $FANOUT_UI_PORT (8480)
   submit <file>          submit a workflow and print its id
   watch <id>             print a workflow's events until it completes
   status [id]            how a workflow stands now; without an id, the live services
@@ -77,6 +81,7 @@ const OPTIONS = {
   host: { type: 'string' },
   token: { type: 'string' },
   'max-result-chars': { type: 'string' },
+  ui: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

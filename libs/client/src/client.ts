@@ -12,9 +12,13 @@ import {
   connectNats,
   DataPipeline,
   DeadLetters,
+  ErrorChannel,
   EventStream,
   MetricsBus,
   natsConfigFromEnv,
+  type ErrorFilter,
+  type StoredErrorRecord,
+  type StoredEvent,
   type Subscription,
 } from '@fanout/messaging';
 import { validateDefinition, validateWorkflow } from '@fanout/workflow';
@@ -164,11 +168,28 @@ export class FanoutClient {
   }
 
   /**
+   * Every workflow's events, from the oldest still kept, then live, as logged (a result
+   * too large to travel inline comes as its reference): what a live list of workflows
+   * follows. Stop it with `stop()`.
+   */
+  everyEvent(): Promise<Subscription<StoredEvent>> {
+    return this.stream.subscribe({}, 'all', { results: 'refs' });
+  }
+
+  /**
    * Task attempts that used up their deliveries, kept per tool until someone retries them
    * (back on their queue, as they were) or discards them: what `fanout dlq` works on.
    */
   deadLetters(): DeadLetters {
     return new DeadLetters(this.connection, this.names, 'fanout-client');
+  }
+
+  /**
+   * The error channel's records (invalid messages, failed handlers: whatever a service met
+   * and could not act on), of one service or kind or all, oldest first, as kept now.
+   */
+  errorRecords(filter: ErrorFilter = {}): Promise<StoredErrorRecord[]> {
+    return new ErrorChannel(this.connection, this.names).read(filter);
   }
 
   /**
@@ -187,6 +208,16 @@ export class FanoutClient {
    */
   instances(): Promise<LoadSnapshot[]> {
     return new MetricsBus(this.connection, this.names).latest();
+  }
+
+  /** Whether the connection to NATS is closed for good. */
+  isClosed(): boolean {
+    return this.connection.isClosed();
+  }
+
+  /** Whether the connection is draining, on its way to closed. */
+  isDraining(): boolean {
+    return this.connection.isDraining();
   }
 
   /** Lets go of NATS after everything sent has been flushed. */

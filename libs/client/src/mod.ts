@@ -13,4 +13,11 @@ export {
   type Problem,
 } from './errors';
 export { probeNats } from './probe';
-export type { DeadLetters, StoredDeadLetter } from '@fanout/messaging';
+export type {
+  DeadLetters,
+  ErrorFilter,
+  StoredDeadLetter,
+  StoredErrorRecord,
+  StoredEvent,
+  Subscription,
+} from '@fanout/messaging';

@@ -1,5 +1,5 @@
 import type { EventOf, WorkflowEvent } from '@fanout/contracts';
-import type { DataPipeline, EventStream } from '@fanout/messaging';
+import type { DataPipeline, EventStream, StoredEvent, Subscription } from '@fanout/messaging';
 import { TimeoutError, ValidationError } from './errors';
 import { MergedFeeds } from './merged-feeds';
 
@@ -98,6 +98,29 @@ export class WorkflowHandle {
       clearTimeout(timer);
       await merged.stop();
     }
+  }
+
+  /**
+   * The events from the start, then live, as logged (a large result comes as its
+   * reference: see {@link result}), for as long as it is iterated, past the workflow's
+   * end too: what a live view follows. Stop it with `stop()`.
+   */
+  follow(): Promise<Subscription<StoredEvent>> {
+    return this.stream.subscribe({ workflowId: this.id }, 'all', { results: 'refs' });
+  }
+
+  /**
+   * The recorded result of one task (a forEach copy by its full id), fetched from where
+   * it was stored when too large to travel inline; undefined while it has not succeeded.
+   */
+  async result(taskId: string): Promise<TaskResult | undefined> {
+    const log = await this.stream.read({ workflowId: this.id, topic: 'results' }, 'all');
+    for (const { event } of log) {
+      if (event.type !== 'TaskSucceeded' || event.taskId !== taskId) continue;
+      const { attempt, result, durationMs } = event;
+      return { taskId, attempt, result, durationMs };
+    }
+    return undefined;
   }
 
   /** The events logged so far, without waiting for more: what `fanout status` reads. */

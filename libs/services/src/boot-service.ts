@@ -11,16 +11,22 @@ import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import type { FanoutMetrics } from '@fanout/telemetry';
+import { GatewayModule } from './gateway/gateway.module';
+import { gatewayOptionsFromEnv } from './gateway/gateway.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
 /** The name of one of Fanout's services. */
-export type ServiceName = 'orchestrator' | WorkerKind;
+export type ServiceName = 'orchestrator' | WorkerKind | 'gateway';
 
-/** Every service Fanout has, in the order they are best started: the orchestrator first. */
+/**
+ * Every service Fanout has, in the order they are best started: the orchestrator first,
+ * the gateway (the dashboard and its API) last.
+ */
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'orchestrator',
   ...(Object.keys(WORKER_KINDS) as WorkerKind[]),
+  'gateway',
 ];
 
 /** How a service is booted; everything defaults to this process's environment, as in a container. */
@@ -85,6 +91,11 @@ export async function bootService(
     app.useGlobalFilters(new JetStreamExceptionFilter());
     await app.listen();
     return app;
+  }
+  if (name === 'gateway') {
+    const module = GatewayModule.forRoot(env, gatewayOptionsFromEnv(env));
+    const app = await NestFactory.createApplicationContext(module, { logger });
+    return app.init();
   }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
   const module = WorkerServiceModule.forRoot(name, nats, topology, options.metrics);

@@ -20,4 +20,6 @@ export {
   OrchestratorOptions,
   orchestratorOptionsFromEnv,
 } from './orchestrator/orchestrator.options';
+export { Gateway } from './gateway/gateway.module';
+export { gatewayOptionsFromEnv, type GatewayOptions } from './gateway/gateway.options';
 export { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';

@@ -12,6 +12,7 @@ const READY: Record<string, RegExp> = {
   'bash-worker': /is taking tasks/,
   'web-worker': /is taking tasks/,
   'agent-worker': /is taking tasks/,
+  gateway: /dashboard on http/,
 };
 
 /** How to start one service: extra environment and Node flags. */

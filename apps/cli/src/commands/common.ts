@@ -91,7 +91,7 @@ export async function withClient<T>(
  */
 export async function withServices<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
   const found = await target(args);
-  if (found.natsUrl) return withClient(args, use, found);
+  if (found.natsUrl) return withDashboard(args, found, () => withClient(args, use, found));
   const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
   if (!args.values.json) {
     process.stderr.write(
@@ -100,9 +100,31 @@ export async function withServices<T>(args: Args, use: (client: FanoutClient) =>
   }
   const prefix = args.values.prefix ?? 'fanout';
   const embedded = await startEmbeddedFanout(prefix);
+  const to = { natsUrl: embedded.natsUrl, prefix };
   try {
-    return await withClient(args, use, { natsUrl: embedded.natsUrl, prefix });
+    return await withDashboard(args, to, () => withClient(args, use, to));
   } finally {
     await embedded.stop();
+  }
+}
+
+/**
+ * With `--ui`, runs `use` with the dashboard served on the same services (its URL said on
+ * stderr) and stops serving it when `use` ends; without, just runs `use`.
+ */
+async function withDashboard<T>(args: Args, to: Target, use: () => Promise<T>): Promise<T> {
+  if (!args.values.ui) return use();
+  const services = await import('@fanout/services');
+  const env = {
+    ...process.env,
+    ...(to.natsUrl ? { NATS_URL: to.natsUrl } : {}),
+    ...(to.prefix ? { FANOUT_SUBJECT_PREFIX: to.prefix } : {}),
+  };
+  const logger = new services.StderrLogger(['error', 'warn']);
+  const gateway = await services.bootService('gateway', { env, logger });
+  try {
+    return await use();
+  } finally {
+    await gateway.close();
   }
 }

@@ -137,7 +137,7 @@ async function serve(args: Args, home: string): Promise<ExitCode> {
       import('@fanout/client'),
       import('../dev/dev-control'),
     ]);
-    const embedded = await startEmbeddedFanout(prefix, { natsDir: paths.nats });
+    const embedded = await startEmbeddedFanout(prefix, { natsDir: paths.nats, gateway: true });
     const stopping = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
     const client = await FanoutClient.connect({ natsUrl: embedded.natsUrl, prefix });
     // A Unix socket's path has a small limit (about 100 bytes): a deeper home goes without.
@@ -153,6 +153,7 @@ async function serve(args: Args, home: string): Promise<ExitCode> {
       startedAt: new Date().toISOString(),
       log: paths.log,
       ...(control ? { socket: paths.socket } : {}),
+      ...(embedded.uiUrl ? { uiUrl: embedded.uiUrl } : {}),
     };
     await writeState(state);
     process.stderr.write(`fanout dev: ready on ${state.natsUrl} (prefix ${prefix})\n`);
@@ -175,7 +176,8 @@ function report(state: DevState, args: Args): ExitCode {
   } else {
     process.stdout.write(
       `fanout dev: running (pid ${state.pid}) on ${state.natsUrl}, prefix ${state.prefix}, since ${state.startedAt}\n` +
-        `  home ${state.home}, log ${state.log}\n`,
+        `  home ${state.home}, log ${state.log}\n` +
+        (state.uiUrl ? `  dashboard ${state.uiUrl}\n` : ''),
     );
   }
   return Exit.ok;

@@ -13,6 +13,8 @@ export interface DevState {
   log: string;
   /** Where `fanout call` hands its calls (`serveControl`); absent when the home's path is too long for one. */
   socket?: string;
+  /** Where its dashboard is served. */
+  uiUrl?: string;
 }
 
 /** The files of a home: what runs there, who holds it, what it said, its store. */

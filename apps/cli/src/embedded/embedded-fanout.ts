@@ -4,6 +4,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 export interface EmbeddedFanout {
   /** The private server's URL, for the client that submits to it. */
   readonly natsUrl: string;
+  /** The dashboard's URL, when it was asked for (`gateway`). */
+  readonly uiUrl?: string;
   /** Drains the services, then stops the server and deletes its store (unless `natsDir`). */
   stop(): Promise<void>;
 }
@@ -13,11 +15,12 @@ export interface EmbeddedFanout {
  * (from PATH or /usr/sbin, a free loopback port, a temp store) and the orchestrator and
  * every worker booted in this process, exactly as their containers boot them. The server
  * dies with this process however it ends, so nothing is left behind. `natsDir`: a store
- * that outlives the process instead (`fanout dev`'s, under its home).
+ * that outlives the process instead (`fanout dev`'s, under its home). `gateway`: serve the
+ * dashboard too (`FANOUT_UI_PORT`).
  */
 export async function startEmbeddedFanout(
   prefix: string,
-  { natsDir }: { natsDir?: string } = {},
+  { natsDir, gateway }: { natsDir?: string; gateway?: boolean } = {},
 ): Promise<EmbeddedFanout> {
   const [{ startLocalNats }, services, { startTelemetry }] = await Promise.all([
     import('@fanout/nats-server'),
@@ -41,19 +44,27 @@ export async function startEmbeddedFanout(
     await nats.stop();
     await telemetry.shutdown().catch(() => undefined);
   };
+  let uiUrl: string | undefined;
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
     apps.push(await services.bootService('orchestrator', boot));
-    const workers = services.SERVICE_NAMES.filter((name) => name !== 'orchestrator');
+    const workers = services.SERVICE_NAMES.filter(
+      (name) => name !== 'orchestrator' && name !== 'gateway',
+    );
     const booted = await Promise.allSettled(
       workers.map((name) => services.bootService(name, boot)),
     );
     for (const result of booted) if (result.status === 'fulfilled') apps.push(result.value);
     const failed = booted.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+    if (gateway) {
+      const app = await services.bootService('gateway', boot);
+      apps.push(app);
+      uiUrl = app.get(services.Gateway).url;
+    }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { natsUrl: nats.url, stop };
+  return { natsUrl: nats.url, ...(uiUrl ? { uiUrl } : {}), stop };
 }
