@@ -422,9 +422,10 @@ describe('the orchestrator as a process', () => {
 
   it("purges a finished workflow's log once the retention has passed, with its stored results", async () => {
     const { names, bus, events } = await setUp();
-    // Long enough that the stored result is surely read back below before it is purged: a
-    // read of an object deleted under it stalls for a minute (readObject's idle bound).
-    orchestrator(names.prefix, { FANOUT_EVENT_RETENTION: '5s' });
+    // Long enough that the stored result is surely read back below before it is purged, even
+    // on a machine so loaded that this process waits seconds for the CPU: a read of an
+    // object deleted under it stalls for a minute (readObject's idle bound).
+    orchestrator(names.prefix, { FANOUT_EVENT_RETENTION: '15s' });
     const large = 'y'.repeat(2_000_000);
     const tool = (async () => ({ sleptMs: 0, echo: large })) as AnyTool;
     const worker = new Worker({ connection, names, service: 'test-worker', tools: { noop: tool } });
@@ -444,9 +445,9 @@ describe('the orchestrator as a process', () => {
     await expect(stored.get(ref!, 'the spec')).resolves.toEqual({ sleptMs: 0, echo: large });
 
     await expect
-      .poll(async () => (await logOf(events, 'wf-purged')).length, { timeout: 20_000 })
+      .poll(async () => (await logOf(events, 'wf-purged')).length, { timeout: 45_000 })
       .toBe(0);
     await expect(stored.get(ref!, 'the spec')).rejects.toMatchObject({ code: 'PAYLOAD_MISSING' });
-    // Its own waits (20 s for the run, 20 s for the purge) are longer than the 30 s default.
-  }, 60_000);
+    // Its own waits (20 s for the run, 45 s for the purge) are longer than the 30 s default.
+  }, 90_000);
 });
