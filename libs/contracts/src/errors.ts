@@ -53,6 +53,8 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   BusFull: 'BUS_FULL',
   BudgetExceeded: 'BUDGET_EXCEEDED',
+  /** A task asks more than any worker of its tool's family can be given. */
+  Unschedulable: 'UNSCHEDULABLE',
   /** An agent's child workflow may not start: too deep, over the budget, or not valid. */
   ChildRefused: 'CHILD_REFUSED',
   /** An agent's child workflow failed or was cancelled. */

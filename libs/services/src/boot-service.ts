@@ -11,6 +11,9 @@ import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import type { FanoutMetrics } from '@fanout/telemetry';
+import { machineCapacity, readCgroupLimits } from './resources/host-capacity';
+import { derivePools } from './resources/pool-shares';
+import { resourceOptionsFromEnv } from './resources/resources.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
@@ -87,7 +90,13 @@ export async function bootService(
     return app;
   }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
-  const module = WorkerServiceModule.forRoot(name, nats, topology, options.metrics);
+  const pools = derivePools(
+    WORKER_KINDS[name].defaultPools,
+    resourceOptionsFromEnv(env),
+    machineCapacity(),
+    readCgroupLimits(),
+  );
+  const module = WorkerServiceModule.forRoot(name, { nats, topology, pools }, options.metrics);
   return NestFactory.createApplicationContext(module, {
     logger,
   });
