@@ -11,6 +11,8 @@ import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import type { FanoutMetrics } from '@fanout/telemetry';
+import { MonitorModule } from './monitor/monitor.module';
+import { monitorOptionsFromEnv } from './monitor/monitor.options';
 import { machineCapacity, readCgroupLimits } from './resources/host-capacity';
 import { derivePools } from './resources/pool-shares';
 import { resourceOptionsFromEnv } from './resources/resources.options';
@@ -18,12 +20,13 @@ import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
 /** The name of one of Fanout's services. */
-export type ServiceName = 'orchestrator' | WorkerKind;
+export type ServiceName = 'orchestrator' | WorkerKind | 'monitor';
 
 /** Every service Fanout has, in the order they are best started: the orchestrator first. */
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'orchestrator',
   ...(Object.keys(WORKER_KINDS) as WorkerKind[]),
+  'monitor',
 ];
 
 /** How a service is booted; everything defaults to this process's environment, as in a container. */
@@ -88,6 +91,15 @@ export async function bootService(
     app.useGlobalFilters(new JetStreamExceptionFilter());
     await app.listen();
     return app;
+  }
+  if (name === 'monitor') {
+    const monitor = monitorOptionsFromEnv(env);
+    return NestFactory.createApplicationContext(
+      MonitorModule.forRoot({ monitor, nats, topology }),
+      {
+        logger,
+      },
+    );
   }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
   const pools = derivePools(
