@@ -1,13 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  MONITOR_RESOURCES,
   subjects,
   type LoadSnapshot,
+  type ResourcesReport,
   type Priority,
   type Subjects,
   type WorkflowDocument,
   type WorkflowSynthesis,
 } from '@fanout/contracts';
 import {
+  call,
   CommandBus,
   connectNats,
   DataPipeline,
@@ -187,6 +190,15 @@ export class FanoutClient {
    */
   instances(): Promise<LoadSnapshot[]> {
     return new MetricsBus(this.connection, this.names).latest();
+  }
+
+  /**
+   * The monitor's view (`fanout resources`): the allocation matrix in percent, every
+   * instance, what waits per tool and priority, and its latest decisions. A `RemoteError`
+   * with code `NO_RESPONDERS` when no monitor runs.
+   */
+  resources(timeoutMs = 5_000): Promise<ResourcesReport> {
+    return call(this.connection, MONITOR_RESOURCES, {}, { names: this.names, timeoutMs });
   }
 
   /** Lets go of NATS after everything sent has been flushed. */
