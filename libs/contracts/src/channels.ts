@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, TaskId, WorkflowId } from './ids';
 import { named } from './registry';
+import { TOOL_FAMILIES } from './resources';
 import { PayloadRef } from './payload-ref';
 import { TaskEnvelope } from './task-envelope';
 
@@ -109,10 +110,22 @@ export const Broadcast = named(
       .describe(
         'Abort these tasks (all of the workflow when taskIds is absent) wherever they run, and refuse their attempts still queued.',
       ),
-    z.object({
-      kind: z.literal('limits'),
-      pools: z.record(z.string(), z.number().int().nonnegative()),
-    }),
+    z
+      .object({
+        kind: z.literal('limits'),
+        pools: z
+          .record(z.string(), z.number().int().nonnegative())
+          .default({})
+          .describe('Slots per tool, for every worker hosting it; wins over factors.'),
+        factors: z
+          .partialRecord(z.enum(TOOL_FAMILIES), z.number().min(0.1).max(4))
+          .optional()
+          .describe(
+            "Each family's pools as a multiple of the sizes its workers derived from the matrix at start (1: as derived).",
+          ),
+        reason: z.string().optional().describe('Why, for logs.'),
+      })
+      .describe('New pool sizes: workers resize their pools at once.'),
   ]),
 );
 

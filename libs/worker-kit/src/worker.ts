@@ -18,6 +18,7 @@ import {
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
 import { WorkerDrainingError } from './errors';
+import { poolsUnderLimits } from './pool-limits';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
 import type { ResultStore } from './result-reuse';
@@ -63,8 +64,10 @@ export type WorkerCounts = Record<Disposition, number>;
 export class Worker {
   readonly service: string;
   readonly instance: string;
-  /** Slots per tool, as resolved from options, environment and defaults. */
-  readonly pools: ReadonlyMap<string, number>;
+  /** Slots per tool at start, as resolved from options, environment and defaults. */
+  readonly basePools: ReadonlyMap<string, number>;
+  /** Slots per tool now: the start's, or what the latest `limits` broadcast made them. */
+  private readonly sizes: Map<string, number>;
   private readonly connection: Connection;
   private readonly names: Subjects;
   private readonly tools: ToolRegistry;
@@ -90,11 +93,12 @@ export class Worker {
     this.service = checkToken('service', options.service);
     this.instance = checkToken('instance', options.instance ?? defaultInstance());
     this.tools = checkTools(options.tools);
-    this.pools = resolvePools(Object.keys(this.tools), {
+    this.basePools = resolvePools(Object.keys(this.tools), {
       pools: options.pools,
       env: options.env ?? process.env,
       defaults: options.defaultPools,
     });
+    this.sizes = new Map(this.basePools);
     this.timing = resolveTiming(options.timing);
     this.maxDeliver = options.maxDeliver ?? 5;
     this.logger = options.logger ?? warningLogger;
@@ -121,6 +125,27 @@ export class Worker {
   /** Outcomes of the messages taken so far. */
   get handled(): Readonly<WorkerCounts> {
     return { ...this.counts };
+  }
+
+  /** Slots per tool, right now. */
+  get pools(): ReadonlyMap<string, number> {
+    return this.sizes;
+  }
+
+  /**
+   * Resizes pools at run time (a `limits` broadcast, or the host): more slots start
+   * waiting tasks at once; fewer let the running ones finish. Tools not hosted are
+   * ignored. Returns the pools whose size changed.
+   */
+  resize(sizes: ReadonlyMap<string, number>): string[] {
+    const changed: string[] = [];
+    for (const [tool, slots] of sizes) {
+      if (!this.sizes.has(tool) || this.sizes.get(tool) === slots) continue;
+      this.sizes.set(tool, slots);
+      this.consumers.get(tool)?.resize(slots);
+      changed.push(`${tool}=${slots}`);
+    }
+    return changed;
   }
 
   /** Slots busy and free per pool, right now. */
@@ -168,7 +193,10 @@ export class Worker {
         this.reporter,
       );
       for (const [tool, slots] of this.pools) {
-        this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
+        // A consumer starts with a slot at least; a pool a broadcast paused meanwhile is resized to 0.
+        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters);
+        if (slots === 0) consumer.resize(0);
+        this.consumers.set(tool, consumer);
       }
       this.results = await this.openResults();
       this.stored = await StoredResults.open(this.connection, this.names, {
@@ -339,7 +367,16 @@ export class Worker {
       if (aborted > 0) this.logger.log(`cancel of ${message.workflowId} aborted ${aborted} tasks`);
       return;
     }
+    if (message.kind === 'limits') {
+      const changed = this.resize(poolsUnderLimits(this.basePools, message));
+      if (changed.length > 0) {
+        const why = message.reason ? ` (${message.reason})` : '';
+        this.logger.log(`worker ${this.instance} resized ${changed.join(', ')}${why}`);
+      }
+    }
     if (this.options.onBroadcast) this.options.onBroadcast(message);
-    else this.logger.log(`broadcast "${message.kind}" is not acted on by worker ${this.instance}`);
+    else if (message.kind !== 'limits') {
+      this.logger.log(`broadcast "${message.kind}" is not acted on by worker ${this.instance}`);
+    }
   }
 }
