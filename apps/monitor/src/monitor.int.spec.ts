@@ -6,9 +6,11 @@ import {
   ErrorChannel,
   MetricsBus,
   natsConfigFromEnv,
+  TaskQueue,
 } from '@fanout/messaging';
 import { startNats, startService, type NatsServer, type ServiceProcess } from '@fanout/testing';
-import { heartbeatPublisher } from '@fanout/worker-kit';
+import { heartbeatPublisher, noopTool, Worker } from '@fanout/worker-kit';
+import { envelope } from '@fanout/messaging/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PREFIX = `mon${process.pid}`;
@@ -28,6 +30,7 @@ describe('the monitor as a process', () => {
       env: {
         FANOUT_MONITOR_SILENT_AFTER_MS: '1500',
         FANOUT_MONITOR_VITALS_MS: '300',
+        FANOUT_MONITOR_ADAPT_EVERY_MS: '500',
         FANOUT_LOG_FORMAT: 'console',
       },
     });
@@ -92,5 +95,50 @@ describe('the monitor as a process', () => {
     await expect
       .poll(async () => (await resources()).decisions.map((d) => `${d.kind} ${d.instance}`))
       .toContain(`instance-back ${instance}`);
+  });
+
+  it('gives a family with a deep queue more slots while another idles, and says why', async () => {
+    // A worker of 2 noop slots (coordination) with 20 long tasks waiting...
+    const worker = new Worker({
+      connection,
+      names,
+      service: 'agent-worker',
+      tools: { noop: noopTool },
+      pools: { noop: 2 },
+      timing: { vitalsMs: 300 },
+      logger: { log: () => {}, warn: () => {}, error: () => {} },
+    });
+    await worker.start();
+    try {
+      const queue = new TaskQueue(connection, names);
+      for (let n = 0; n < 20; n++) await queue.dispatch(envelope(n, { input: { sleepMs: 3_000 } }));
+      // ...while a web worker idles.
+      const bus = new MetricsBus(connection, names);
+      const idle = setInterval(
+        () =>
+          bus.publish({
+            service: 'web-worker',
+            instance: 'idle-web',
+            at: Date.now(),
+            pools: [{ pool: 'web.fetch', size: 32, busy: 0 }],
+            cpuPercent: 0,
+            rssBytes: 1,
+            eventLoopDelayMs: { p50: 0, p99: 0 },
+          }),
+        300,
+      );
+      try {
+        await expect.poll(() => worker.pools.get('noop'), { timeout: 15_000 }).toBeGreaterThan(2);
+      } finally {
+        clearInterval(idle);
+      }
+      const kinds = (await resources()).decisions.map((d) => `${d.kind} ${d.family}`);
+      expect(kinds).toEqual(
+        expect.arrayContaining(['allocation-rebalance coordination', 'allocation-rebalance web']),
+      );
+      expect(worker.basePools.get('noop')).toBe(2);
+    } finally {
+      await worker.drain(0);
+    }
   });
 });

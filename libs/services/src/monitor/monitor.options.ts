@@ -12,6 +12,8 @@ const MonitorSettings = z.object({
   silentAfterMs: z.coerce.number().int().positive().default(SILENT_AFTER_MS),
   /** How often the monitor says it is alive, as every service does. */
   vitalsMs: z.coerce.number().int().positive().default(5_000),
+  /** How often the allocation rules run; 0 turns adaptive allocation off. */
+  adaptEveryMs: z.coerce.number().int().nonnegative().default(10_000),
 });
 
 export type MonitorOptions = z.infer<typeof MonitorSettings> & { resources: ResourceOptions };
@@ -24,6 +26,7 @@ export function monitorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Mon
       instance: read('INSTANCE') ?? env['FANOUT_INSTANCE'],
       silentAfterMs: read('SILENT_AFTER_MS'),
       vitalsMs: read('VITALS_MS'),
+      adaptEveryMs: read('ADAPT_EVERY_MS'),
     }),
     resources: resourceOptionsFromEnv(env),
   };

@@ -15,6 +15,7 @@ import {
   type Subjects,
 } from '@fanout/contracts';
 import {
+  Broadcaster,
   ErrorChannel,
   FANOUT_SUBJECTS,
   Heartbeats,
@@ -27,6 +28,9 @@ import {
 } from '@fanout/messaging';
 import { heartbeatPublisher, ServiceVitals } from '@fanout/worker-kit';
 import type { Connection } from '../orchestrator/runner/ports.factory';
+import { freemem, totalmem } from 'node:os';
+import { decideAllocation, initialFactors, type AllocationDecision } from './allocation-rules';
+import { familyLoads } from './family-loads';
 import { LiveView } from './live-view';
 import { MONITOR_OPTIONS, type MonitorOptions } from './monitor.options';
 
@@ -49,6 +53,9 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
   private readonly vitals: ServiceVitals;
   private responder: Responder | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private allocator: NodeJS.Timeout | undefined;
+  /** Each family's pools as a multiple of the sizes its workers derived at start. */
+  private factors = initialFactors();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly connection: Connection,
@@ -77,6 +84,12 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
     void this.consume(snapshots, (snapshot) => this.view.snapshot(snapshot, Date.now()));
     void this.consume(beats, (beat) => this.view.heartbeat(beat, Date.now()));
     this.sweeper = setInterval(() => this.record(this.view.sweep(Date.now())), 1_000);
+    if (this.options.adaptEveryMs > 0) {
+      this.allocator = setInterval(
+        () => void this.adapt().catch((e) => this.logger.warn(`allocation: ${String(e)}`)),
+        this.options.adaptEveryMs,
+      );
+    }
     this.responder = await serve(this.connection, MONITOR_RESOURCES, () => this.report(), {
       names: this.names,
     });
@@ -87,6 +100,7 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.allocator);
     this.vitals.enter('draining');
     this.vitals.stop();
     await this.responder?.stop();
@@ -102,6 +116,40 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
       queues: await this.queues(now),
       decisions: [...this.decisions],
     };
+  }
+
+  /**
+   * One window of adaptive allocation: the rules decide on what the families have and
+   * owe now; a change is broadcast as `limits` factors, which every worker applies to the
+   * pools it derived at start. The factors go out again each window while any differs
+   * from 1, so a worker started since follows them too.
+   */
+  async adapt(now = Date.now()): Promise<AllocationDecision[]> {
+    const loads = familyLoads(this.view.list(), await this.queues(now));
+    const { factors, decisions } = decideAllocation(
+      this.factors,
+      this.options.resources.matrix,
+      loads,
+      freemem() / totalmem(),
+    );
+    this.factors = factors;
+    this.record(
+      decisions.map((d) => ({
+        at: now,
+        kind: `allocation-${d.rule}`,
+        family: d.family,
+        reason: `${d.family} x${d.from} -> x${d.to}: ${d.reason}`,
+      })),
+    );
+    if (decisions.length > 0 || Object.values(factors).some((factor) => factor !== 1)) {
+      const reason = decisions.map((d) => `${d.rule} ${d.family}`).join(', ') || undefined;
+      await new Broadcaster(this.connection, this.names).publish({
+        kind: 'limits',
+        factors,
+        ...(reason ? { reason } : {}),
+      });
+    }
+    return decisions;
   }
 
   private async queues(now: number): Promise<QueueView[]> {
@@ -128,9 +176,8 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
     for (const decision of found) {
       this.decisions.push(decision);
       if (this.decisions.length > DECISIONS_KEPT) this.decisions.shift();
-      this.logger.log(
-        `${decision.kind} ${decision.service}/${decision.instance}: ${decision.reason}`,
-      );
+      const who = decision.instance ? `${decision.service}/${decision.instance}` : decision.family;
+      this.logger.log(`${decision.kind} ${who}: ${decision.reason}`);
       if (decision.kind === 'instance-silent') void this.announce(decision);
     }
   }
