@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PREFIX = `mon${process.pid}`;
 const names = subjects(PREFIX);
+const ignore = () => undefined;
 
 describe('the monitor as a process', () => {
   let nats: NatsServer;
@@ -106,7 +107,7 @@ describe('the monitor as a process', () => {
       tools: { noop: noopTool },
       pools: { noop: 2 },
       timing: { vitalsMs: 300 },
-      logger: { log: () => {}, warn: () => {}, error: () => {} },
+      logger: { log: ignore, warn: ignore, error: ignore },
     });
     await worker.start();
     try {

@@ -63,32 +63,34 @@ export function rebalance(
   factors: Factors,
   loads: Partial<Record<ToolFamily, FamilyLoad>>,
 ): AllocationDecision[] {
-  const families = TOOL_FAMILIES.filter((family) => loads[family]);
-  const deepOnes = families.filter((family) => deep(loads[family]!));
-  const idleOnes = families.filter((family) => idle(loads[family]!));
+  const measured = TOOL_FAMILIES.flatMap((family) => {
+    const load = loads[family];
+    return load ? [{ family, load }] : [];
+  });
+  const deepOnes = measured.filter(({ load }) => deep(load));
+  const idleOnes = measured.filter(({ load }) => idle(load));
   if (deepOnes.length === 0 || idleOnes.length === 0) return [];
-  const idlers = idleOnes.join(', ');
+  const idlers = idleOnes.map(({ family }) => family).join(', ');
+  const queuers = deepOnes.map(({ family }) => family).join(', ');
   return [
-    ...deepOnes.flatMap((family) => {
-      const { waiting, slots } = loads[family]!;
-      return change(
+    ...deepOnes.flatMap(({ family, load }) =>
+      change(
         factors,
         family,
         factors[family] + 0.25,
         'rebalance',
-        `${waiting} tasks wait for ${slots} slots while ${idlers} idle`,
-      );
-    }),
-    ...idleOnes.flatMap((family) => {
-      const { busy, slots } = loads[family]!;
-      return change(
+        `${load.waiting} tasks wait for ${load.slots} slots while ${idlers} idle`,
+      ),
+    ),
+    ...idleOnes.flatMap(({ family, load }) =>
+      change(
         factors,
         family,
         factors[family] - 0.25,
         'rebalance',
-        `idle (${busy}/${slots} busy, none waiting) while ${deepOnes.join(', ')} queue`,
-      );
-    }),
+        `idle (${load.busy}/${load.slots} busy, none waiting) while ${queuers} queue`,
+      ),
+    ),
   ];
 }
 
@@ -105,13 +107,11 @@ export function aimd(
     const load = loads[family];
     if (!load?.calls) return [];
     const failures = (load.throttled ?? 0) + (load.timeouts ?? 0);
-    const slow =
-      load.p95Ms !== undefined &&
-      load.baselineP95Ms !== undefined &&
-      load.p95Ms > 2 * load.baselineP95Ms;
+    const { p95Ms = 0, baselineP95Ms = Infinity } = load;
+    const slow = p95Ms > 2 * baselineP95Ms;
     if (failures > load.calls * 0.05 || slow) {
       const why = slow
-        ? `p95 ${Math.round(load.p95Ms!)} ms, over twice its ${Math.round(load.baselineP95Ms!)} ms`
+        ? `p95 ${Math.round(p95Ms)} ms, over twice its ${Math.round(baselineP95Ms)} ms`
         : `${failures} of ${load.calls} calls throttled or timed out`;
       return change(factors, family, factors[family] / 2, 'aimd-cut', why);
     }
