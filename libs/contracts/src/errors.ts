@@ -57,6 +57,8 @@ export const ErrorCode = {
   Unschedulable: 'UNSCHEDULABLE',
   /** An instance said nothing for the failure window (15 s): it is taken for dead. */
   InstanceSilent: 'INSTANCE_SILENT',
+  /** An attempt stopped for a higher-priority task; it runs again and does not count as a try. */
+  Preempted: 'PREEMPTED',
   /** An agent's child workflow may not start: too deep, over the budget, or not valid. */
   ChildRefused: 'CHILD_REFUSED',
   /** An agent's child workflow failed or was cancelled. */

@@ -141,6 +141,12 @@ export const TaskAttemptFailed = event(
     attempt,
     error: FanoutError,
     retryAt: EpochMs.optional(),
+    preempted: z
+      .literal(true)
+      .optional()
+      .describe(
+        'The attempt was stopped for a higher-priority task (PREEMPTED): it runs again at once and does not count against the retries.',
+      ),
   },
 );
 export const TaskFailed = event(

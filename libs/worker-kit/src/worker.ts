@@ -17,7 +17,8 @@ import {
 } from '@fanout/messaging';
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
-import { WorkerDrainingError } from './errors';
+import { PreemptedError, WorkerDrainingError } from './errors';
+import { preemptionVictim } from './preemption';
 import { poolsUnderLimits } from './pool-limits';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
@@ -46,6 +47,9 @@ import { ServiceVitals, type PoolLoad } from './service-vitals';
  * read again by each of its later attempts, from whichever worker takes it.
  */
 const STORED_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** How often a full pool looks for a p0 task waiting behind lower-priority work. */
+const PREEMPT_CHECK_MS = 200;
 
 /** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
 export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
@@ -81,6 +85,7 @@ export class Worker {
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
+  private preemptions: NodeJS.Timeout | undefined;
   private results: ResultStore | undefined;
   private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
@@ -215,6 +220,9 @@ export class Worker {
       });
     }
     this.#state = 'running';
+    if (this.timing.preemptAfterMs > 0) {
+      this.preemptions = setInterval(() => this.preempt(), PREEMPT_CHECK_MS);
+    }
     this.vitals.enter('ready');
     this.observe();
     const sizes = [...this.pools].map(([tool, slots]) => `${tool}=${slots}`).join(', ');
@@ -229,6 +237,7 @@ export class Worker {
   private async shutdown(graceMs: number): Promise<WorkerCounts> {
     if (this.#state === 'stopped') return this.handled;
     this.#state = 'draining';
+    clearInterval(this.preemptions);
     this.vitals.enter('draining');
     const busy = this.load().reduce((sum, pool) => sum + pool.busy, 0);
     this.logger.log(
@@ -351,6 +360,27 @@ export class Worker {
       put: (...args) => opened().put(...args),
       get: (...args) => opened().get(...args),
     };
+  }
+
+  /**
+   * Preemption: a pool whose slots are all busy while a p0 task waits in its buffer stops
+   * one preemptible attempt of lower priority that has run long enough
+   * ({@link preemptionVictim}); the attempt is reported `PREEMPTED` and requeued by the
+   * engine, and the freed slot goes to the waiting task.
+   */
+  private preempt(): void {
+    const now = Date.now();
+    for (const [tool, consumer] of this.consumers) {
+      const full = consumer.concurrency > 0 && consumer.inFlight >= consumer.concurrency;
+      if (!full || consumer.waitingAt(0) === 0) continue;
+      const running = this.cancellations.runningNow();
+      const victim = preemptionVictim(running, tool, now, this.timing.preemptAfterMs);
+      if (!victim) continue;
+      victim.preempted = true;
+      const name = `${victim.workflowId}/${victim.taskId}#${victim.attempt}`;
+      victim.abort(new PreemptedError(name));
+      this.logger.log(`preempted ${name} (p${victim.priority}) for a waiting p0 task of ${tool}`);
+    }
   }
 
   private async listen(broadcasts: Subscription<Broadcast>): Promise<void> {

@@ -152,6 +152,11 @@ export class PriorityConsumer {
     return this.active;
   }
 
+  /** Messages of one level buffered here, waiting for a slot. */
+  waitingAt(level: number): number {
+    return this.pullers[level]?.buffer.length ?? 0;
+  }
+
   /** The most messages handled at once, now. */
   get concurrency(): number {
     return this.settings.concurrency;

@@ -164,6 +164,19 @@ export function attemptFailed(
   now: number,
 ): WorkflowEvent[] {
   const base = { workflowId: state.workflowId, at: now, taskId: task.id };
+  if (error.code === ErrorCode.Preempted) {
+    // Stopped for a higher-priority task: back on the queue at once, not counted.
+    return [
+      {
+        ...base,
+        type: 'TaskAttemptFailed',
+        attempt: task.attempt,
+        error,
+        retryAt: now,
+        preempted: true,
+      },
+    ];
+  }
   const policy = retryPolicyOf(state, task);
   if (error.retryable && attemptsThisRound(task) < policy.attempts) {
     const retryAt = now + backoffDelay(policy, `${state.workflowId}/${task.id}`, task.attempt);
