@@ -133,10 +133,13 @@ describe('the monitor as a process', () => {
       } finally {
         clearInterval(idle);
       }
-      const kinds = (await resources()).decisions.map((d) => `${d.kind} ${d.family}`);
-      expect(kinds).toEqual(
-        expect.arrayContaining(['allocation-rebalance coordination', 'allocation-rebalance web']),
-      );
+      // The queueing family grew; an idle one (web, or the silent-then-back codebase
+      // instance of the test before, whichever the window saw) gave a quarter back.
+      const rebalanced = (await resources()).decisions
+        .filter((d) => d.kind === 'allocation-rebalance')
+        .map((d) => d.family);
+      expect(rebalanced).toContain('coordination');
+      expect(rebalanced.some((family) => family !== 'coordination')).toBe(true);
       expect(worker.basePools.get('noop')).toBe(2);
     } finally {
       await worker.drain(0);
