@@ -28,7 +28,7 @@ describe('fanout up', () => {
       });
       const status = await runFanout(['status'], env);
       expect(status.code, status.stderr).toBe(0);
-      expect(status.stdout).toMatch(/codebase-worker\s+\S+\s+\d+s ago\s+code\.glob \d+\/8 /);
+      expect(status.stdout).toMatch(/codebase-worker\s+\S+\s+\d+s ago\s+code\.glob \d+\/4 /);
       // The orchestrator says it is alive like every service, with the workflows it owns.
       expect(status.stdout).toMatch(/orchestrator\s+\S+\s+\d+s ago\s+workflows \d+\/\d+/);
       expect(status.stdout).not.toMatch(/bash-worker/);
