@@ -71,6 +71,20 @@ export const LoadSnapshot = named(
     ),
     cpuPercent: z.number().nonnegative(),
     rssBytes: z.number().int().nonnegative(),
+    calls: z
+      .array(
+        z.object({
+          tool: z.string(),
+          calls: z.number().int().nonnegative(),
+          p95Ms: z.number().nonnegative(),
+          throttled: z.number().int().nonnegative(),
+          timeouts: z.number().int().nonnegative(),
+        }),
+      )
+      .optional()
+      .describe(
+        "Each tool's calls ended since the last snapshot: how many, their p95, how many were throttled (429) or timed out.",
+      ),
     eventLoopDelayMs: z.object({ p50: z.number().nonnegative(), p99: z.number().nonnegative() }),
   }),
 );

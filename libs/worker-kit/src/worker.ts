@@ -15,6 +15,7 @@ import {
   type DeadLetterSink,
   type Subscription,
 } from '@fanout/messaging';
+import { CallStats } from './call-stats';
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
 import { PreemptedError, WorkerDrainingError } from './errors';
@@ -86,6 +87,7 @@ export class Worker {
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
+  private readonly callStats = new CallStats();
   private results: ResultStore | undefined;
   private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
@@ -115,7 +117,12 @@ export class Worker {
       this.stopping.signal,
     );
     this.vitals = new ServiceVitals(
-      { service: this.service, instance: this.instance, pools: () => this.load() },
+      {
+        service: this.service,
+        instance: this.instance,
+        pools: () => this.load(),
+        calls: () => this.callStats.window(),
+      },
       new MetricsBus(this.connection, this.names),
       heartbeatPublisher(this.connection, this.names),
       this.timing.vitalsMs,
@@ -304,7 +311,12 @@ export class Worker {
   /** Tracing outermost, so the metrics and a host's own interceptors run inside its span. */
   private get interceptors(): AttemptInterceptor[] {
     const { metrics, interceptors = [] } = this.options;
-    return [traceAttempt, ...(metrics ? [countAttempt(metrics)] : []), ...interceptors];
+    return [
+      traceAttempt,
+      ...(metrics ? [countAttempt(metrics)] : []),
+      this.callStats.interceptor(),
+      ...interceptors,
+    ];
   }
 
   private runner(tool: string, run: AnyTool): TaskRunner {

@@ -37,4 +37,20 @@ describe("families' loads", () => {
       web: { slots: 32, busy: 0, waiting: 0 },
     });
   });
+
+  it("add each family's calls of the window beside its slots", () => {
+    const loads = familyLoads([instance('web-worker', 'ready', [['web.fetch', 32, 4]])], [], {
+      web: { calls: 40, p95Ms: 900, baselineP95Ms: 200, throttled: 0, timeouts: 0 },
+    });
+    expect(loads.web).toEqual({
+      slots: 32,
+      busy: 4,
+      waiting: 0,
+      calls: 40,
+      p95Ms: 900,
+      baselineP95Ms: 200,
+      throttled: 0,
+      timeouts: 0,
+    });
+  });
 });

@@ -30,6 +30,7 @@ import { heartbeatPublisher, ServiceVitals } from '@fanout/worker-kit';
 import type { Connection } from '../orchestrator/runner/ports.factory';
 import { freemem, totalmem } from 'node:os';
 import { decideAllocation, initialFactors, type AllocationDecision } from './allocation-rules';
+import { CallTally } from './call-tally';
 import { familyLoads } from './family-loads';
 import { LiveView } from './live-view';
 import { MONITOR_OPTIONS, type MonitorOptions } from './monitor.options';
@@ -56,6 +57,7 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
   private allocator: NodeJS.Timeout | undefined;
   /** Each family's pools as a multiple of the sizes its workers derived at start. */
   private factors = initialFactors();
+  private readonly calls = new CallTally();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly connection: Connection,
@@ -81,7 +83,10 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
     const snapshots = await new MetricsBus(this.connection, this.names).follow();
     const beats = await new Heartbeats(this.connection, this.names).subscribe({ onInvalid });
     this.subscriptions.push(snapshots, beats);
-    void this.consume(snapshots, (snapshot) => this.view.snapshot(snapshot, Date.now()));
+    void this.consume(snapshots, (snapshot) => {
+      this.calls.add(snapshot);
+      return this.view.snapshot(snapshot, Date.now());
+    });
     void this.consume(beats, (beat) => this.view.heartbeat(beat, Date.now()));
     this.sweeper = setInterval(() => this.record(this.view.sweep(Date.now())), 1_000);
     if (this.options.adaptEveryMs > 0) {
@@ -125,7 +130,7 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
    * from 1, so a worker started since follows them too.
    */
   async adapt(now = Date.now()): Promise<AllocationDecision[]> {
-    const loads = familyLoads(this.view.list(), await this.queues(now));
+    const loads = familyLoads(this.view.list(), await this.queues(now), this.calls.close());
     const { factors, decisions } = decideAllocation(
       this.factors,
       this.options.resources.matrix,
