@@ -89,6 +89,12 @@ export const TaskDefinition = named(
     timeoutMs: z.number().int().positive().max(86_400_000).optional(),
     priority: Priority.optional(),
     resources: TaskResources.optional(),
+    preemptible: z
+      .boolean()
+      .optional()
+      .describe(
+        "Whether a running call may be stopped for a p0 task and run again; default: its tool's contract (bash.exec: no).",
+      ),
   }),
 );
 

@@ -192,7 +192,7 @@ export class TaskRunner {
       attempt,
       abort,
       tool: this.deps.tool,
-      preemptible: this.deps.contract.preemptible === true,
+      preemptible: envelope.preemptible ?? this.deps.contract.preemptible === true,
       priority: envelope.priority,
       startedAt: Date.now(),
     });
