@@ -141,6 +141,22 @@ describe('the monitor as a process', () => {
       expect(rebalanced).toContain('coordination');
       expect(rebalanced.some((family) => family !== 'coordination')).toBe(true);
       expect(worker.basePools.get('noop')).toBe(2);
+
+      // A worker started now asks the monitor and begins with the same allocation.
+      const late = new Worker({
+        connection,
+        names,
+        service: 'agent-worker',
+        tools: { noop: noopTool },
+        pools: { noop: 2 },
+        logger: { log: ignore, warn: ignore, error: ignore },
+      });
+      await late.start();
+      try {
+        expect(late.pools.get('noop')).toBeGreaterThan(2);
+      } finally {
+        await late.drain(0);
+      }
     } finally {
       await worker.drain(0);
     }

@@ -73,6 +73,25 @@ export const MONITOR_RESOURCES = {
   response: ResourcesReport,
 } as const;
 
+/** The factors a starting worker asks for, as a `limits` broadcast would give them. */
+export const CurrentLimits = named(
+  'CurrentLimits',
+  "Each tool family's pools as a multiple of the sizes its workers derive from the matrix.",
+  z.object({ factors: z.partialRecord(z.enum(TOOL_FAMILIES), z.number().min(0.1).max(4)) }),
+);
+
+/**
+ * `<prefix>.rpc.monitor.limits`: what a worker asks when it starts, so it begins with the
+ * current allocation instead of waiting for the next broadcast; with no monitor it starts
+ * on the matrix's sizes.
+ */
+export const MONITOR_LIMITS = {
+  service: 'monitor',
+  method: 'limits',
+  request: z.object({ service: z.string(), instance: z.string() }),
+  response: CurrentLimits,
+} as const;
+
 export type InstanceView = z.infer<typeof InstanceView>;
 export type QueueView = z.infer<typeof QueueView>;
 export type ResourceDecision = z.infer<typeof ResourceDecision>;

@@ -1,6 +1,7 @@
-import { subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
+import { MONITOR_LIMITS, subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
 import {
   Broadcaster,
+  call,
   CommandBus,
   DataPipeline,
   DeadLetters,
@@ -204,6 +205,7 @@ export class Worker {
         new DeadLetters(this.connection, this.names, this.service),
         this.reporter,
       );
+      await this.askLimits();
       for (const [tool, slots] of this.pools) {
         // A consumer starts with a slot at least; a pool a broadcast paused meanwhile is resized to 0.
         const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters);
@@ -372,6 +374,30 @@ export class Worker {
       put: (...args) => opened().put(...args),
       get: (...args) => opened().get(...args),
     };
+  }
+
+  /**
+   * Asks the monitor for the current allocation before the pools start, so a worker
+   * started after a change follows it at once; with no monitor (or no answer within a
+   * second) it starts on the sizes it derived.
+   */
+  private async askLimits(): Promise<void> {
+    try {
+      const { factors } = await call(
+        this.connection,
+        MONITOR_LIMITS,
+        { service: this.service, instance: this.instance },
+        { names: this.names, timeoutMs: 1_000 },
+      );
+      const changed = this.resize(poolsUnderLimits(this.basePools, { pools: {}, factors }));
+      if (changed.length > 0) {
+        this.logger.log(
+          `worker ${this.instance} starts as the monitor allocates: ${changed.join(', ')}`,
+        );
+      }
+    } catch {
+      // No monitor: the derived sizes stand until a limits broadcast says otherwise.
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   ErrorCode,
+  MONITOR_LIMITS,
   MONITOR_RESOURCES,
   TOOLS,
   type QueueView,
@@ -53,6 +54,7 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
   private readonly subscriptions: Array<Subscription<unknown>> = [];
   private readonly vitals: ServiceVitals;
   private responder: Responder | undefined;
+  private limitsResponder: Responder | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private allocator: NodeJS.Timeout | undefined;
   /** Each family's pools as a multiple of the sizes its workers derived at start. */
@@ -98,6 +100,12 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
     this.responder = await serve(this.connection, MONITOR_RESOURCES, () => this.report(), {
       names: this.names,
     });
+    this.limitsResponder = await serve(
+      this.connection,
+      MONITOR_LIMITS,
+      async () => ({ factors: { ...this.factors } }),
+      { names: this.names },
+    );
     this.vitals.start();
     this.vitals.enter('ready');
     this.logger.log(`monitor is watching (${this.options.instance})`);
@@ -109,6 +117,7 @@ export class ResourceMonitor implements OnApplicationBootstrap, BeforeApplicatio
     this.vitals.enter('draining');
     this.vitals.stop();
     await this.responder?.stop();
+    await this.limitsResponder?.stop();
     await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
   }
 
