@@ -52,11 +52,12 @@ const SHARE = {
   web: { cpu: 0.2, memory: 0.25 },
   codebase: { cpu: 0.4, memory: 0.5 },
   bash: { cpu: 0.3, memory: 0.15 },
-  // Coordination's 10% / 10%, split: the orchestrator and the agent worker.
-  coordination: { cpu: 0.06, memory: 0.06 },
+  // Coordination's 10% / 10%, split: the orchestrator, the agent worker and the monitor.
+  coordination: { cpu: 0.045, memory: 0.045 },
   agents: { cpu: 0.04, memory: 0.04 },
   // Outside the matrix: the gateway runs no tools.
   gateway: { cpu: 0.02, memory: 0.03 },
+  monitor: { cpu: 0.015, memory: 0.015 },
 } as const;
 const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   orchestrator: 'coordination',
@@ -65,6 +66,7 @@ const FAMILY: Record<ServiceName, keyof typeof SHARE> = {
   'web-worker': 'web',
   'agent-worker': 'agents',
   gateway: 'gateway',
+  monitor: 'monitor',
 };
 /** Workers that may sleep at zero replicas in production; the rest keep one warm. */
 const SCALE_TO_ZERO: readonly string[] = ['web-worker', 'bash-worker'];

@@ -37,6 +37,7 @@ describe('the fanout command against real services', () => {
       'orchestrator',
       'codebase-worker',
       'bash-worker',
+      'monitor',
     ]);
     dir = await mkdtemp(join(tmpdir(), 'fanout-cli-'));
     env = { NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: PREFIX };
@@ -127,6 +128,46 @@ describe('the fanout command against real services', () => {
       result: { content: '# Fanout\n' },
       error: null,
     });
+  });
+
+  it('resources --json prints one document: the matrix in percent, instances, queues, decisions', async () => {
+    await expect
+      .poll(
+        async () => {
+          const run = await fanout(['resources', '--json'], env);
+          expect(run.code).toBe(0);
+          expect(run.stdout.trim().split('\n')).toHaveLength(1);
+          return JSON.parse(run.stdout);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toMatchObject({
+        matrix: {
+          web: { cpu: 20, memory: 25, io: 10, network: 60, storage: 15 },
+          codebase: { cpu: 40, memory: 50, io: 70, network: 5, storage: 60 },
+          bash: { cpu: 30, memory: 15, io: 15, network: 20, storage: 20 },
+          coordination: { cpu: 10, memory: 10, io: 5, network: 15, storage: 5 },
+        },
+        instances: expect.arrayContaining([
+          expect.objectContaining({ service: 'codebase-worker', family: 'codebase' }),
+          expect.objectContaining({ service: 'orchestrator', family: 'coordination' }),
+        ]),
+        queues: expect.arrayContaining([{ tool: 'bash.exec', priority: 4, waiting: 0 }]),
+        decisions: expect.any(Array),
+      });
+    const table = await fanout(['resources'], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^MATRIX/);
+    expect(table.stdout).toMatch(/codebase-worker/);
+  });
+
+  it('resources exits 3 when no monitor answers', async () => {
+    const run = await fanout(['resources', '--json'], {
+      ...env,
+      FANOUT_SUBJECT_PREFIX: 'nomonitor',
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/no monitor answers/);
   });
 
   it('exits 3 without a stack trace when NATS is unreachable', async () => {

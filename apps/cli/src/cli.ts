@@ -45,6 +45,9 @@ Commands:
   watch <id>             print a workflow's events until it completes
   status [id]            how a workflow stands now; without an id, the live services
   cancel <id>            cancel a workflow [--reason <text>]
+  resources              the monitor's view: allocation matrix, instances, queues by
+                         priority, decisions; redrawn live on a terminal
+                           --json  one document {at, matrix, instances, queues, decisions}
   dlq list|retry|discard dead letters: list [--tool <tool>] [--json], retry <seq>…, discard <seq>…
 
 Options:
@@ -106,6 +109,7 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   call: () => import('./commands/call'),
   cancel: () => import('./commands/cancel'),
   status: () => import('./commands/status'),
+  resources: () => import('./commands/resources'),
   up: () => import('./commands/up'),
   dlq: () => import('./commands/dlq'),
   mcp: () => import('./commands/mcp'),

@@ -63,6 +63,30 @@ describe('FanoutClient against real services', () => {
     expect((error as ValidationError).errors[0]).toMatchObject({ line: expect.any(Number) });
   });
 
+  it('is refused UNSCHEDULABLE by the orchestrator for a task no worker can ever fit', async () => {
+    const handle = await client.submit({
+      phases: [
+        {
+          id: 'a',
+          tasks: [
+            {
+              id: 'huge',
+              tool: 'code.read',
+              input: { root: workspaceRoot, path: 'README.md' },
+              resources: { memoryMiB: 1_000_000_000 }, // a petabyte: more than any host
+            },
+          ],
+        },
+      ],
+    });
+    const error = await handle.wait({ timeoutMs: 30_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      code: 'UNSCHEDULABLE',
+      errors: [{ code: 'UNSCHEDULABLE', path: 'phases[0].tasks[0].resources.memoryMiB' }],
+    });
+  });
+
   it('calls one tool and reports a failed call as an outcome, not an exception', async () => {
     const ok = await client.call('code.read', { root: workspaceRoot, path: 'README.md' });
     expect(ok.status).toBe('succeeded');

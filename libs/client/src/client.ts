@@ -1,13 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  MONITOR_RESOURCES,
   subjects,
   type LoadSnapshot,
+  type ResourcesReport,
   type Priority,
   type Subjects,
   type WorkflowDocument,
   type WorkflowSynthesis,
 } from '@fanout/contracts';
 import {
+  call,
   CommandBus,
   connectNats,
   DataPipeline,
@@ -218,6 +221,15 @@ export class FanoutClient {
   /** Whether the connection is draining, on its way to closed. */
   isDraining(): boolean {
     return this.connection.isDraining();
+  }
+
+  /**
+   * The monitor's view (`fanout resources`): the allocation matrix in percent, every
+   * instance, what waits per tool and priority, and its latest decisions. A `RemoteError`
+   * with code `NO_RESPONDERS` when no monitor runs.
+   */
+  resources(timeoutMs = 5_000): Promise<ResourcesReport> {
+    return call(this.connection, MONITOR_RESOURCES, {}, { names: this.names, timeoutMs });
   }
 
   /** Lets go of NATS after everything sent has been flushed. */

@@ -1,4 +1,4 @@
-import { CodedError } from '@fanout/contracts';
+import { CodedError, ErrorCode } from '@fanout/contracts';
 import type { ValidationError as WorkflowProblem } from '@fanout/workflow';
 import { formatErrors } from '@fanout/workflow';
 
@@ -16,10 +16,19 @@ export type Problem = WorkflowProblem;
  * `WorkflowRejected`). It lists every problem with its place, so a user fixes them all at once.
  */
 export class ValidationError extends CodedError {
-  readonly code = 'VALIDATION_FAILED';
+  /**
+   * `VALIDATION_FAILED`; `UNSCHEDULABLE` when the document is valid but a task asks more
+   * than any worker of its tool's family can be given.
+   */
+  readonly code: string;
   readonly retryable = false;
   constructor(readonly errors: ReadonlyArray<Problem>) {
-    super(`the workflow is invalid (${errors.length} problem(s)):\n${formatErrors(errors)}`);
+    const unschedulable =
+      errors.length > 0 && errors.every((error) => error.code === ErrorCode.Unschedulable);
+    super(
+      `the workflow ${unschedulable ? 'cannot run' : 'is invalid'} (${errors.length} problem(s)):\n${formatErrors(errors)}`,
+    );
+    this.code = unschedulable ? ErrorCode.Unschedulable : 'VALIDATION_FAILED';
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FanoutError } from './errors';
 import { EpochMs, TaskId, WorkflowId } from './ids';
 import { named } from './registry';
+import { TOOL_FAMILIES } from './resources';
 import { PayloadRef } from './payload-ref';
 import { TaskEnvelope } from './task-envelope';
 
@@ -70,6 +71,20 @@ export const LoadSnapshot = named(
     ),
     cpuPercent: z.number().nonnegative(),
     rssBytes: z.number().int().nonnegative(),
+    calls: z
+      .array(
+        z.object({
+          tool: z.string(),
+          calls: z.number().int().nonnegative(),
+          p95Ms: z.number().nonnegative(),
+          throttled: z.number().int().nonnegative(),
+          timeouts: z.number().int().nonnegative(),
+        }),
+      )
+      .optional()
+      .describe(
+        "Each tool's calls ended since the last snapshot: how many, their p95, how many were throttled (429) or timed out.",
+      ),
     eventLoopDelayMs: z.object({ p50: z.number().nonnegative(), p99: z.number().nonnegative() }),
   }),
 );
@@ -109,10 +124,22 @@ export const Broadcast = named(
       .describe(
         'Abort these tasks (all of the workflow when taskIds is absent) wherever they run, and refuse their attempts still queued.',
       ),
-    z.object({
-      kind: z.literal('limits'),
-      pools: z.record(z.string(), z.number().int().nonnegative()),
-    }),
+    z
+      .object({
+        kind: z.literal('limits'),
+        pools: z
+          .record(z.string(), z.number().int().nonnegative())
+          .default({})
+          .describe('Slots per tool, for every worker hosting it; wins over factors.'),
+        factors: z
+          .partialRecord(z.enum(TOOL_FAMILIES), z.number().min(0.1).max(4))
+          .optional()
+          .describe(
+            "Each family's pools as a multiple of the sizes its workers derived from the matrix at start (1: as derived).",
+          ),
+        reason: z.string().optional().describe('Why, for logs.'),
+      })
+      .describe('New pool sizes: workers resize their pools at once.'),
   ]),
 );
 

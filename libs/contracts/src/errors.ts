@@ -53,6 +53,12 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   BusFull: 'BUS_FULL',
   BudgetExceeded: 'BUDGET_EXCEEDED',
+  /** A task asks more than any worker of its tool's family can be given. */
+  Unschedulable: 'UNSCHEDULABLE',
+  /** An instance said nothing for the failure window (15 s): it is taken for dead. */
+  InstanceSilent: 'INSTANCE_SILENT',
+  /** An attempt stopped for a higher-priority task; it runs again and does not count as a try. */
+  Preempted: 'PREEMPTED',
   /** An agent's child workflow may not start: too deep, over the budget, or not valid. */
   ChildRefused: 'CHILD_REFUSED',
   /** An agent's child workflow failed or was cancelled. */

@@ -42,7 +42,16 @@ export const WorkflowRejected = event(
   'errors',
   'A submitted workflow was invalid; nothing ran.',
   {
-    errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    errors: z.array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        code: z
+          .string()
+          .optional()
+          .describe('Set when the workflow is valid but cannot run, e.g. UNSCHEDULABLE.'),
+      }),
+    ),
   },
 );
 export const PhaseStarted = event(
@@ -132,6 +141,12 @@ export const TaskAttemptFailed = event(
     attempt,
     error: FanoutError,
     retryAt: EpochMs.optional(),
+    preempted: z
+      .literal(true)
+      .optional()
+      .describe(
+        'The attempt was stopped for a higher-priority task (PREEMPTED): it runs again at once and does not count against the retries.',
+      ),
   },
 );
 export const TaskFailed = event(

@@ -8,6 +8,8 @@ export * from './errors';
 export * from './payload-ref';
 export * from './subjects';
 export * from './workflow-definition';
+export * from './resources';
+export * from './monitor';
 export * from './synthesis';
 export * from './task-envelope';
 export * from './commands';

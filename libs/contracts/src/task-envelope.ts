@@ -33,6 +33,10 @@ export const TaskEnvelope = named(
     dispatchedAt: EpochMs,
     deadline: EpochMs.describe('When the attempt counts as timed out.'),
     depth: z.number().int().min(0).max(3).default(0).describe('Nesting depth of the workflow.'),
+    preemptible: z
+      .boolean()
+      .optional()
+      .describe("The task's own say on preemption, over its tool's contract."),
     trace: TraceContext.optional(),
   }),
 );

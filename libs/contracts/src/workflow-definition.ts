@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LocalId, Priority } from './ids';
 import { named } from './registry';
+import { TaskResources } from './resources';
 
 /** Tries of a task when neither it nor its workflow says: a lost worker or a network error is tried again. */
 export const DEFAULT_ATTEMPTS = 3;
@@ -87,6 +88,13 @@ export const TaskDefinition = named(
     retry: RetryPolicy.optional(),
     timeoutMs: z.number().int().positive().max(86_400_000).optional(),
     priority: Priority.optional(),
+    resources: TaskResources.optional(),
+    preemptible: z
+      .boolean()
+      .optional()
+      .describe(
+        "Whether a running call may be stopped for a p0 task and run again; default: its tool's contract (bash.exec: no).",
+      ),
   }),
 );
 

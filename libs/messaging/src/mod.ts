@@ -78,6 +78,7 @@ export type { PayloadRef } from './channels/payload-store';
 export { ErrorChannel, type ErrorFilter, type StoredErrorRecord } from './channels/error-channel';
 export { DeadLetters, type StoredDeadLetter } from './channels/dead-letters';
 export { MetricsBus } from './channels/metrics-bus';
+export { Heartbeats } from './channels/heartbeats';
 export type { CoreSubscribeOptions } from './channels/core-subscription';
 export type { StartAt } from './channels/ordered-reader';
 export type { Subscription } from './channels/subscription';

@@ -13,11 +13,16 @@ import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import type { FanoutMetrics } from '@fanout/telemetry';
 import { GatewayModule } from './gateway/gateway.module';
 import { gatewayOptionsFromEnv } from './gateway/gateway.options';
+import { MonitorModule } from './monitor/monitor.module';
+import { monitorOptionsFromEnv } from './monitor/monitor.options';
+import { machineCapacity, readCgroupLimits } from './resources/host-capacity';
+import { derivePools } from './resources/pool-shares';
+import { resourceOptionsFromEnv } from './resources/resources.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
 import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
 /** The name of one of Fanout's services. */
-export type ServiceName = 'orchestrator' | WorkerKind | 'gateway';
+export type ServiceName = 'orchestrator' | WorkerKind | 'gateway' | 'monitor';
 
 /**
  * Every service Fanout has, in the order they are best started: the orchestrator first,
@@ -27,6 +32,7 @@ export const SERVICE_NAMES: readonly ServiceName[] = [
   'orchestrator',
   ...(Object.keys(WORKER_KINDS) as WorkerKind[]),
   'gateway',
+  'monitor',
 ];
 
 /** How a service is booted; everything defaults to this process's environment, as in a container. */
@@ -97,8 +103,23 @@ export async function bootService(
     const app = await NestFactory.createApplicationContext(module, { logger });
     return app.init();
   }
+  if (name === 'monitor') {
+    const monitor = monitorOptionsFromEnv(env);
+    return NestFactory.createApplicationContext(
+      MonitorModule.forRoot({ monitor, nats, topology }),
+      {
+        logger,
+      },
+    );
+  }
   CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
-  const module = WorkerServiceModule.forRoot(name, nats, topology, options.metrics);
+  const pools = derivePools(
+    WORKER_KINDS[name].defaultPools,
+    resourceOptionsFromEnv(env),
+    machineCapacity(),
+    readCgroupLimits(),
+  );
+  const module = WorkerServiceModule.forRoot(name, { nats, topology, pools }, options.metrics);
   return NestFactory.createApplicationContext(module, {
     logger,
   });

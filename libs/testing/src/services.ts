@@ -8,6 +8,7 @@ export const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
 /** The line each service logs once it is ready for work. */
 const READY: Record<string, RegExp> = {
   orchestrator: /microservice successfully started/,
+  monitor: /monitor is watching/,
   'codebase-worker': /is taking tasks/,
   'bash-worker': /is taking tasks/,
   'web-worker': /is taking tasks/,

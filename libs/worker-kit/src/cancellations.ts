@@ -9,6 +9,13 @@ export interface RunningTask {
   taskId: string;
   attempt: number;
   abort(reason: Error): void;
+  /** What preemption weighs: the tool, whether it may be stopped, its priority, since when. */
+  tool?: string;
+  preemptible?: boolean;
+  priority?: number;
+  startedAt?: number;
+  /** Set once it was told to stop for a higher-priority task. */
+  preempted?: boolean;
 }
 
 /** Of one workflow, what was cancelled: everything, or attempts up to a number per task. */
@@ -36,6 +43,11 @@ export class Cancellations {
   track(task: RunningTask): () => void {
     this.running.add(task);
     return () => this.running.delete(task);
+  }
+
+  /** The attempts running here now. */
+  runningNow(): Iterable<RunningTask> {
+    return this.running;
   }
 
   /** Aborts the running attempts the broadcast names and remembers it; returns how many ran here. */

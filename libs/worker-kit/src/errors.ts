@@ -12,6 +12,18 @@ export class TaskCancelledError extends CodedError {
   }
 }
 
+/**
+ * The attempt was stopped to free its slot for a p0 task: not a failure. The engine puts
+ * the task back on its queue at once without counting the attempt as a try.
+ */
+export class PreemptedError extends CodedError {
+  readonly code = ErrorCode.Preempted;
+  readonly retryable = true;
+  constructor(task: string, options?: ErrorOptions) {
+    super(`task ${task} was stopped for a higher-priority task; it runs again`, options);
+  }
+}
+
 /** The attempt ran past its envelope's deadline; a later attempt may well be faster. */
 export class DeadlineExceededError extends CodedError {
   readonly code = ErrorCode.Timeout;

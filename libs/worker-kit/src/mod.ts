@@ -20,6 +20,7 @@ export {
   DeadlineExceededError,
   InvalidToolInputError,
   InvalidToolOutputError,
+  PreemptedError,
   ReportNotStoredError,
   TaskCancelledError,
   WorkerDrainingError,

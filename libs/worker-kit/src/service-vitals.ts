@@ -1,5 +1,6 @@
 import type { LoadSnapshot, ServiceHeartbeat } from '@fanout/contracts';
 import type { z } from 'zod';
+import type { CallWindow } from './call-stats';
 import { LoadSampler } from './load-sampler';
 import type { HeartbeatPublisher } from './service-heartbeats';
 import type { WorkerLogger } from './worker-options';
@@ -21,6 +22,8 @@ export interface VitalsSource {
   service: string;
   instance: string;
   pools(): PoolLoad[];
+  /** The calls of each tool since the last snapshot, for a worker. */
+  calls?(): CallWindow[];
 }
 
 type State = ServiceHeartbeat['state'];
@@ -72,6 +75,7 @@ export class ServiceVitals {
         instance: this.source.instance,
         at: Date.now(),
         pools: this.source.pools(),
+        ...(this.source.calls ? { calls: this.source.calls() } : {}),
         ...this.sampler.sample(),
       });
     } catch (error) {

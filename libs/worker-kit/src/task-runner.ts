@@ -186,7 +186,16 @@ export class TaskRunner {
     const name = nameOf(envelope);
     const controller = new AbortController();
     const abort = (reason: Error) => controller.abort(reason);
-    const untrack = this.deps.cancellations.track({ workflowId, taskId, attempt, abort });
+    const untrack = this.deps.cancellations.track({
+      workflowId,
+      taskId,
+      attempt,
+      abort,
+      tool: this.deps.tool,
+      preemptible: envelope.preemptible ?? this.deps.contract.preemptible === true,
+      priority: envelope.priority,
+      startedAt: Date.now(),
+    });
     // A cancel that came between the check and the tracking would otherwise miss this run.
     if (this.deps.cancellations.isCancelled(workflowId, taskId, attempt)) {
       abort(new TaskCancelledError(name));

@@ -38,6 +38,11 @@ export interface WorkerTiming {
   abortGraceMs: number;
   /** How long a cancel broadcast is remembered, to refuse its tasks still queued. Default 600 000. */
   cancelMemoryMs: number;
+  /**
+   * How long a preemptible attempt runs at least before it may be stopped for a waiting
+   * p0 task (0: never preempt). Default 1 000.
+   */
+  preemptAfterMs: number;
 }
 
 /** Everything {@link Worker} needs; only `connection`, `service` and `tools` are required. */
@@ -85,6 +90,7 @@ export const DEFAULT_TIMING: WorkerTiming = {
   startedAfterMs: 100,
   abortGraceMs: 1_000,
   cancelMemoryMs: 600_000,
+  preemptAfterMs: 1_000,
 };
 
 /** Drain grace when the caller gives none: inside Kubernetes' default 30 s termination grace. */

@@ -243,6 +243,35 @@ describe('Worker on a real nats-server', () => {
     expect(worker.pools.get('noop')).toBe(3);
   });
 
+  it('resizes a pool at run time when a limits broadcast scales its family', async () => {
+    let now = 0;
+    let most = 0;
+    const counted: AnyTool = async (input, ctx) => {
+      most = Math.max(most, ++now);
+      try {
+        return await noopTool(input as never, ctx);
+      } finally {
+        now--;
+      }
+    };
+    const { names, reports, worker } = await setup('resize', counted, { noop: 2 });
+    // noop counts as coordination; 2 slots times 2.5 are 5.
+    await new Broadcaster(harness.connection, names).publish({
+      kind: 'limits',
+      factors: { coordination: 2.5 },
+      reason: 'a deep queue',
+    });
+    await expect.poll(() => worker.pools.get('noop'), { timeout: 5_000 }).toBe(5);
+    const tasks = Array.from({ length: 15 }, (_, n) => envelope(n, { input: { sleepMs: 300 } }));
+    await dispatch(harness.connection, names, ...tasks);
+    await expect
+      .poll(() => tasks.filter((t) => reports.terminal(t.taskId)).length, { timeout: 15_000 })
+      .toBe(15);
+    expect(most).toBe(5);
+    expect(worker.load()).toEqual([{ pool: 'noop', size: 5, busy: 0 }]);
+    expect(worker.basePools.get('noop')).toBe(2);
+  });
+
   it('retries a report the full command bus refused, and stores it once the bus has room', async () => {
     const names = await freshNames(harness.connection, 'busfull', { commands: { maxReports: 2 } });
     const bus = new CommandBus(harness.connection, names);

@@ -1,6 +1,7 @@
-import { subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
+import { MONITOR_LIMITS, subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
 import {
   Broadcaster,
+  call,
   CommandBus,
   DataPipeline,
   DeadLetters,
@@ -15,9 +16,12 @@ import {
   type DeadLetterSink,
   type Subscription,
 } from '@fanout/messaging';
+import { CallStats } from './call-stats';
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
-import { WorkerDrainingError } from './errors';
+import { PreemptedError, WorkerDrainingError } from './errors';
+import { preemptionVictim } from './preemption';
+import { poolsUnderLimits } from './pool-limits';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
 import type { ResultStore } from './result-reuse';
@@ -46,6 +50,9 @@ import { ServiceVitals, type PoolLoad } from './service-vitals';
  */
 const STORED_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** How often a full pool looks for a p0 task waiting behind lower-priority work. */
+const PREEMPT_CHECK_MS = 200;
+
 /** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
 export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
 
@@ -63,8 +70,10 @@ export type WorkerCounts = Record<Disposition, number>;
 export class Worker {
   readonly service: string;
   readonly instance: string;
-  /** Slots per tool, as resolved from options, environment and defaults. */
-  readonly pools: ReadonlyMap<string, number>;
+  /** Slots per tool at start, as resolved from options, environment and defaults. */
+  readonly basePools: ReadonlyMap<string, number>;
+  /** Slots per tool now: the start's, or what the latest `limits` broadcast made them. */
+  private readonly sizes: Map<string, number>;
   private readonly connection: Connection;
   private readonly names: Subjects;
   private readonly tools: ToolRegistry;
@@ -78,6 +87,8 @@ export class Worker {
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
+  private preemptions: NodeJS.Timeout | undefined;
+  private readonly callStats = new CallStats();
   private results: ResultStore | undefined;
   private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
@@ -90,11 +101,12 @@ export class Worker {
     this.service = checkToken('service', options.service);
     this.instance = checkToken('instance', options.instance ?? defaultInstance());
     this.tools = checkTools(options.tools);
-    this.pools = resolvePools(Object.keys(this.tools), {
+    this.basePools = resolvePools(Object.keys(this.tools), {
       pools: options.pools,
       env: options.env ?? process.env,
       defaults: options.defaultPools,
     });
+    this.sizes = new Map(this.basePools);
     this.timing = resolveTiming(options.timing);
     this.maxDeliver = options.maxDeliver ?? 5;
     this.logger = options.logger ?? warningLogger;
@@ -106,7 +118,12 @@ export class Worker {
       this.stopping.signal,
     );
     this.vitals = new ServiceVitals(
-      { service: this.service, instance: this.instance, pools: () => this.load() },
+      {
+        service: this.service,
+        instance: this.instance,
+        pools: () => this.load(),
+        calls: () => this.callStats.window(),
+      },
       new MetricsBus(this.connection, this.names),
       heartbeatPublisher(this.connection, this.names),
       this.timing.vitalsMs,
@@ -121,6 +138,27 @@ export class Worker {
   /** Outcomes of the messages taken so far. */
   get handled(): Readonly<WorkerCounts> {
     return { ...this.counts };
+  }
+
+  /** Slots per tool, right now. */
+  get pools(): ReadonlyMap<string, number> {
+    return this.sizes;
+  }
+
+  /**
+   * Resizes pools at run time (a `limits` broadcast, or the host): more slots start
+   * waiting tasks at once; fewer let the running ones finish. Tools not hosted are
+   * ignored. Returns the pools whose size changed.
+   */
+  resize(sizes: ReadonlyMap<string, number>): string[] {
+    const changed: string[] = [];
+    for (const [tool, slots] of sizes) {
+      if (!this.sizes.has(tool) || this.sizes.get(tool) === slots) continue;
+      this.sizes.set(tool, slots);
+      this.consumers.get(tool)?.resize(slots);
+      changed.push(`${tool}=${slots}`);
+    }
+    return changed;
   }
 
   /** Slots busy and free per pool, right now. */
@@ -167,8 +205,12 @@ export class Worker {
         new DeadLetters(this.connection, this.names, this.service),
         this.reporter,
       );
+      await this.askLimits();
       for (const [tool, slots] of this.pools) {
-        this.consumers.set(tool, await this.consumer(tool, slots, deadLetters));
+        // A consumer starts with a slot at least; a pool a broadcast paused meanwhile is resized to 0.
+        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters);
+        if (slots === 0) consumer.resize(0);
+        this.consumers.set(tool, consumer);
       }
       this.results = await this.openResults();
       this.stored = await StoredResults.open(this.connection, this.names, {
@@ -187,6 +229,9 @@ export class Worker {
       });
     }
     this.#state = 'running';
+    if (this.timing.preemptAfterMs > 0) {
+      this.preemptions = setInterval(() => this.preempt(), PREEMPT_CHECK_MS);
+    }
     this.vitals.enter('ready');
     this.observe();
     const sizes = [...this.pools].map(([tool, slots]) => `${tool}=${slots}`).join(', ');
@@ -201,6 +246,7 @@ export class Worker {
   private async shutdown(graceMs: number): Promise<WorkerCounts> {
     if (this.#state === 'stopped') return this.handled;
     this.#state = 'draining';
+    clearInterval(this.preemptions);
     this.vitals.enter('draining');
     const busy = this.load().reduce((sum, pool) => sum + pool.busy, 0);
     this.logger.log(
@@ -267,7 +313,12 @@ export class Worker {
   /** Tracing outermost, so the metrics and a host's own interceptors run inside its span. */
   private get interceptors(): AttemptInterceptor[] {
     const { metrics, interceptors = [] } = this.options;
-    return [traceAttempt, ...(metrics ? [countAttempt(metrics)] : []), ...interceptors];
+    return [
+      traceAttempt,
+      ...(metrics ? [countAttempt(metrics)] : []),
+      this.callStats.interceptor(),
+      ...interceptors,
+    ];
   }
 
   private runner(tool: string, run: AnyTool): TaskRunner {
@@ -325,6 +376,51 @@ export class Worker {
     };
   }
 
+  /**
+   * Asks the monitor for the current allocation before the pools start, so a worker
+   * started after a change follows it at once; with no monitor (or no answer within a
+   * second) it starts on the sizes it derived.
+   */
+  private async askLimits(): Promise<void> {
+    try {
+      const { factors } = await call(
+        this.connection,
+        MONITOR_LIMITS,
+        { service: this.service, instance: this.instance },
+        { names: this.names, timeoutMs: 1_000 },
+      );
+      const changed = this.resize(poolsUnderLimits(this.basePools, { pools: {}, factors }));
+      if (changed.length > 0) {
+        this.logger.log(
+          `worker ${this.instance} starts as the monitor allocates: ${changed.join(', ')}`,
+        );
+      }
+    } catch {
+      // No monitor: the derived sizes stand until a limits broadcast says otherwise.
+    }
+  }
+
+  /**
+   * Preemption: a pool whose slots are all busy while a p0 task waits in its buffer stops
+   * one preemptible attempt of lower priority that has run long enough
+   * ({@link preemptionVictim}); the attempt is reported `PREEMPTED` and requeued by the
+   * engine, and the freed slot goes to the waiting task.
+   */
+  private preempt(): void {
+    const now = Date.now();
+    for (const [tool, consumer] of this.consumers) {
+      const full = consumer.concurrency > 0 && consumer.inFlight >= consumer.concurrency;
+      if (!full || consumer.waitingAt(0) === 0) continue;
+      const running = this.cancellations.runningNow();
+      const victim = preemptionVictim(running, tool, now, this.timing.preemptAfterMs);
+      if (!victim) continue;
+      victim.preempted = true;
+      const name = `${victim.workflowId}/${victim.taskId}#${victim.attempt}`;
+      victim.abort(new PreemptedError(name));
+      this.logger.log(`preempted ${name} (p${victim.priority}) for a waiting p0 task of ${tool}`);
+    }
+  }
+
   private async listen(broadcasts: Subscription<Broadcast>): Promise<void> {
     try {
       for await (const message of broadcasts) this.onBroadcast(message);
@@ -339,7 +435,16 @@ export class Worker {
       if (aborted > 0) this.logger.log(`cancel of ${message.workflowId} aborted ${aborted} tasks`);
       return;
     }
+    if (message.kind === 'limits') {
+      const changed = this.resize(poolsUnderLimits(this.basePools, message));
+      if (changed.length > 0) {
+        const why = message.reason ? ` (${message.reason})` : '';
+        this.logger.log(`worker ${this.instance} resized ${changed.join(', ')}${why}`);
+      }
+    }
     if (this.options.onBroadcast) this.options.onBroadcast(message);
-    else this.logger.log(`broadcast "${message.kind}" is not acted on by worker ${this.instance}`);
+    else if (message.kind !== 'limits') {
+      this.logger.log(`broadcast "${message.kind}" is not acted on by worker ${this.instance}`);
+    }
   }
 }

@@ -7,6 +7,7 @@ const relativePath = z.string().describe('Path relative to root, "/"-separated.'
 
 export const CodeGlob = defineTool({
   name: 'code.glob',
+  preemptible: true,
   description: 'lists files under root matching glob patterns, honouring .gitignore by default',
   input: z.strictObject({
     root,
@@ -35,6 +36,7 @@ const grepMatch = z.object({
 
 export const CodeGrep = defineTool({
   name: 'code.grep',
+  preemptible: true,
   description: 'searches file contents under root with ripgrep semantics',
   input: z
     .strictObject({
@@ -90,6 +92,7 @@ export const CodeGrep = defineTool({
 
 export const CodeRead = defineTool({
   name: 'code.read',
+  preemptible: true,
   description: 'reads a text file (or a line range of it) under root',
   input: z.strictObject({
     root,

@@ -28,6 +28,12 @@ export interface ToolContract<
    * batch or a workflow asks the far side once however many replicas run it.
    */
   cache?: ToolCache;
+  /**
+   * Set when a call may be stopped part-way and run again later at no cost but the time
+   * spent (a search, a read): a worker whose pool is full of lower-priority calls stops
+   * one for a waiting p0 task; its attempt is `PREEMPTED`, not a failure, and runs again.
+   */
+  preemptible?: boolean;
 }
 
 /** How a tool's results are reused (see `ToolContract.cache`). */

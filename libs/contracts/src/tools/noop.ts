@@ -5,6 +5,7 @@ import { defineTool } from './define-tool';
 /** A tool that does nothing, slowly if asked, or fails on purpose: for tests and benchmarks. */
 export const Noop = defineTool({
   name: 'noop',
+  preemptible: true,
   description:
     'does nothing (optionally after sleeping, or fails on purpose): for tests and benchmarks',
   input: z.strictObject({

@@ -57,6 +57,7 @@ function sameQuestion(input: unknown): string | undefined {
 
 export const WebSearch = defineTool({
   name: 'web.search',
+  preemptible: true,
   description:
     'queries a search provider (or several at once where the deployment fans out, fused by reciprocal rank) and returns deduplicated, ranked results, each streamed as it first arrives',
   input: searchInput,
@@ -76,6 +77,7 @@ function hostOf(input: unknown): string | undefined {
 
 export const WebFetch = defineTool({
   name: 'web.fetch',
+  preemptible: true,
   description:
     'fetches a page politely (robots.txt, per-host limits, SSRF guard) and extracts its text',
   input: z.strictObject({

@@ -152,6 +152,31 @@ export class PriorityConsumer {
     return this.active;
   }
 
+  /** Messages of one level buffered here, waiting for a slot. */
+  waitingAt(level: number): number {
+    return this.pullers[level]?.buffer.length ?? 0;
+  }
+
+  /** The most messages handled at once, now. */
+  get concurrency(): number {
+    return this.settings.concurrency;
+  }
+
+  /**
+   * Changes how many messages are handled at once, at run time: more start at once from
+   * the buffers; with fewer, the ones in flight finish and no new one starts until the
+   * count is under the new limit. 0 pauses the consumer without giving up its buffers.
+   */
+  resize(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < 0) {
+      throw new Error(
+        `PriorityConsumer of ${this.settings.stream}: concurrency must be a whole number of 0 or more, got ${concurrency}`,
+      );
+    }
+    this.settings.concurrency = concurrency;
+    this.pump();
+  }
+
   /** Starts pulling and handing messages to `handler`, at most `concurrency` at once. */
   start(handler: Handler): void {
     if (this.handler) throw new Error(`consumer of ${this.settings.stream} is already started`);

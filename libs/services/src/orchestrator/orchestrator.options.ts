@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
-import { TOOLS } from '@fanout/contracts';
+import { TOOLS, TOOL_FAMILIES } from '@fanout/contracts';
 import { z } from 'zod';
+import { machineCapacity } from '../resources/host-capacity';
+import { capacities } from '../resources/pool-shares';
+import { resourceOptionsFromEnv } from '../resources/resources.options';
 
 /**
  * How an orchestrator replica behaves. Defaults follow the design (leases of 15 s renewed
@@ -30,6 +33,16 @@ export const OrchestratorOptions = z.object({
    * of their own, each linked to its agent task: Jaeger loads a trace slowly past ~10k.
    */
   traceMaxSpans: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The most a worker of each tool family can be given, from `FANOUT_RESOURCES` and the
+   * host: a task asking more is refused at submit (`UNSCHEDULABLE`). Unset: none is.
+   */
+  capacity: z
+    .partialRecord(
+      z.enum(TOOL_FAMILIES),
+      z.object({ cpu: z.number().positive(), memoryMiB: z.number().positive() }),
+    )
+    .optional(),
 });
 
 export type OrchestratorOptions = z.infer<typeof OrchestratorOptions>;
@@ -50,6 +63,7 @@ export function orchestratorOptionsFromEnv(
     concurrency: read('CONCURRENCY'),
     spreadLimits: parseSpreadLimits(read('SPREAD_LIMITS') ?? ''),
     traceMaxSpans: read('TRACE_MAX_SPANS'),
+    capacity: capacities(resourceOptionsFromEnv(env), machineCapacity()),
   });
 }
 

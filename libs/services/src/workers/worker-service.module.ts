@@ -11,13 +11,21 @@ import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
  */
 @Module({})
 export class WorkerServiceModule {
-  /** `nats` and `topology` default to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`, …). */
+  /**
+   * `nats` and `topology` default to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`,
+   * …); `pools`, the slots this host gives each tool (its family's share of the host),
+   * default to the kind's reference sizes. `FANOUT_POOL_<TOOL>` overrides either.
+   */
   static forRoot(
     kind: WorkerKind,
-    nats?: NatsConfig,
-    topology?: TopologyInput,
+    settings: {
+      nats?: NatsConfig;
+      topology?: TopologyInput;
+      pools?: Readonly<Record<string, number>>;
+    } = {},
     metrics?: FanoutMetrics,
   ): DynamicModule {
+    const { nats, topology, pools } = settings;
     return {
       module: WorkerServiceModule,
       imports: [
@@ -28,6 +36,7 @@ export class WorkerServiceModule {
         WorkerModule.forRoot({
           service: kind,
           ...WORKER_KINDS[kind],
+          ...(pools ? { defaultPools: pools } : {}),
           ...(metrics ? { metrics } : {}),
         }),
       ],

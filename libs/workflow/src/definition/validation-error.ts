@@ -10,6 +10,8 @@ export interface ValidationError {
   message: string;
   line?: number;
   column?: number;
+  /** Set when the document is valid but cannot run: `UNSCHEDULABLE`. */
+  code?: string;
 }
 
 /** Writes a document path as `phases[1].tasks[2].input.pattern`. */

@@ -9,6 +9,7 @@ import {
   retryPolicyOf,
   type EngineOptions,
 } from './policies';
+import { unschedulableTasks } from './schedulable';
 import { isTerminal, type TaskState, type WorkflowState } from './state';
 
 /**
@@ -23,7 +24,7 @@ export function decide(
 ): WorkflowEvent[] {
   switch (command.type) {
     case 'Submit':
-      return submit(command, state);
+      return submit(command, state, options);
     case 'Report':
       return report(command, state);
     case 'Cancel':
@@ -68,6 +69,7 @@ export function decide(
 function submit(
   command: Extract<EngineCommand, { type: 'Submit' }>,
   state: WorkflowState,
+  options: EngineOptions,
 ): WorkflowEvent[] {
   if (state.status !== 'new') return []; // a repeated submit of the same id is a no-op
   const base = { workflowId: command.workflowId, at: command.now };
@@ -96,6 +98,9 @@ function submit(
       },
     ];
   }
+  const unschedulable = unschedulableTasks(result.workflow, options.capacity ?? {});
+  if (unschedulable.length > 0)
+    return [{ ...base, type: 'WorkflowRejected', errors: unschedulable }];
   return [
     {
       ...base,
@@ -159,6 +164,19 @@ export function attemptFailed(
   now: number,
 ): WorkflowEvent[] {
   const base = { workflowId: state.workflowId, at: now, taskId: task.id };
+  if (error.code === ErrorCode.Preempted) {
+    // Stopped for a higher-priority task: back on the queue at once, not counted.
+    return [
+      {
+        ...base,
+        type: 'TaskAttemptFailed',
+        attempt: task.attempt,
+        error,
+        retryAt: now,
+        preempted: true,
+      },
+    ];
+  }
   const policy = retryPolicyOf(state, task);
   if (error.retryable && attemptsThisRound(task) < policy.attempts) {
     const retryAt = now + backoffDelay(policy, `${state.workflowId}/${task.id}`, task.attempt);

@@ -95,6 +95,8 @@ export function evolve(state: WorkflowState, event: WorkflowEvent): WorkflowStat
         task.retryAt = event.retryAt;
         setRetrying(state, task.id, true);
       }
+      // A preempted attempt is not a try: the next one counts as if it had not happened.
+      if (event.preempted) task.attemptsBefore = (task.attemptsBefore ?? 0) + 1;
       break;
     }
     case 'TaskFailed': {

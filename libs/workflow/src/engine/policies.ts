@@ -1,4 +1,4 @@
-import { RetryPolicy } from '@fanout/contracts';
+import { RetryPolicy, type FamilyCapacity, type ToolFamily } from '@fanout/contracts';
 import { fnv1a } from './hash';
 import type { TaskState, WorkflowState } from './state';
 
@@ -13,6 +13,11 @@ export interface EngineOptions {
    * workers let 8 requests to a host in at once); a tool not named keeps its contract's.
    */
   spreadLimits?: Readonly<Record<string, number>>;
+  /**
+   * The most a worker of each tool family can be given (its share of a host): a task
+   * asking more is refused at submit as `UNSCHEDULABLE`. Unset: no task is refused.
+   */
+  capacity?: Readonly<Partial<Record<ToolFamily, FamilyCapacity>>>;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {

@@ -41,6 +41,7 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
         dispatchedAt: event.at,
         deadline: event.deadline,
         depth: state.depth,
+        ...preemptionOf(state, event.taskId),
       });
     } else if (event.type === 'ChildStarted') {
       commands.push(childSubmit(event, state));
@@ -78,6 +79,12 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
   return { envelopes, broadcasts, commands };
 }
 
+/** A task's own say on preemption, when it has one, for its envelope. */
+function preemptionOf(state: WorkflowState, taskId: string): { preemptible?: boolean } {
+  const preemptible = state.tasks[taskId]?.definition.preemptible;
+  return preemptible === undefined ? {} : { preemptible };
+}
+
 /** Envelopes for attempts that are on a queue but not yet taken: re-sent after a takeover. */
 export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
   const envelopes: TaskEnvelope[] = [];
@@ -101,6 +108,7 @@ export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
       dispatchedAt: task.dispatchedAt,
       deadline: task.deadline,
       depth: state.depth,
+      ...preemptionOf(state, id),
     });
   }
   return envelopes;

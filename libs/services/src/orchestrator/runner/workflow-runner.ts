@@ -68,6 +68,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
       spreadLimits: options.spreadLimits,
+      ...(options.capacity ? { capacity: options.capacity } : {}),
     };
     this.hooks = {
       prepare: (events, owned) => storeLargeValues(events, owned.state, this.ports),

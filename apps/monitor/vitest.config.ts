@@ -1,0 +1,3 @@
+import { fanoutProject } from '../../vitest.shared.ts';
+
+export default fanoutProject('monitor');
