@@ -361,4 +361,29 @@ describe('the dashboard in a real browser', () => {
     await row.first().click();
     await expect.poll(() => page.locator('pre', { hasText: 'cancel-nothing' }).count()).toBe(1);
   });
+
+  it("draws the monitor's view: the matrix as a heat map, the instances, and says so when no monitor runs", async () => {
+    const without = await fetch(`${url}/api/resources`);
+    expect(without.status).toBe(503);
+    expect(((await without.json()) as { error: string }).error).toContain('monitor');
+    const monitor = startService(nats.url, PREFIX, 'monitor', { env: { FANOUT_HTTP_PORT: 'off' } });
+    try {
+      await monitor.ready();
+      await page.goto(`${url}/resources`);
+      const webCpu = page.locator('tr[data-family="web"] td[data-share="cpu"]');
+      await expect.poll(() => webCpu.textContent(), { timeout: 15_000 }).toBe('20%');
+      await expect
+        .poll(() => page.locator('tr[data-family="codebase"] td[data-share="io"]').textContent())
+        .toBe('70%');
+      // Heartbeats come every few seconds; the page asks again every five.
+      await expect
+        .poll(() => page.locator('tr[data-instance][data-status="ready"]').count(), {
+          timeout: 30_000,
+          interval: 1_000,
+        })
+        .toBeGreaterThan(0);
+    } finally {
+      await monitor.stop();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { DeadLettersPage } from './dead-letters-page';
 import { ErrorsPage } from './errors-page';
 import { Link } from './link';
+import { ResourcesPage } from './resources-page';
 import { WorkflowListPage } from './workflow-list-page';
 import { WorkflowPage } from './workflow-page';
 
@@ -21,6 +22,7 @@ function App() {
         <Link href="/">Workflows</Link>
         <Link href="/dead-letters">Dead letters</Link>
         <Link href="/errors">Errors</Link>
+        <Link href="/resources">Resources</Link>
       </header>
       <main>
         {workflow ? (
@@ -29,6 +31,8 @@ function App() {
           <DeadLettersPage />
         ) : path === '/errors' ? (
           <ErrorsPage />
+        ) : path === '/resources' ? (
+          <ResourcesPage />
         ) : (
           <WorkflowListPage />
         )}

@@ -49,6 +49,8 @@ export class GatewayApi {
       }
       case 'GET errors':
         return sendJson(response, 200, await this.errors(url));
+      case 'GET resources':
+        return sendJson(response, 200, await this.resources());
       case 'GET dead-letters':
         return sendJson(response, 200, await this.client.deadLetters().list());
       case 'POST dead-letters/:/retry':
@@ -59,6 +61,21 @@ export class GatewayApi {
         return sendJson(response, 200, { discarded: Number(parts[1]) });
     }
     throw new HttpError(404, `no API route ${request.method} ${url.pathname}`);
+  }
+
+  /** The monitor's view; without a monitor, a 503 that says which service to start. */
+  private async resources() {
+    try {
+      return await this.client.resources();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NO_RESPONDERS') {
+        throw new HttpError(
+          503,
+          'no monitor answers: the Resources page needs the monitor service (fanout up runs it)',
+        );
+      }
+      throw error;
+    }
   }
 
   /** The list, then each row as it changes. */
