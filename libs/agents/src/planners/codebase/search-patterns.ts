@@ -67,20 +67,43 @@ export function patternsMatching(
   text: string,
 ): SearchPattern[] {
   let lower: string | undefined;
-  const found = new Map<string, boolean>();
-  const has = (pattern: SearchPattern) => {
-    const key = `${pattern.role === 'term' ? 't' : 's'}${pattern.word}`;
-    let present = found.get(key);
-    if (present === undefined) {
-      present =
-        pattern.role === 'term'
-          ? (lower ??= text.toLowerCase()).includes(pattern.word.toLowerCase())
-          : text.includes(pattern.word);
-      found.set(key, present);
+  const matched = new Set<SearchPattern>();
+  for (const group of wordGroups(patterns)) {
+    const present = group.inAnyCase
+      ? (lower ??= text.toLowerCase()).includes(group.needle)
+      : text.includes(group.needle);
+    if (!present) continue;
+    for (const pattern of group.patterns) if (compiled(pattern).test(text)) matched.add(pattern);
+  }
+  return matched.size === 0 ? [] : patterns.filter((pattern) => matched.has(pattern));
+}
+
+/** The patterns of one word, and how a line is searched for it. */
+interface WordGroup {
+  needle: string;
+  inAnyCase: boolean;
+  patterns: SearchPattern[];
+}
+
+const WORD_GROUPS = new WeakMap<readonly SearchPattern[], WordGroup[]>();
+
+/** The patterns by word, worked out once per list: every line read is matched against it. */
+function wordGroups(patterns: readonly SearchPattern[]): WordGroup[] {
+  let groups = WORD_GROUPS.get(patterns);
+  if (!groups) {
+    const byKey = new Map<string, WordGroup>();
+    for (const pattern of patterns) {
+      const inAnyCase = pattern.role === 'term';
+      const needle = inAnyCase ? pattern.word.toLowerCase() : pattern.word;
+      const key = `${inAnyCase ? 't' : 's'}${needle}`;
+      const group = byKey.get(key) ?? { needle, inAnyCase, patterns: [] };
+      group.patterns.push(pattern);
+      byKey.set(key, group);
     }
-    return present;
-  };
-  return patterns.filter((pattern) => has(pattern) && compiled(pattern).test(text));
+    groups = [...byKey.values()];
+    WORD_GROUPS.set(patterns, groups);
+  }
+  return groups;
 }
 
 function escapeRegex(text: string): string {
