@@ -3,8 +3,20 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
-/** Packages of the NATS client; only projects tagged `nats:client` may import them. */
-const NATS_CLIENT = ['@nats-io/*', 'nats'];
+/**
+ * Packages of the NATS client; only projects tagged `nats:client` may import them. The
+ * key and JWT packages (`@nats-io/nkeys`, `@nats-io/jwt`) are not a client: they make
+ * credentials, with no connection to anything.
+ */
+const NATS_CLIENT = [
+  '@nats-io/transport-node',
+  '@nats-io/nats-core',
+  '@nats-io/jetstream',
+  '@nats-io/kv',
+  '@nats-io/obj',
+  '@nats-io/services',
+  'nats',
+];
 
 export default [
   ...nx.configs['flat/base'],

@@ -49,6 +49,9 @@ Commands:
                          priority, decisions; redrawn live on a terminal
                            --json  one document {at, matrix, instances, queues, decisions}
   dlq list|retry|discard dead letters: list [--tool <tool>] [--json], retry <seq>…, discard <seq>…
+  auth init --out <dir>  credentials for a secured bus: nats-server.conf, and per role
+                         (orchestrator, each worker, monitor, gateway, client) <role>.creds
+                         and <role>.env with the NATS_* variables its process needs
 
 Options:
   --nats <url>           NATS server(s), comma-separated (default: $NATS_URL, else a
@@ -114,6 +117,7 @@ const COMMANDS: Record<string, () => Promise<{ default: (args: Args) => Promise<
   dlq: () => import('./commands/dlq'),
   mcp: () => import('./commands/mcp'),
   dev: () => import('./commands/dev'),
+  auth: () => import('./commands/auth'),
 };
 
 /** Runs `fanout` with these arguments and returns its exit code; errors become messages. */

@@ -59,6 +59,8 @@ export const ErrorCode = {
   InstanceSilent: 'INSTANCE_SILENT',
   /** An attempt stopped for a higher-priority task; it runs again and does not count as a try. */
   Preempted: 'PREEMPTED',
+  /** The bus refused a publish or subscription: the credentials do not allow that subject. */
+  PermissionDenied: 'PERMISSION_DENIED',
   /** An agent's child workflow may not start: too deep, over the budget, or not valid. */
   ChildRefused: 'CHILD_REFUSED',
   /** An agent's child workflow failed or was cancelled. */

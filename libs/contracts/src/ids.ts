@@ -41,6 +41,9 @@ export const Priority = named(
   z.number().int().min(0).max(4),
 );
 
+/** Every priority, most urgent first. */
+export const PRIORITIES = [0, 1, 2, 3, 4] as const;
+
 /** Milliseconds since the Unix epoch: every timestamp on the wire is one, in UTC. */
 export const EpochMs = z.number().int().nonnegative();
 

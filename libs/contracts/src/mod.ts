@@ -42,3 +42,4 @@ export {
 } from './tools/agent';
 export { AskAnswer, Evidence, Finding, NotDone, SpecialistAnswer } from './tools/agent-report';
 export { Noop } from './tools/noop';
+export * from './permissions';

@@ -45,6 +45,12 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
       name === 'task.report' ? `${upper}_REPORTS` : `${upper}_CMD`,
     /** `fanout.task.<tool>.p<0-4>`: one work queue per tool and priority. */
     task: (tool: string, priority: Priority) => `${p}.task.${tool}.p${priority}`,
+    /**
+     * The durable consumer every worker of a tool shares at one priority, e.g.
+     * `task_code_glob_p0`: durable names cannot hold the dots of a tool name.
+     */
+    taskDurable: (tool: string, priority: Priority) =>
+      `task_${tool.replace(/[^A-Za-z0-9_-]/g, '_')}_p${priority}`,
     /** Every task queue of every tool: the subjects of the tasks stream. */
     allTasks: () => `${p}.task.>`,
     /** Every priority of one tool's queue (what that tool's consumer filters on). */

@@ -22,6 +22,8 @@ export const BACKOFF = {
   reconnect: { firstMs: 250, maxMs: 10_000, jitter: 'equal' },
   /** A worker's report the bus did not take: retried as long as the worker runs. */
   report: { firstMs: 100, maxMs: 5_000, jitter: 'equal' },
+  /** Streams another service makes (the orchestrator) that are not there yet. */
+  topology: { firstMs: 250, maxMs: 5_000, jitter: 'equal' },
   /** A failed pull of one priority level: one consumer per level, so no herd to spread. */
   pull: { firstMs: 250, maxMs: 5_000, jitter: 'none' },
   /** A barrier participant whose waiter has not subscribed yet. */

@@ -2,11 +2,13 @@
  * Everything Fanout says over NATS goes through here: the connection, the streams and
  * buckets, and the channels built on them. No other project imports the NATS client.
  */
-export { NatsConfig, natsConfigFromEnv } from './connection/nats-config';
+export { credentialsOf, NatsConfig, natsConfigFromEnv } from './connection/nats-config';
+export { PermissionDeniedError, permissionDenied } from './connection/permission-denied';
 export { connectNats, connectionOptions, type ConnectionLogger } from './connection/connect';
 export { DELIVERY_DEFAULTS, DeliveryOptions, resolveDelivery } from './channels/delivery-options';
 export { Backoff, BACKOFF, backoffDelay, sleep, type BackoffPolicy } from './backoff';
 export { ensureTopology, streamSpecs, type Topology } from './topology/ensure-topology';
+export { awaitTopology } from './topology/await-topology';
 export { TopologyOptions, topologyFromEnv, type TopologyInput } from './topology/topology-options';
 export { serverFeatures, type ServerFeatures } from './topology/server-features';
 

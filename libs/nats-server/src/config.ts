@@ -13,6 +13,11 @@ export interface ConfigSpec {
   storeDir?: string;
   maxPayload?: number;
   cluster?: ClusterBlock;
+  /**
+   * Another config file to read in (`fanout auth init`'s accounts and users), relative to
+   * this one: nats-server joins an include's path to the including file's directory.
+   */
+  include?: string;
 }
 
 /**
@@ -27,6 +32,7 @@ export function renderConfig(spec: ConfigSpec): string {
     `http: ${q(`127.0.0.1:${spec.httpPort}`)}`,
   ];
   if (spec.maxPayload !== undefined) lines.push(`max_payload: ${spec.maxPayload}`);
+  if (spec.include !== undefined) lines.push(`include ${q(spec.include)}`);
   if (spec.storeDir !== undefined) lines.push(`jetstream { store_dir: ${q(spec.storeDir)} }`);
   const c = spec.cluster;
   if (c) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderConfig, type ClusterBlock } from './config.ts';
 import { LogTail } from './log-tail.ts';
@@ -26,6 +26,8 @@ export interface LocalSpec {
   httpPort: number;
   jetstream: boolean;
   maxPayload?: number;
+  /** An absolute path: see `NatsServerOptions.include`. */
+  include?: string;
   args: string[];
   cluster?: ClusterBlock;
   /** What the server must report, once it listens, before a start counts as done. */
@@ -78,7 +80,8 @@ export class LocalServer implements NatsServer {
     if (this.#child) return;
     const { bin, dir, args, port, httpPort, maxPayload, cluster } = this.#spec;
     const conf = join(dir, 'nats.conf');
-    const config = { port, httpPort, storeDir: this.storeDir, maxPayload, cluster };
+    const include = this.#spec.include && relative(dir, this.#spec.include);
+    const config = { port, httpPort, storeDir: this.storeDir, maxPayload, cluster, include };
     await writeFile(conf, renderConfig(config));
     const child = spawn(bin, ['-c', conf, '--ports_file_dir', dir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,3 +8,4 @@ export { findNatsServer } from './binary.ts';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
 export { NatsServerNotFoundError, startLocalNats, startNats } from './server.ts';
 export type { NatsServer, NatsServerOptions } from './types.ts';
+export { AUTH_CONFIG_FILE, writeAuth, type AuthUser, type WrittenAuth } from './auth/write-auth.ts';

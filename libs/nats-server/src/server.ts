@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findNatsServer } from './binary.ts';
 import { dockerAnswers, startContainer } from './container.ts';
 import { ExternalServer } from './external.ts';
@@ -82,6 +82,7 @@ async function startLocal(bin: string, options: NatsServerOptions): Promise<Nats
       httpPort,
       jetstream,
       maxPayload: options.maxPayload,
+      ...(options.include ? { include: resolve(options.include) } : {}),
       args: options.args ?? [],
       ready: async (s) =>
         (await isHealthy(s.monitorUrl)) && (!jetstream || (await hasJetStream(s.monitorUrl))),

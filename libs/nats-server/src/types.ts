@@ -40,6 +40,11 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** Largest message the server accepts, in bytes (server default 1 MiB). */
   maxPayload?: number;
+  /**
+   * A config file the server reads in beside ours: the accounts and users of
+   * `fanout auth init` (its `nats-server.conf`), so that only those credentials connect.
+   */
+  include?: string;
   /** Extra nats-server command-line flags, appended after ours (e.g. `['-DV']` to trace). */
   args?: string[];
   /**

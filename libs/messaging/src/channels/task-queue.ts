@@ -7,7 +7,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
+import { PRIORITIES, subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
 import { publishTraced } from '../tracing/propagation';
 import { decode, encode } from './codec';
@@ -112,14 +112,10 @@ export interface Backlog {
   oldestAgeMs?: number;
 }
 
-/**
- * The levels a tool's workers read, p0 first. Durable names cannot hold the dots of a
- * tool name (`code.glob`), so those become `_`; every worker of a tool shares them.
- */
+/** The levels a tool's workers read, p0 first; every worker of a tool shares them. */
 export function taskLevels(names: Subjects, tool: string): PriorityLevel[] {
-  const safe = tool.replace(/[^A-Za-z0-9_-]/g, '_');
-  return [0, 1, 2, 3, 4].map((priority) => ({
-    durable: `task_${safe}_p${priority}`,
+  return PRIORITIES.map((priority) => ({
+    durable: names.taskDurable(tool, priority),
     filterSubject: names.task(tool, priority),
   }));
 }

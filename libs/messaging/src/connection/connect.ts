@@ -9,12 +9,15 @@ import {
 } from '@nats-io/transport-node';
 import { Backoff, BACKOFF } from '../backoff';
 import type { NatsConfig } from './nats-config';
+import { permissionDenied } from './permission-denied';
 import { settleRepliesWithoutErrors } from './request-replies';
 
 /** Where connection events are written; any logger with these methods fits (pino does). */
 export interface ConnectionLogger {
   info(message: string): void;
   warn(message: string): void;
+  /** Refusals by the server (permissions); `warn` when absent. */
+  error?(message: string): void;
 }
 
 /** Turns the validated config into client options; files are read here, once. */
@@ -34,6 +37,7 @@ export function connectionOptions(
     user: config.user,
     pass: config.pass,
     token: config.token,
+    ...(config.inboxPrefix ? { inboxPrefix: config.inboxPrefix } : {}),
   };
   options.reconnectDelayHandler = () => backoff.next();
   if (config.nkeySeed)
@@ -69,6 +73,15 @@ export async function connectNats(
     for await (const status of connection.status()) {
       if (status.type === 'reconnect') backoff.reset();
       if (!logger || status.type === 'ping' || status.type === 'update') continue;
+      if (status.type === 'error') {
+        // The server refused something: the caller's request fails with it too, but a
+        // refused plain publish or subscription has no caller to tell, so it is said here.
+        const refused = permissionDenied(status.error, config);
+        if (refused) {
+          (logger.error ?? logger.warn).call(logger, refused.message);
+          continue;
+        }
+      }
       const detail = 'server' in status ? ` ${String(status.server)}` : '';
       const line = `NATS ${status.type}${detail}`;
       // We reconnect forever, so a close is always our own drain or close: not a warning.

@@ -24,6 +24,15 @@ export const NatsConfig = z
     token: z.string().optional(),
     nkeySeed: z.string().startsWith('SU', 'an nkey user seed starts with "SU"').optional(),
     credsFile: z.string().optional(),
+    /**
+     * Where this connection's replies arrive (`_INBOX` by default). Credentials from
+     * `fanout auth init` may subscribe only to their role's own, so a role cannot read
+     * another's replies.
+     */
+    inboxPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'use dot-separated tokens without wildcards')
+      .optional(),
     tls: z
       .object({
         caFile: z.string().optional(),
@@ -56,6 +65,18 @@ export const NatsConfig = z
 
 export type NatsConfig = z.infer<typeof NatsConfig>;
 
+/**
+ * Who a connection says it is, for messages about what it was refused: the creds file,
+ * user or kind of secret it connected with (never the secret itself).
+ */
+export function credentialsOf(config: NatsConfig): string {
+  if (config.credsFile) return `credentials ${config.credsFile} (NATS_CREDS)`;
+  if (config.user) return `user "${config.user}" (NATS_USER)`;
+  if (config.nkeySeed) return 'the nkey seed in NATS_NKEY_SEED';
+  if (config.token) return 'the token in NATS_TOKEN';
+  return 'no credentials (anonymous)';
+}
+
 /** Environment variables and the config field each sets. */
 const ENV: Record<string, string> = {
   NATS_URL: 'servers',
@@ -65,6 +86,7 @@ const ENV: Record<string, string> = {
   NATS_TOKEN: 'token',
   NATS_NKEY_SEED: 'nkeySeed',
   NATS_CREDS: 'credsFile',
+  NATS_INBOX_PREFIX: 'inboxPrefix',
   FANOUT_SUBJECT_PREFIX: 'subjectPrefix',
 };
 const TLS_ENV: Record<string, string> = {

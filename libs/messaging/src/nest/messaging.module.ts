@@ -11,6 +11,7 @@ import { subjects } from '@fanout/contracts';
 import { connectNats } from '../connection/connect';
 import { natsConfigFromEnv, type NatsConfig } from '../connection/nats-config';
 import { ensureTopology } from '../topology/ensure-topology';
+import { awaitTopology } from '../topology/await-topology';
 import { TopologyOptions, topologyFromEnv } from '../topology/topology-options';
 import type { MessagingModuleOptions } from './messaging-module.options';
 import { FANOUT_SUBJECTS, FANOUT_TOPOLOGY, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens';
@@ -50,12 +51,21 @@ function resolve(options: MessagingModuleOptions): {
 async function connectWithTopology(options: MessagingModuleOptions): Promise<NatsConnection> {
   const { config, topology } = resolve(options);
   const logger = new Logger('NatsConnection');
-  const connection = await connectNats(config, {
-    info: (message) => logger.log(message),
-    warn: (message) => logger.warn(message),
-  });
+  const connectionLogger = {
+    info: (message: string) => logger.log(message),
+    warn: (message: string) => logger.warn(message),
+    error: (message: string) => logger.error(message),
+  };
+  const connection = await connectNats(config, connectionLogger);
   try {
-    await ensureTopology(connection, topology);
+    if (topology.mode === 'await') {
+      await awaitTopology(connection, topology, {
+        info: (m) => logger.log(m),
+        warn: (m) => logger.warn(m),
+      });
+    } else {
+      await ensureTopology(connection, topology);
+    }
   } catch (error) {
     // A half-started module must not leave a socket that keeps the process alive.
     await connection.close();

@@ -3,6 +3,7 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@fanout/contracts';
 import { startNats, startNatsCluster, type NatsServer } from '@fanout/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awaitTopology } from './await-topology';
 import { ensureTopology } from './ensure-topology';
 import { topologyFromEnv } from './topology-options';
 
@@ -137,9 +138,33 @@ describe('ensureTopology on a real nats-server', () => {
       }
     },
   );
+
+  it('awaits the topology without changing it: resolves once another service has made it', async () => {
+    const prefix = freshPrefix();
+    const waiting: string[] = [];
+    let done = false;
+    const awaited = awaitTopology(
+      connection,
+      { prefix },
+      { info: (m) => waiting.push(m), warn: (m) => waiting.push(m) },
+    ).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(done).toBe(false);
+    expect(waiting[0]).toMatch(
+      new RegExp(`waiting for stream ${subjects(prefix).streams.commands}`),
+    );
+    await ensureTopology(connection, { prefix });
+    await awaited;
+    expect(done).toBe(true);
+  });
 });
 
 describe('topologyFromEnv', () => {
+  it('reads FANOUT_TOPOLOGY as ensure or await, and names it when it is neither', () => {
+    expect(topologyFromEnv({ FANOUT_TOPOLOGY: 'await' }).mode).toBe('await');
+    expect(() => topologyFromEnv({ FANOUT_TOPOLOGY: 'wait' })).toThrow(/FANOUT_TOPOLOGY "wait"/);
+  });
+
   it('reads the retention as a duration and the replicas as a count', () => {
     expect(topologyFromEnv({ FANOUT_EVENT_RETENTION: '10s', FANOUT_STREAM_REPLICAS: '3' })).toEqual(
       {

@@ -10,6 +10,12 @@ const WEEK = 7 * 24 * HOUR;
  */
 export const TopologyOptions = z.object({
   prefix: z.string().default('fanout'),
+  /**
+   * `ensure`: create the streams and buckets, or bring them to these limits (the
+   * orchestrator; every service when unsecured). `await`: only wait for them to exist,
+   * changing nothing — what a service does whose credentials may not administer streams.
+   */
+  mode: z.enum(['ensure', 'await']).default('ensure'),
   replicas: z.number().int().min(1).max(5).default(1),
   commands: z
     .object({
@@ -107,6 +113,15 @@ export function topologyFromEnv(env: NodeJS.ProcessEnv = process.env): TopologyI
       );
     }
     input.events = { retentionMs: Math.round(retentionMs) };
+  }
+  const mode = env['FANOUT_TOPOLOGY'];
+  if (mode) {
+    if (mode !== 'ensure' && mode !== 'await') {
+      throw new Error(
+        `FANOUT_TOPOLOGY "${mode}" is neither ensure (create or update the streams) nor await (wait for them)`,
+      );
+    }
+    input.mode = mode;
   }
   const replicas = env['FANOUT_STREAM_REPLICAS'];
   if (replicas) {

@@ -1,0 +1,31 @@
+import { isWorkerRole, permissionsFor, ROLES, subjects, type Role } from '@fanout/contracts';
+import type { AuthUser } from '@fanout/nats-server';
+import { WORKER_KINDS } from '../workers/worker-kinds';
+
+/**
+ * The users `fanout auth init` writes for one installation (one subject prefix): every
+ * role with its permissions from {@link permissionsFor} and the settings its process needs
+ * beside its credentials — its inbox prefix, the subject prefix, and for services other
+ * than the orchestrator `FANOUT_TOPOLOGY=await` (they may not create streams, so they wait
+ * for the orchestrator's).
+ */
+export function authUsers(
+  prefix: string,
+  extra: Partial<Record<Role, Record<string, string>>> = {},
+): AuthUser[] {
+  const names = subjects(prefix);
+  return ROLES.map((role) => {
+    const tools = isWorkerRole(role) ? Object.keys(WORKER_KINDS[role].tools) : [];
+    const permissions = permissionsFor(role, names, tools);
+    const env: Record<string, string> = { NATS_INBOX_PREFIX: permissions.inboxPrefix };
+    if (prefix !== 'fanout') env['FANOUT_SUBJECT_PREFIX'] = prefix;
+    if (role !== 'orchestrator' && role !== 'client') env['FANOUT_TOPOLOGY'] = 'await';
+    return {
+      name: role,
+      publish: permissions.publish,
+      subscribe: permissions.subscribe,
+      responds: permissions.responds,
+      env: { ...env, ...extra[role] },
+    };
+  });
+}

@@ -1,0 +1,247 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { subjects } from '@fanout/contracts';
+import { connectNats, natsConfigFromEnv, permissionDenied } from '@fanout/messaging';
+import {
+  findNatsServer,
+  runFanout,
+  startNats,
+  startService,
+  type NatsServer,
+  type ServiceProcess,
+} from '@fanout/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const PREFIX = `secure${process.pid}`;
+const SERVICES = [
+  'orchestrator',
+  'codebase-worker',
+  'bash-worker',
+  'web-worker',
+  'agent-worker',
+  'monitor',
+  'gateway',
+] as const;
+
+/** A small repository whose facts the test knows, for `fanout ask`. */
+const REPO: Record<string, string> = {
+  'src/total.ts':
+    'export function computeTotal(xs: number[]) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n',
+  'src/checkout.ts':
+    "import { computeTotal } from './total';\n\nexport const total = computeTotal([1, 2]);\n",
+};
+
+/** Reads `KEY=value` lines of a generated env file, as `set -a; . file` would. */
+function readEnvFile(path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) env[match[1]!] = match[2]!.replace(/^'(.*)'$/, '$1');
+  }
+  return env;
+}
+
+/**
+ * The bus with authentication on: `fanout auth init` writes the server's accounts and one
+ * set of credentials per role; nats-server runs with them; every service runs as a process
+ * on its own role's credentials. What each role must do works; what it must not is refused
+ * by the server (or, for a report it does not hold, by the orchestrator), and each refusal
+ * names the subject and the credentials.
+ */
+describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
+  'a secured bus',
+  { timeout: 180_000 },
+  () => {
+    let dir: string;
+    let repo: string;
+    let nats: NatsServer;
+    let site: Server;
+    let siteUrl: string;
+    const services: ServiceProcess[] = [];
+    const roleEnv = (role: string) => ({
+      ...readEnvFile(join(dir, `${role}.env`)),
+      NATS_URL: nats.url,
+    });
+    const connectAs = (role: string) => connectNats(natsConfigFromEnv(roleEnv(role)));
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'fanout-auth-'));
+      repo = mkdtempSync(join(tmpdir(), 'fanout-auth-repo-'));
+      for (const [path, text] of Object.entries(REPO)) {
+        mkdirSync(dirname(join(repo, path)), { recursive: true });
+        writeFileSync(join(repo, path), text);
+      }
+      const init = await runFanout(['auth', 'init', '--out', dir, '--prefix', PREFIX]);
+      expect(init.code, init.stderr).toBe(0);
+      nats = await startNats({ include: join(dir, 'nats-server.conf') });
+      site = createServer((_, response) => {
+        response.setHeader('content-type', 'text/html');
+        response.end('<title>a page</title>');
+      });
+      await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
+      siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+      for (const name of SERVICES) {
+        const env: Record<string, string> = { ...roleEnv(name), FANOUT_UI_PORT: '0' };
+        if (name === 'web-worker') env['FANOUT_WEB_ALLOW'] = '127.0.0.1/32';
+        // The orchestrator makes the streams the others wait for: start it first.
+        const service = startService(nats.url, PREFIX, name, { env });
+        services.push(service);
+        if (name === 'orchestrator') await service.ready(60_000);
+      }
+      await Promise.all(services.map((service) => service.ready(90_000)));
+    }, 240_000);
+
+    afterAll(async () => {
+      await Promise.all(services.map((service) => service.stop('SIGTERM')));
+      await nats?.stop();
+      site?.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(repo, { recursive: true, force: true });
+    });
+
+    it('writes the server config, and per role its creds and an env file naming them', () => {
+      const config = readFileSync(join(dir, 'nats-server.conf'), 'utf8');
+      expect(config).toMatch(/^operator: /m);
+      expect(config).toMatch(/^resolver: MEMORY/m);
+      for (const role of [...SERVICES, 'client']) {
+        const env = readEnvFile(join(dir, `${role}.env`));
+        expect(env['NATS_CREDS']).toBe(join(dir, `${role}.creds`));
+        expect(readFileSync(env['NATS_CREDS']!, 'utf8')).toMatch(
+          /BEGIN NATS USER JWT[\s\S]*BEGIN USER NKEY SEED/,
+        );
+        expect(env['FANOUT_SUBJECT_PREFIX']).toBe(PREFIX);
+      }
+    });
+
+    it('runs a whole workflow with every service on its own credentials', async () => {
+      const file = join(dir, 'workflow.yaml');
+      writeFileSync(
+        file,
+        [
+          'name: secured',
+          'phases:',
+          '  - id: a',
+          '    tasks:',
+          `      - { id: find, tool: code.glob, input: { root: ${JSON.stringify(repo)}, patterns: ['**/*.ts'] } }`,
+          `      - { id: search, tool: code.grep, input: { root: ${JSON.stringify(repo)}, pattern: computeTotal } }`,
+          "      - { id: shell, tool: bash.exec, input: { command: 'echo secured' } }",
+          `      - { id: page, tool: web.fetch, input: { url: ${JSON.stringify(siteUrl)} } }`,
+          '  - id: b',
+          '    dependsOn: [a]',
+          '    tasks:',
+          `      - { id: read, tool: code.read, forEach: '\${{ a.find.files }}', input: { root: ${JSON.stringify(repo)}, path: '\${{ item }}' } }`,
+        ].join('\n'),
+      );
+      const client = roleEnv('client');
+      const run = await runFanout(['run', file, '--nats', nats.url, '--json'], client);
+      expect(run.code, run.stderr).toBe(0);
+      const document = JSON.parse(run.stdout) as { summary: { status: string } };
+      expect(document.summary.status).toBe('succeeded');
+
+      // The master and a specialist: agent tasks, child workflows, stored results, validation.
+      const ask = await runFanout(
+        [
+          'ask',
+          'where is computeTotal defined',
+          '--root',
+          repo,
+          '--specialists',
+          'codebase',
+          '--nats',
+          nats.url,
+          '--json',
+        ],
+        client,
+      );
+      expect(ask.code, ask.stderr).toBe(0);
+      expect(JSON.parse(ask.stdout)).toMatchObject({ status: 'succeeded' });
+
+      // The client asks the monitor; the gateway reads workflows for the dashboard.
+      const resources = await runFanout(['resources', '--json', '--nats', nats.url], client);
+      expect(resources.code, resources.stderr).toBe(0);
+      expect(JSON.parse(resources.stdout).instances.length).toBeGreaterThanOrEqual(4);
+
+      for (const service of services)
+        expect(service.output()).not.toMatch(/permission denied|Permissions Violation/i);
+    });
+
+    describe('refuses what a role may not do, naming the subject and the credentials', () => {
+      const names = subjects(PREFIX);
+      let bash: NatsConnection;
+      let client: NatsConnection;
+      beforeAll(async () => {
+        bash = await connectAs('bash-worker');
+        client = await connectAs('client');
+      });
+      afterAll(async () => {
+        await bash?.close();
+        await client?.close();
+      });
+
+      /** The refusal `act` fails with, as every Fanout process explains it. */
+      async function refusal(role: string, act: () => Promise<unknown>) {
+        const error = await act().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(error, `${role} was allowed`).toBeDefined();
+        const refused = permissionDenied(error, natsConfigFromEnv(roleEnv(role)));
+        expect(refused, String(error)).toBeDefined();
+        expect(refused!.message).toContain(join(dir, `${role}.creds`));
+        return refused!;
+      }
+
+      it('a bash worker submits a workflow', async () => {
+        const refused = await refusal('bash-worker', () =>
+          jetstream(bash).publish(names.command('workflow.submit', 2), '{}'),
+        );
+        expect(refused.subject).toBe(names.command('workflow.submit', 2));
+        expect(refused.code).toBe('PERMISSION_DENIED');
+      });
+
+      it('a bash worker deletes a stream', async () => {
+        const jsm = await jetstreamManager(bash);
+        const refused = await refusal('bash-worker', () => jsm.streams.delete(names.streams.tasks));
+        expect(refused.subject).toBe(`$JS.API.STREAM.DELETE.${names.streams.tasks}`);
+      });
+
+      it("a bash worker pulls the codebase worker's queue", async () => {
+        const js = jetstream(bash);
+        const refused = await refusal('bash-worker', async () => {
+          const consumer = await js.consumers.get(
+            names.streams.tasks,
+            names.taskDurable('code.read', 2),
+          );
+          await consumer.next({ expires: 2_000 });
+        });
+        expect(refused.subject).toContain(names.taskDurable('code.read', 2));
+      });
+
+      it('a client appends an event to a workflow log', async () => {
+        const subject = names.event('wf-forged', 'results', 'WorkflowCompleted');
+        const refused = await refusal('client', () => jetstream(client).publish(subject, '{}'));
+        expect(refused.subject).toBe(subject);
+      });
+
+      it('a client sends a task report', async () => {
+        const refused = await refusal('client', () =>
+          jetstream(client).publish(names.command('task.report', 2), '{}'),
+        );
+        expect(refused.subject).toBe(names.command('task.report', 2));
+      });
+
+      it('a connection without credentials', async () => {
+        const error = await connect({ servers: nats.url }).then(
+          (connection) => connection.close().then(() => undefined),
+          (error: unknown) => error,
+        );
+        expect(String(error)).toMatch(/Authorization Violation/);
+      });
+    });
+  },
+);
