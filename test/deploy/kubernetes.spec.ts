@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { subjects } from '@fanout/contracts';
 import { taskLevels } from '@fanout/messaging';
 import { SERVICE_NAMES, WORKER_KINDS, type ServiceName, type WorkerKind } from '@fanout/services';
-import { findNatsServer, workspaceRoot } from '@fanout/testing';
+import { findNatsServer, runFanout, workspaceRoot } from '@fanout/testing';
 import { resolvePools } from '@fanout/worker-kit';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
@@ -76,20 +76,46 @@ type Obj = any;
 
 interface Rendered {
   objects: Obj[];
+  /** The object of that kind and name; a generated one (`name-<hash>`) by its name alone. */
   find(kind: string, name: string): Obj;
   config: Record<string, string>;
   configName: string;
 }
 
+/**
+ * The overlay as kustomize builds it. prod's credentials are made at deploy time, as its
+ * kustomization.yaml says (`fanout auth init --out deploy/k8s/overlays/prod/auth`): here
+ * into a copy of deploy/, so the working tree is left as it was.
+ */
 async function render(overlay: string): Promise<Rendered> {
+  let deploy = join(workspaceRoot, 'deploy');
+  const copy = overlay === 'prod' ? mkdtempSync(join(tmpdir(), 'fanout-deploy-')) : undefined;
+  if (copy) {
+    const local = join(deploy, 'k8s/overlays/prod/auth');
+    cpSync(deploy, copy, { recursive: true, filter: (path) => !path.startsWith(local) });
+    deploy = copy;
+    const init = await runFanout(['auth', 'init', '--out', join(copy, 'k8s/overlays/prod/auth')]);
+    expect(init.code, init.stderr).toBe(0);
+  }
   const { stdout } = await promisify(execFile)(
     kubectl!,
-    ['kustomize', join(workspaceRoot, 'deploy/k8s/overlays', overlay)],
+    ['kustomize', join(deploy, 'k8s/overlays', overlay)],
     { maxBuffer: 16 * 1024 * 1024 },
-  );
+  ).finally(() => copy && rmSync(copy, { recursive: true, force: true }));
   const objects = parseAllDocuments(stdout).map((document) => document.toJS() as Obj);
+  // kustomize folds long base64 values over lines, as the API server reads them; the
+  // models' `byte` format wants one line.
+  for (const secret of objects.filter((o) => o.kind === 'Secret')) {
+    for (const key of Object.keys(secret.data ?? {})) {
+      secret.data[key] = secret.data[key].replace(/\s/g, '');
+    }
+  }
   const find = (kind: string, name: string) => {
-    const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+    const found = objects.filter(
+      (o) =>
+        o.kind === kind &&
+        (o.metadata.name === name || new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name)),
+    );
     expect(found, `${overlay}: one ${kind} ${name}`).toHaveLength(1);
     return found[0];
   };
@@ -170,8 +196,25 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
 
         const configs = container.envFrom.map((from: Obj) => from.configMapRef?.name);
         expect(configs).toContain(k8s.configName);
-        const secrets = container.envFrom.map((from: Obj) => from.secretRef?.name);
-        expect(secrets).toContain('fanout-nats-auth');
+        // Its own role's credentials (`fanout auth init`): the creds as a file, the
+        // inbox it may read, and for every service but the orchestrator, streams it awaits.
+        const auth = k8s.find('Secret', `fanout-auth-${name}`);
+        expect(Object.keys(auth.data)).toContain('creds');
+        const credsVolume = pod.spec.volumes.find((v: Obj) => v.name === 'nats-creds');
+        expect(credsVolume.secret.secretName).toBe(auth.metadata.name);
+        expect(container.volumeMounts).toContainEqual({
+          name: 'nats-creds',
+          mountPath: dirname(k8s.config['NATS_CREDS']!),
+          readOnly: true,
+        });
+        const fromAuth = (container.env ?? [])
+          .filter((e: Obj) => e.valueFrom?.secretKeyRef?.name === auth.metadata.name)
+          .map((e: Obj) => e.name);
+        expect(fromAuth).toContain('NATS_INBOX_PREFIX');
+        expect(fromAuth).toContain(
+          name === 'orchestrator' ? 'FANOUT_REPORT_KEY' : 'FANOUT_TOPOLOGY',
+        );
+        for (const key of fromAuth) expect(Object.keys(auth.data)).toContain(key);
 
         const budgets = k8s.objects.filter(
           (o) =>
@@ -214,7 +257,8 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
             type: 'nats-jetstream',
             metadata: {
               natsServerMonitoringEndpoint: endpoint,
-              account: '$G',
+              // Accounts are keys with `fanout auth init`: its component writes this one in.
+              account: k8s.find('ConfigMap', 'fanout-nats-account').data.ACCOUNT,
               stream: names.streams.tasks,
               consumer: level.durable,
               lagThreshold: String(size),
@@ -245,31 +289,26 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
       const [claim] = nats.spec.volumeClaimTemplates;
       expect(server.volumeMounts).toContainEqual({ name: claim.metadata.name, mountPath: '/data' });
       expect(conf).toMatch(/"store_dir": "\/data"/);
-      // The server reads the credentials the services log in with.
-      for (const variable of ['NATS_USER', 'NATS_PASSWORD']) {
-        expect(conf).toContain(`$${variable}`);
-        expect(server.env).toContainEqual({
-          name: variable,
-          valueFrom: { secretKeyRef: { name: 'fanout-nats-auth', key: variable } },
-        });
-      }
+      // The server reads the accounts and users the services' credentials belong to.
+      expect(conf).toContain('include "auth/nats-server.conf"');
+      const serverAuth = k8s.find('Secret', 'fanout-nats-server-auth');
+      const authVolume = nats.spec.template.spec.volumes.find((v: Obj) => v.name === 'auth');
+      expect(authVolume.secret.secretName).toBe(serverAuth.metadata.name);
+      expect(server.volumeMounts).toContainEqual({
+        name: 'auth',
+        mountPath: '/etc/nats-config/auth',
+      });
       const orchestrator = k8s.find('Deployment', 'orchestrator');
       if (overlay === 'dev') {
         expect(nats.spec.replicas).toBe(1);
         expect(conf).not.toMatch(/"cluster"/);
         expect(k8s.config['FANOUT_STREAM_REPLICAS']).toBe('1');
         expect(orchestrator.spec.replicas).toBe(1);
-        // A throwaway cluster's credentials come with it; prod's are made by hand.
-        expect(Object.keys(k8s.find('Secret', 'fanout-nats-auth').data).sort()).toEqual([
-          'NATS_PASSWORD',
-          'NATS_USER',
-        ]);
       } else {
         expect(nats.spec.replicas).toBe(3);
         expect(conf.match(/nats:\/\/nats-\d\.nats-headless:6222/g)).toHaveLength(3);
         expect(k8s.config['FANOUT_STREAM_REPLICAS']).toBe('3');
         expect(orchestrator.spec.replicas).toBeGreaterThanOrEqual(2);
-        expect(k8s.objects.some((o) => o.kind === 'Secret')).toBe(false);
       }
 
       const bin = findNatsServer();
@@ -277,8 +316,11 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
       const dir = mkdtempSync(join(tmpdir(), 'fanout-nats-conf-'));
       try {
         writeFileSync(join(dir, 'nats.conf'), conf);
+        mkdirSync(join(dir, 'auth'));
+        const included = Buffer.from(serverAuth.data['nats-server.conf'], 'base64');
+        writeFileSync(join(dir, 'auth/nats-server.conf'), included);
         const check = await promisify(execFile)(bin, ['-t', '-c', join(dir, 'nats.conf')], {
-          env: { ...process.env, SERVER_NAME: 'nats-0', NATS_USER: 'u', NATS_PASSWORD: 'p' },
+          env: { ...process.env, SERVER_NAME: 'nats-0' },
         });
         expect(check.stdout + check.stderr).toMatch(/is valid/);
       } finally {

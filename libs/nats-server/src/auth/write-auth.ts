@@ -19,6 +19,11 @@ export interface AuthUser {
 
 /** What {@link writeAuth} wrote, by path. */
 export interface WrittenAuth {
+  /**
+   * The public key of the account every user is in: what the server's monitoring calls the
+   * account (`/jsz?acc=`), e.g. for KEDA's JetStream scaler.
+   */
+  account: string;
   /** `nats-server -c` takes it as it is; the listen address and JetStream come from flags. */
   config: string;
   creds: Record<string, string>;
@@ -53,7 +58,12 @@ export async function writeAuth(dir: string, users: readonly AuthUser[]): Promis
     { signer: operator },
   );
 
-  const written: WrittenAuth = { config: join(root, AUTH_CONFIG_FILE), creds: {}, env: {} };
+  const written: WrittenAuth = {
+    account: account.getPublicKey(),
+    config: join(root, AUTH_CONFIG_FILE),
+    creds: {},
+    env: {},
+  };
   for (const user of users) {
     const creds = join(root, `${user.name}.creds`);
     await writeAtomically(creds, await credsOf(user, account), 0o600);
@@ -79,6 +89,11 @@ export async function writeAuth(dir: string, users: readonly AuthUser[]): Promis
     '',
   ].join('\n');
   await writeAtomically(written.config, config, 0o644);
+  await writeAtomically(
+    join(root, 'kustomization.yaml'),
+    kustomizeComponent(users, written),
+    0o644,
+  );
   return written;
 }
 
@@ -108,6 +123,50 @@ async function credsOf(user: AuthUser, account: KeyPair): Promise<Uint8Array> {
     ...(user.responds ? { resp: { max: 1, ttl: 0 } } : {}),
   });
   return fmtCreds(jwt, key);
+}
+
+/**
+ * The same files as Kubernetes objects, for `components:` in a kustomize overlay: per user
+ * a Secret `fanout-auth-<name>` holding its creds as the key `creds` (mounted as a file)
+ * and its other variables as keys of their own; the server's config as
+ * `fanout-nats-server-auth`; and the account's key put into every KEDA JetStream trigger,
+ * which names the account it watches.
+ */
+function kustomizeComponent(users: readonly AuthUser[], written: WrittenAuth): string {
+  const lines = [
+    '# Written by `fanout auth init` with the files beside it: list this directory under',
+    '# `components:` of a kustomize overlay (see deploy/k8s).',
+    'apiVersion: kustomize.config.k8s.io/v1alpha1',
+    'kind: Component',
+    'secretGenerator:',
+    '  - name: fanout-nats-server-auth',
+    '    namespace: fanout',
+    `    files: [${AUTH_CONFIG_FILE}]`,
+  ];
+  for (const user of users) {
+    lines.push(
+      `  - name: fanout-auth-${user.name}`,
+      '    namespace: fanout',
+      `    files: [creds=${user.name}.creds]`,
+      '    literals:',
+      ...Object.entries(user.env).map(
+        ([name, value]) => `      - ${JSON.stringify(`${name}=${value}`)}`,
+      ),
+    );
+  }
+  lines.push(
+    'configMapGenerator:',
+    '  - name: fanout-nats-account',
+    '    namespace: fanout',
+    `    literals: [ACCOUNT=${written.account}]`,
+    'replacements:',
+    '  - source: { kind: ConfigMap, name: fanout-nats-account, fieldPath: data.ACCOUNT }',
+    '    targets:',
+    '      - select: { kind: ScaledObject }',
+    '        fieldPaths: [spec.triggers.*.metadata.account]',
+    '',
+  );
+  return lines.join('\n');
 }
 
 function envFile(user: AuthUser, creds: string): string {
