@@ -8,4 +8,6 @@ export { findNatsServer } from './binary.ts';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './cluster.ts';
 export { NatsServerNotFoundError, startLocalNats, startNats } from './server.ts';
 export type { NatsServer, NatsServerOptions } from './types.ts';
-export { AUTH_CONFIG_FILE, writeAuth, type AuthUser, type WrittenAuth } from './auth/write-auth.ts';
+export { readAuthEnv } from './auth/env-file.ts';
+export { AUTH_CONFIG_FILE, type AuthUser, type WrittenAuth } from './auth/auth-user.ts';
+export { writeAuth } from './auth/write-auth.ts';

@@ -23,4 +23,4 @@ export {
 export { Gateway } from './gateway/gateway.module';
 export { gatewayOptionsFromEnv, type GatewayOptions } from './gateway/gateway.options';
 export { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
-export { authUsers } from './auth/auth-users';
+export { authUsers, initAuth } from './auth/auth-users';

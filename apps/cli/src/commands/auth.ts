@@ -14,20 +14,16 @@ export default async function auth(args: Args): Promise<ExitCode> {
     throw new UsageError('usage: fanout auth init --out <dir> [--prefix <prefix>]');
   const out = args.values.out;
   if (!out) throw new UsageError('fanout auth init: --out <dir> is required (where the files go)');
-  const { AUTH_CONFIG_FILE, writeAuth } = await import('@fanout/nats-server');
+  const { AUTH_CONFIG_FILE } = await import('@fanout/nats-server');
   const { join } = await import('node:path');
   if (existsSync(join(out, AUTH_CONFIG_FILE))) {
     throw new UsageError(
       `fanout auth init: ${join(out, AUTH_CONFIG_FILE)} exists; choose another --out or remove it`,
     );
   }
-  const { authUsers } = await import('@fanout/services');
-  const { randomBytes } = await import('node:crypto');
+  const { initAuth } = await import('@fanout/services');
   const prefix = args.values.prefix ?? process.env['FANOUT_SUBJECT_PREFIX'] ?? 'fanout';
-  const written = await writeAuth(
-    out,
-    authUsers(prefix, { orchestrator: { FANOUT_REPORT_KEY: randomBytes(32).toString('hex') } }),
-  );
+  const written = await initAuth(out, prefix);
   process.stdout.write(
     [
       `wrote ${written.config}`,

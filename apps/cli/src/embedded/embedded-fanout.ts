@@ -1,9 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { ServiceName } from '@fanout/services';
 
 /** A whole Fanout inside this process: its own nats-server and every service. */
 export interface EmbeddedFanout {
   /** The private server's URL, for the client that submits to it. */
   readonly natsUrl: string;
+  /**
+   * With `secure`: the variables a client of this Fanout connects with (the `client`
+   * role's credentials); empty otherwise.
+   */
+  readonly clientEnv: Record<string, string>;
   /** The dashboard's URL, when it was asked for (`gateway`). */
   readonly uiUrl?: string;
   /** Drains the services, then stops the server and deletes its store (unless `natsDir`). */
@@ -16,11 +22,13 @@ export interface EmbeddedFanout {
  * every worker booted in this process, exactly as their containers boot them. The server
  * dies with this process however it ends, so nothing is left behind. `natsDir`: a store
  * that outlives the process instead (`fanout dev`'s, under its home). `gateway`: serve the
- * dashboard too (`FANOUT_UI_PORT`).
+ * dashboard too (`FANOUT_UI_PORT`). `secure`: the server takes only the credentials of a
+ * new `fanout auth init` setup (under `natsDir`, kept, else a temp dir), and each service
+ * and the client connect as their own role.
  */
 export async function startEmbeddedFanout(
   prefix: string,
-  { natsDir, gateway }: { natsDir?: string; gateway?: boolean } = {},
+  { natsDir, gateway, secure }: { natsDir?: string; gateway?: boolean; secure?: boolean } = {},
 ): Promise<EmbeddedFanout> {
   const [{ startLocalNats }, services, { startTelemetry }] = await Promise.all([
     import('@fanout/nats-server'),
@@ -29,36 +37,41 @@ export async function startEmbeddedFanout(
   ]);
   // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, as the services' own would.
   const telemetry = startTelemetry({ serviceName: 'fanout' });
-  const nats = await startLocalNats(natsDir ? { dir: natsDir } : {}).catch(
-    async (error: unknown) => {
-      await telemetry.shutdown();
-      throw error;
-    },
-  );
-  const env = { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: prefix };
+  const auth = secure ? await secureSetup(prefix, natsDir) : undefined;
+  const nats = await startLocalNats({
+    ...(natsDir ? { dir: natsDir } : {}),
+    ...(auth ? { include: auth.config } : {}),
+  }).catch(async (error: unknown) => {
+    await auth?.remove();
+    await telemetry.shutdown();
+    throw error;
+  });
+  const base = { ...process.env, NATS_URL: nats.url, FANOUT_SUBJECT_PREFIX: prefix };
+  const roleEnv = async (role: string) => ({ ...base, ...(await auth?.env(role)) });
   // Stdout belongs to the command (`--json` prints one document there); services speak on stderr.
-  const boot = { env, logger: new services.StderrLogger(['error', 'warn']) };
+  const logger = new services.StderrLogger(['error', 'warn']);
+  const boot = async (name: ServiceName) =>
+    services.bootService(name, { env: await roleEnv(name), logger });
   const apps: INestApplicationContext[] = [];
   const stop = async () => {
     await Promise.allSettled(apps.map((app) => app.close()));
     await nats.stop();
+    await auth?.remove();
     await telemetry.shutdown().catch(() => undefined);
   };
   let uiUrl: string | undefined;
   try {
     // The orchestrator first: its start creates the streams, which the workers then find.
-    apps.push(await services.bootService('orchestrator', boot));
+    apps.push(await boot('orchestrator'));
     const workers = services.SERVICE_NAMES.filter(
       (name) => name !== 'orchestrator' && name !== 'gateway',
     );
-    const booted = await Promise.allSettled(
-      workers.map((name) => services.bootService(name, boot)),
-    );
+    const booted = await Promise.allSettled(workers.map(boot));
     for (const result of booted) if (result.status === 'fulfilled') apps.push(result.value);
     const failed = booted.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     if (gateway) {
-      const app = await services.bootService('gateway', boot);
+      const app = await boot('gateway');
       apps.push(app);
       uiUrl = app.get(services.Gateway).url;
     }
@@ -66,5 +79,33 @@ export async function startEmbeddedFanout(
     await stop();
     throw error;
   }
-  return { natsUrl: nats.url, ...(uiUrl ? { uiUrl } : {}), stop };
+  const clientEnv = auth ? { ...(await auth.env('client')), FANOUT_SUBJECT_PREFIX: prefix } : {};
+  return { natsUrl: nats.url, clientEnv, ...(uiUrl ? { uiUrl } : {}), stop };
+}
+
+/**
+ * A fresh `fanout auth init` setup for one embedded Fanout: under `natsDir` (kept with its
+ * store, and reused by the next start there), else in a temp dir removed at stop.
+ */
+async function secureSetup(prefix: string, natsDir: string | undefined) {
+  const [{ mkdtemp, rm }, { existsSync }, { tmpdir }, { join }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:fs'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  const [{ AUTH_CONFIG_FILE, readAuthEnv }, { initAuth }] = await Promise.all([
+    import('@fanout/nats-server'),
+    import('@fanout/services'),
+  ]);
+  const dir = natsDir ? join(natsDir, 'auth') : await mkdtemp(join(tmpdir(), 'fanout-auth-'));
+  const config = join(dir, AUTH_CONFIG_FILE);
+  if (!existsSync(config)) await initAuth(dir, prefix);
+  return {
+    config,
+    env: (role: string) => readAuthEnv(dir, role),
+    remove: async () => {
+      if (!natsDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

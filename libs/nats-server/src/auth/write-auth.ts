@@ -1,37 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { AUTH_CONFIG_FILE, type AuthUser, type WrittenAuth } from './auth-user.ts';
+import { envFile } from './env-file.ts';
+import { kustomizeComponent } from './kustomize-component.ts';
 import { join, resolve } from 'node:path';
 import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
-
-/** One user of the generated installation: a kind of service, or clients. */
-export interface AuthUser {
-  /** Its name: the creds and env files are `<name>.creds` and `<name>.env`. */
-  name: string;
-  /** Subjects it may publish to and subscribe to. */
-  publish: string[];
-  subscribe: string[];
-  /** Whether it may answer requests it received (once, to their reply subject). */
-  responds: boolean;
-  /** Variables its `<name>.env` sets beside `NATS_CREDS` (e.g. `NATS_INBOX_PREFIX`). */
-  env: Record<string, string>;
-}
-
-/** What {@link writeAuth} wrote, by path. */
-export interface WrittenAuth {
-  /**
-   * The public key of the account every user is in: what the server's monitoring calls the
-   * account (`/jsz?acc=`), e.g. for KEDA's JetStream scaler.
-   */
-  account: string;
-  /** `nats-server -c` takes it as it is; the listen address and JetStream come from flags. */
-  config: string;
-  creds: Record<string, string>;
-  env: Record<string, string>;
-}
-
-/** The file nats-server reads, in the directory given to {@link writeAuth}. */
-export const AUTH_CONFIG_FILE = 'nats-server.conf';
 
 /**
  * Writes a self-contained NATS security setup into `dir`: an operator, a system account
@@ -123,63 +97,6 @@ async function credsOf(user: AuthUser, account: KeyPair): Promise<Uint8Array> {
     ...(user.responds ? { resp: { max: 1, ttl: 0 } } : {}),
   });
   return fmtCreds(jwt, key);
-}
-
-/**
- * The same files as Kubernetes objects, for `components:` in a kustomize overlay: per user
- * a Secret `fanout-auth-<name>` holding its creds as the key `creds` (mounted as a file)
- * and its other variables as keys of their own; the server's config as
- * `fanout-nats-server-auth`; and the account's key put into every KEDA JetStream trigger,
- * which names the account it watches.
- */
-function kustomizeComponent(users: readonly AuthUser[], written: WrittenAuth): string {
-  const lines = [
-    '# Written by `fanout auth init` with the files beside it: list this directory under',
-    '# `components:` of a kustomize overlay (see deploy/k8s).',
-    'apiVersion: kustomize.config.k8s.io/v1alpha1',
-    'kind: Component',
-    'secretGenerator:',
-    '  - name: fanout-nats-server-auth',
-    '    namespace: fanout',
-    `    files: [${AUTH_CONFIG_FILE}]`,
-  ];
-  for (const user of users) {
-    lines.push(
-      `  - name: fanout-auth-${user.name}`,
-      '    namespace: fanout',
-      `    files: [creds=${user.name}.creds]`,
-      '    literals:',
-      ...Object.entries(user.env).map(
-        ([name, value]) => `      - ${JSON.stringify(`${name}=${value}`)}`,
-      ),
-    );
-  }
-  lines.push(
-    'configMapGenerator:',
-    '  - name: fanout-nats-account',
-    '    namespace: fanout',
-    `    literals: [ACCOUNT=${written.account}]`,
-    'replacements:',
-    '  - source: { kind: ConfigMap, name: fanout-nats-account, fieldPath: data.ACCOUNT }',
-    '    targets:',
-    '      - select: { kind: ScaledObject }',
-    '        fieldPaths: [spec.triggers.*.metadata.account]',
-    '',
-  );
-  return lines.join('\n');
-}
-
-function envFile(user: AuthUser, creds: string): string {
-  const lines = [`# NATS settings of ${user.name}: set -a; . ${user.name}.env; set +a`];
-  for (const [name, value] of Object.entries({ NATS_CREDS: creds, ...user.env })) {
-    lines.push(`${name}=${shellQuote(value)}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Plain values as they are; anything else single-quoted, as a shell reads it. */
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@,+=-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 async function writeAtomically(

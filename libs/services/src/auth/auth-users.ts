@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { isWorkerRole, permissionsFor, ROLES, subjects, type Role } from '@fanout/contracts';
-import type { AuthUser } from '@fanout/nats-server';
+import { writeAuth, type AuthUser, type WrittenAuth } from '@fanout/nats-server';
 import { WORKER_KINDS } from '../workers/worker-kinds';
 
 /**
@@ -28,4 +29,14 @@ export function authUsers(
       env: { ...env, ...extra[role] },
     };
   });
+}
+
+/**
+ * Writes a new secured installation into `dir` (what `fanout auth init` and `--secure` do):
+ * the users of {@link authUsers}, and for the orchestrator a fresh key that makes every
+ * dispatched attempt's claim (`FANOUT_REPORT_KEY`), so a report proves who holds the task.
+ */
+export function initAuth(dir: string, prefix: string): Promise<WrittenAuth> {
+  const reportKey = randomBytes(32).toString('hex');
+  return writeAuth(dir, authUsers(prefix, { orchestrator: { FANOUT_REPORT_KEY: reportKey } }));
 }
