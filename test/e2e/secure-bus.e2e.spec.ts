@@ -10,6 +10,7 @@ import { connectNats, natsConfigFromEnv, permissionDenied } from '@fanout/messag
 import {
   findNatsServer,
   runFanout,
+  startFanout,
   startNats,
   startService,
   type NatsServer,
@@ -235,6 +236,22 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
         expect(refused.subject).toBe(names.command('task.report', 2));
       });
 
+      it("the CLI on a bash worker's credentials submits: exit 3, the subject and the creds named", async () => {
+        const file = join(dir, 'tiny.yaml');
+        writeFileSync(
+          file,
+          'name: tiny\nphases:\n  - id: a\n    tasks:\n      - { id: t, tool: bash.exec, input: { command: "true" } }\n',
+        );
+        const submit = await runFanout(
+          ['submit', file, '--nats', nats.url],
+          roleEnv('bash-worker'),
+        );
+        expect(submit.code).toBe(3);
+        expect(submit.stderr).toContain(
+          `permission denied: publish to "${names.command('workflow.submit', 2)}" is not allowed for credentials ${join(dir, 'bash-worker.creds')} (NATS_CREDS)`,
+        );
+      });
+
       it('a connection without credentials', async () => {
         const error = await connect({ servers: nats.url }).then(
           (connection) => connection.close().then(() => undefined),
@@ -245,3 +262,51 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
     });
   },
 );
+
+describe.skipIf(!findNatsServer())('--secure', { timeout: 180_000 }, () => {
+  const embedded = { NATS_URL: undefined, FANOUT_SUBJECT_PREFIX: undefined };
+
+  it('fanout up --secure runs its own server with auth on; clients get in with client.env only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-up-secure-'));
+    const up = startFanout(
+      ['up', '--secure', '--out', dir, '--only', 'orchestrator,codebase-worker'],
+      /fanout: a client: /,
+      embedded,
+    );
+    try {
+      await up.ready(90_000);
+      const url = /export NATS_URL=(\S+)/.exec(up.output())![1]!;
+      const input = JSON.stringify({ root: '.', path: 'package.json', maxBytes: 100 });
+      const call = ['call', 'code.read', '--input', input, '--json', '--nats', url];
+      const client = { ...embedded, ...readEnvFile(join(dir, 'auth', 'client.env')) };
+      const allowed = await runFanout(call, client);
+      expect(allowed.code, allowed.stderr).toBe(0);
+      expect(JSON.parse(allowed.stdout)).toMatchObject({ status: 'succeeded' });
+      const anonymous = await runFanout(call, embedded);
+      expect(anonymous.code).toBe(3);
+      expect(anonymous.stderr).toMatch(/Authorization Violation/);
+    } finally {
+      expect(await up.stop('SIGTERM')).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fanout call --secure runs an embedded Fanout on credentials, and --secure with --nats is refused', async () => {
+    const input = JSON.stringify({ command: 'echo secured' });
+    const call = await runFanout(
+      ['call', 'bash.exec', '--input', input, '--json', '--secure'],
+      embedded,
+    );
+    expect(call.code, call.stderr).toBe(0);
+    expect(JSON.parse(call.stdout)).toMatchObject({
+      status: 'succeeded',
+      result: { stdout: 'secured\n' },
+    });
+    const refused = await runFanout(
+      ['call', 'bash.exec', '--input', input, '--secure', '--nats', 'nats://127.0.0.1:1'],
+      embedded,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--secure starts an embedded Fanout/);
+  });
+});

@@ -61,6 +61,10 @@ Options:
   --timeout <ms>         how long to wait for a result
   --priority <0-4>       priority of what is submitted (default 2)
   --id <id>              workflow id to submit under (submit, run, ask)
+  --secure               run, call, ask, mcp: the embedded Fanout with authentication on
+                         (a fanout auth init setup of its own, each service on its role's
+                         credentials); up: a nats-server of its own with it, the setup kept
+                         in --out <dir> (default $FANOUT_HOME/secure)
   -h, --help             this help
 
 Exit codes: 0 done, 1 workflow or tool failed, 2 invalid input or usage, 3 NATS unreachable
@@ -88,6 +92,7 @@ const OPTIONS = {
   token: { type: 'string' },
   'max-result-chars': { type: 'string' },
   ui: { type: 'boolean' },
+  secure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -132,12 +137,31 @@ export async function run(argv: string[]): Promise<ExitCode> {
     const load = COMMANDS[name];
     if (!load) throw new UsageError(`unknown command "${name}"; see fanout --help`);
     return await (await load()).default(args);
-  } catch (error) {
+  } catch (thrown) {
+    const error = await namingCredentials(thrown);
     const { code, expected } = classify(error);
     const message = messageOf(error);
     process.stderr.write(
       expected || !(error instanceof Error) ? `fanout: ${message}\n` : `fanout: ${error.stack}\n`,
     );
     return code;
+  }
+}
+
+/**
+ * A refusal by the server (a permission violation anywhere in the cause chain) said with
+ * the credentials this process used, which the client library's error does not know.
+ */
+async function namingCredentials(error: unknown): Promise<unknown> {
+  let refused = false;
+  for (let at = error; at instanceof Error; at = at.cause) {
+    refused ||= at.name === 'PermissionViolationError';
+  }
+  if (!refused) return error;
+  const { natsConfigFromEnv, permissionDenied } = await import('@fanout/messaging');
+  try {
+    return permissionDenied(error, natsConfigFromEnv()) ?? error;
+  } catch {
+    return error; // the settings are not readable: the refusal as it came
   }
 }

@@ -27,6 +27,7 @@ const BY_NAME: Record<string, ExitCode> = {
   DevNotReadyError: Exit.infrastructure,
   DeadLetterNotFoundError: Exit.usage,
   StreamMissingError: Exit.infrastructure,
+  PermissionDeniedError: Exit.infrastructure,
 };
 
 /** Messages of ours for errors whose own words would not tell a user what to do. */

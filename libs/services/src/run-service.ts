@@ -9,6 +9,11 @@ import { TraceLogger } from './trace-logger';
 export interface RunOptions {
   /** The settings the services read. Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * One service's settings when they differ from `env` (each on its own role's
+   * credentials: `fanout up --secure`). Default: `env` for every service.
+   */
+  envOf?: (name: ServiceName) => NodeJS.ProcessEnv;
   /** Called once every service is taking work (`fanout up` says so). */
   onReady?: () => void;
   /**
@@ -68,7 +73,8 @@ export async function runServices(
     const json = (options.logs ?? env['FANOUT_LOG_FORMAT']) === 'json';
     for (const name of names) {
       const logger = json ? { logger: new TraceLogger(name) } : {};
-      apps.push({ name, app: await bootService(name, { env, metrics, ...logger }) });
+      const own = options.envOf?.(name) ?? env;
+      apps.push({ name, app: await bootService(name, { env: own, metrics, ...logger }) });
     }
     phase = 'running';
     options.onReady?.();

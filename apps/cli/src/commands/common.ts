@@ -44,6 +44,8 @@ export function priority(args: Args): Priority | undefined {
 interface Target {
   natsUrl?: string;
   prefix?: string;
+  /** Variables of the client's and the dashboard's roles (credentials), when secured. */
+  envOf?: Partial<Record<'client' | 'gateway', Record<string, string>>>;
 }
 
 /**
@@ -69,11 +71,12 @@ export async function withClient<T>(
   use: (client: FanoutClient) => Promise<T>,
   to?: Target,
 ) {
-  const { natsUrl, prefix } = to ?? (await target(args));
+  const { natsUrl, prefix, envOf } = to ?? (await target(args));
   const { FanoutClient } = await import('@fanout/client');
   const client = await FanoutClient.connect({
     ...(natsUrl ? { natsUrl } : {}),
     ...(prefix ? { prefix } : {}),
+    ...(envOf?.client ? { env: { ...process.env, ...envOf.client } } : {}),
     connectTimeoutMs: 3_000,
   });
   try {
@@ -91,6 +94,11 @@ export async function withClient<T>(
  */
 export async function withServices<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
   const found = await target(args);
+  if (found.natsUrl && args.values.secure) {
+    throw new UsageError(
+      "--secure starts an embedded Fanout with authentication on; against running services, connect with your role's credentials instead (NATS_CREDS, from fanout auth init)",
+    );
+  }
   if (found.natsUrl) return withDashboard(args, found, () => withClient(args, use, found));
   const { startEmbeddedFanout } = await import('../embedded/embedded-fanout');
   if (!args.values.json) {
@@ -99,8 +107,8 @@ export async function withServices<T>(args: Args, use: (client: FanoutClient) =>
     );
   }
   const prefix = args.values.prefix ?? 'fanout';
-  const embedded = await startEmbeddedFanout(prefix);
-  const to = { natsUrl: embedded.natsUrl, prefix };
+  const embedded = await startEmbeddedFanout(prefix, { secure: args.values.secure ?? false });
+  const to = { natsUrl: embedded.natsUrl, prefix, envOf: embedded.envOf };
   try {
     return await withDashboard(args, to, () => withClient(args, use, to));
   } finally {
@@ -117,6 +125,7 @@ async function withDashboard<T>(args: Args, to: Target, use: () => Promise<T>): 
   const services = await import('@fanout/services');
   const env = {
     ...process.env,
+    ...to.envOf?.gateway,
     ...(to.natsUrl ? { NATS_URL: to.natsUrl } : {}),
     ...(to.prefix ? { FANOUT_SUBJECT_PREFIX: to.prefix } : {}),
   };

@@ -1,3 +1,4 @@
+import type { ServiceName } from '@fanout/services';
 import type { Args } from '../cli';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
 
@@ -24,6 +25,7 @@ export default async function up(args: Args): Promise<ExitCode> {
     ...(args.values.nats ? { NATS_URL: args.values.nats } : {}),
     ...(args.values.prefix ? { FANOUT_SUBJECT_PREFIX: args.values.prefix } : {}),
   };
+  if (args.values.secure) return upSecured(args, names, env);
   const servers = (env['NATS_URL'] ?? 'nats://127.0.0.1:4222').split(',');
   await probeNats(servers, 3_000);
   await runServices(names, {
@@ -31,5 +33,53 @@ export default async function up(args: Args): Promise<ExitCode> {
     onReady: () =>
       process.stderr.write(`fanout: up: ${names.join(', ')} on ${servers.join(',')}\n`),
   });
+  return Exit.ok;
+}
+
+/**
+ * `fanout up --secure`: a nats-server of its own that takes only the credentials of a
+ * `fanout auth init` setup (in `--out`, else `$FANOUT_HOME/secure`; made there the first
+ * time, kept with the server's store), and each service on its own role's credentials.
+ * Clients connect with the setup's `client.env` and the URL it prints.
+ */
+async function upSecured(
+  args: Args,
+  names: ServiceName[],
+  env: NodeJS.ProcessEnv,
+): Promise<ExitCode> {
+  if (args.values.nats || process.env['NATS_URL']) {
+    throw new UsageError(
+      "fanout up --secure starts its own nats-server; to run services against a secured server, give each process its role's env file from fanout auth init",
+    );
+  }
+  const [{ join }, { devHome }, { secureSetup }, { startLocalNats }, { runServices }] =
+    await Promise.all([
+      import('node:path'),
+      import('../dev/dev-home'),
+      import('../embedded/secure-setup'),
+      import('@fanout/nats-server'),
+      import('@fanout/services'),
+    ]);
+  const dir = args.values.out ?? join(devHome(), 'secure');
+  const prefix = env['FANOUT_SUBJECT_PREFIX'] ?? 'fanout';
+  const auth = await secureSetup(prefix, join(dir, 'auth'));
+  const nats = await startLocalNats({ dir: join(dir, 'nats'), include: auth.config });
+  try {
+    const own = new Map<ServiceName, NodeJS.ProcessEnv>();
+    for (const name of names) {
+      own.set(name, { ...env, ...(await auth.env(name)), NATS_URL: nats.url });
+    }
+    await runServices(names, {
+      env: { ...env, NATS_URL: nats.url },
+      envOf: (name) => own.get(name)!,
+      onReady: () =>
+        process.stderr.write(
+          `fanout: up (secured): ${names.join(', ')} on ${nats.url}\n` +
+            `fanout: a client: set -a; . ${join(dir, 'auth', 'client.env')}; set +a; export NATS_URL=${nats.url}\n`,
+        ),
+    });
+  } finally {
+    await nats.stop();
+  }
   return Exit.ok;
 }

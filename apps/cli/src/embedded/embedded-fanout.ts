@@ -1,15 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { join } from 'node:path';
 import type { ServiceName } from '@fanout/services';
+import { secureSetup } from './secure-setup';
 
 /** A whole Fanout inside this process: its own nats-server and every service. */
 export interface EmbeddedFanout {
   /** The private server's URL, for the client that submits to it. */
   readonly natsUrl: string;
   /**
-   * With `secure`: the variables a client of this Fanout connects with (the `client`
-   * role's credentials); empty otherwise.
+   * With `secure`: the variables a client (the CLI's own) or a gateway (its dashboard) of
+   * this Fanout connects with, its role's credentials; empty otherwise.
    */
-  readonly clientEnv: Record<string, string>;
+  readonly envOf: Record<'client' | 'gateway', Record<string, string>>;
   /** The dashboard's URL, when it was asked for (`gateway`). */
   readonly uiUrl?: string;
   /** Drains the services, then stops the server and deletes its store (unless `natsDir`). */
@@ -37,7 +39,7 @@ export async function startEmbeddedFanout(
   ]);
   // Traces go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, as the services' own would.
   const telemetry = startTelemetry({ serviceName: 'fanout' });
-  const auth = secure ? await secureSetup(prefix, natsDir) : undefined;
+  const auth = secure ? await secureSetup(prefix, natsDir && join(natsDir, 'auth')) : undefined;
   const nats = await startLocalNats({
     ...(natsDir ? { dir: natsDir } : {}),
     ...(auth ? { include: auth.config } : {}),
@@ -79,33 +81,9 @@ export async function startEmbeddedFanout(
     await stop();
     throw error;
   }
-  const clientEnv = auth ? { ...(await auth.env('client')), FANOUT_SUBJECT_PREFIX: prefix } : {};
-  return { natsUrl: nats.url, clientEnv, ...(uiUrl ? { uiUrl } : {}), stop };
-}
-
-/**
- * A fresh `fanout auth init` setup for one embedded Fanout: under `natsDir` (kept with its
- * store, and reused by the next start there), else in a temp dir removed at stop.
- */
-async function secureSetup(prefix: string, natsDir: string | undefined) {
-  const [{ mkdtemp, rm }, { existsSync }, { tmpdir }, { join }] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:fs'),
-    import('node:os'),
-    import('node:path'),
-  ]);
-  const [{ AUTH_CONFIG_FILE, readAuthEnv }, { initAuth }] = await Promise.all([
-    import('@fanout/nats-server'),
-    import('@fanout/services'),
-  ]);
-  const dir = natsDir ? join(natsDir, 'auth') : await mkdtemp(join(tmpdir(), 'fanout-auth-'));
-  const config = join(dir, AUTH_CONFIG_FILE);
-  if (!existsSync(config)) await initAuth(dir, prefix);
-  return {
-    config,
-    env: (role: string) => readAuthEnv(dir, role),
-    remove: async () => {
-      if (!natsDir) await rm(dir, { recursive: true, force: true });
-    },
+  const envOf = {
+    client: auth ? await auth.env('client') : {},
+    gateway: auth ? await auth.env('gateway') : {},
   };
+  return { natsUrl: nats.url, envOf, ...(uiUrl ? { uiUrl } : {}), stop };
 }
