@@ -150,7 +150,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
 
 /**
  * A refusal by the server (a permission violation anywhere in the cause chain) said with
- * the credentials this process used, which the client library's error does not know.
+ * the credentials this process used; the client is loaded only then.
  */
 async function namingCredentials(error: unknown): Promise<unknown> {
   let refused = false;
@@ -158,10 +158,5 @@ async function namingCredentials(error: unknown): Promise<unknown> {
     refused ||= at.name === 'PermissionViolationError';
   }
   if (!refused) return error;
-  const { natsConfigFromEnv, permissionDenied } = await import('@fanout/messaging');
-  try {
-    return permissionDenied(error, natsConfigFromEnv()) ?? error;
-  } catch {
-    return error; // the settings are not readable: the refusal as it came
-  }
+  return (await import('@fanout/client')).namingCredentials(error);
 }

@@ -1,4 +1,5 @@
 import { CodedError, ErrorCode } from '@fanout/contracts';
+import { natsConfigFromEnv, permissionDenied } from '@fanout/messaging';
 import type { ValidationError as WorkflowProblem } from '@fanout/workflow';
 import { formatErrors } from '@fanout/workflow';
 
@@ -6,7 +7,20 @@ import { formatErrors } from '@fanout/workflow';
  * Re-exported so callers catch a full command bus, or a NATS server where no Fanout runs
  * (its streams missing), without depending on messaging.
  */
-export { BusFullError, StreamMissingError } from '@fanout/messaging';
+export { BusFullError, PermissionDeniedError, StreamMissingError } from '@fanout/messaging';
+
+/**
+ * The server's refusal anywhere in `error`'s cause chain as a `PermissionDeniedError`
+ * naming the act, the subject and the credentials of `env` (what a client connects with);
+ * any other error as it is.
+ */
+export function namingCredentials(error: unknown, env: NodeJS.ProcessEnv = process.env): unknown {
+  try {
+    return permissionDenied(error, natsConfigFromEnv(env)) ?? error;
+  } catch {
+    return error; // the settings are not readable: the refusal as it came
+  }
+}
 
 /** One problem in a workflow document, with its path and, where known, line and column. */
 export type Problem = WorkflowProblem;

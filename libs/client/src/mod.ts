@@ -7,6 +7,8 @@ export { WorkflowHandle, type TaskResult, type TreeEvent } from './workflow-hand
 export {
   BusFullError,
   ConnectionError,
+  namingCredentials,
+  PermissionDeniedError,
   StreamMissingError,
   TimeoutError,
   ValidationError,
