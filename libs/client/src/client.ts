@@ -92,7 +92,11 @@ export class FanoutClient {
     const timeoutMs = options.connectTimeoutMs ?? 5_000;
     await probeNats(config.servers, timeoutMs);
     try {
-      const connection = await connectNats({ ...config, name: config.name ?? 'fanout-client' });
+      const connection = await connectNats(
+        { ...config, name: config.name ?? 'fanout-client' },
+        undefined,
+        { waitForServer: false },
+      );
       return new FanoutClient(connection, names);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

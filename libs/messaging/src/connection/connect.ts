@@ -60,6 +60,17 @@ export function connectionOptions(
 export async function connectNats(
   config: NatsConfig,
   logger?: ConnectionLogger,
+  {
+    waitForServer = true,
+  }: {
+    /**
+     * A service waits, however long, for a server to answer its first connect (it may
+     * start before NATS). A client that has just seen the server answer (`probeNats`) does
+     * not: a refusal (wrong credentials, no client certificate) fails it at once instead
+     * of after rounds of reconnect pauses.
+     */
+    waitForServer?: boolean;
+  } = {},
 ): Promise<NatsConnection> {
   // The Object Store hashes every object it puts and gets; its default SHA-256 is pure
   // JavaScript (for browsers), some twenty times slower than node:crypto on large results (20 MB: 265 ms against 12 ms).
@@ -67,7 +78,10 @@ export async function connectNats(
   settleRepliesWithoutErrors();
   // Starts over once a reconnect succeeds, so the next outage begins with short pauses.
   const backoff = new Backoff(BACKOFF.reconnect);
-  const connection = await connect(connectionOptions(config, backoff));
+  const connection = await connect({
+    ...connectionOptions(config, backoff),
+    waitOnFirstConnect: waitForServer,
+  });
   logger?.info(`connected to NATS at ${connection.getServer()}`);
   void (async () => {
     for await (const status of connection.status()) {
