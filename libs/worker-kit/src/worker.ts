@@ -1,3 +1,4 @@
+import type { JsMsg } from '@nats-io/jetstream';
 import { MONITOR_LIMITS, subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
 import {
   Broadcaster,
@@ -21,6 +22,7 @@ import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
 import { PreemptedError, WorkerDrainingError } from './errors';
 import { preemptionVictim } from './preemption';
+import { SlotChooser, type WaitingCall } from './slot-chooser';
 import { poolsUnderLimits } from './pool-limits';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
@@ -49,6 +51,13 @@ import { ServiceVitals, type PoolLoad } from './service-vitals';
  * read again by each of its later attempts, from whichever worker takes it.
  */
 const STORED_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Messages buffered per priority level, per slot: a pool pulls more than it runs so that
+ * its choice (a class's reserved slot, another workflow's fair share) sees more than the
+ * head of the queue, and few enough that a backlog still spreads over replicas.
+ */
+const LOOKAHEAD_PER_SLOT = 2;
 
 /** How often a full pool looks for a p0 task waiting behind lower-priority work. */
 const PREEMPT_CHECK_MS = 200;
@@ -85,6 +94,9 @@ export class Worker {
   private readonly reporter: Reporter;
   private readonly vitals: ServiceVitals;
   private readonly consumers = new Map<string, PriorityConsumer>();
+  private readonly choosers = new Map<string, SlotChooser>();
+  /** What each buffered message is, for the pool's choice; decoded once per message. */
+  private readonly waiting = new WeakMap<JsMsg, WaitingCall>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
@@ -107,6 +119,10 @@ export class Worker {
       defaults: options.defaultPools,
     });
     this.sizes = new Map(this.basePools);
+    const unhosted = Object.keys(options.shares ?? {}).filter((tool) => !this.basePools.has(tool));
+    if (unhosted.length > 0) {
+      throw new Error(`shares names ${unhosted.join(', ')}, which this worker does not host`);
+    }
     this.timing = resolveTiming(options.timing);
     this.maxDeliver = options.maxDeliver ?? 5;
     this.logger = options.logger ?? warningLogger;
@@ -206,11 +222,14 @@ export class Worker {
         this.reporter,
       );
       await this.askLimits();
+      await Promise.all(Object.values(this.options.shares ?? {}).map((pool) => pool.ready?.()));
       for (const [tool, slots] of this.pools) {
+        const chooser = new SlotChooser(this.options.shares?.[tool]?.shares);
         // A consumer starts with a slot at least; a pool a broadcast paused meanwhile is resized to 0.
-        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters);
+        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters, chooser);
         if (slots === 0) consumer.resize(0);
         this.consumers.set(tool, consumer);
+        this.choosers.set(tool, chooser);
       }
       this.results = await this.openResults();
       this.stored = await StoredResults.open(this.connection, this.names, {
@@ -224,8 +243,15 @@ export class Worker {
     }
     for (const [tool, consumer] of this.consumers) {
       const runner = this.runner(tool, this.tools[tool] as AnyTool);
+      const chooser = this.choosers.get(tool) as SlotChooser;
       consumer.start(async (message) => {
-        this.counts[await runner.handle(message)]++;
+        const call = this.waitingCall(tool, message);
+        chooser.started(call);
+        try {
+          this.counts[await runner.handle(message)]++;
+        } finally {
+          chooser.ended(call);
+        }
       });
     }
     this.#state = 'running';
@@ -272,23 +298,52 @@ export class Worker {
     return this.handled;
   }
 
-  private consumer(
+  private async consumer(
     tool: string,
     slots: number,
     deadLetter: DeadLetterSink,
+    chooser: SlotChooser,
   ): Promise<PriorityConsumer> {
-    return PriorityConsumer.create(this.connection, {
+    const consumer: PriorityConsumer = await PriorityConsumer.create(this.connection, {
       stream: this.names.streams.tasks,
       levels: taskLevels(this.names, tool),
       concurrency: slots,
-      // Pull as many as the pool can run, so a free slot never waits a round trip for work.
-      prefetch: slots,
+      // More than the pool runs: a free slot never waits a round trip, and the choice sees past the head.
+      prefetch: slots * LOOKAHEAD_PER_SLOT,
+      choose: (level, buffers) =>
+        chooser.choose(
+          level,
+          buffers.map((buffer) => buffer.map((message) => this.waitingCall(tool, message))),
+          { size: consumer.concurrency, busy: consumer.inFlight },
+        ),
       ackWaitMs: this.timing.ackWaitMs,
       heartbeatMs: this.timing.heartbeatMs,
       maxDeliver: this.maxDeliver,
       deadLetter,
       onError: (error) => this.logger.warn(error.message),
     });
+    return consumer;
+  }
+
+  /**
+   * What a buffered message is to its pool's choice: its workflow, weight and class. A
+   * message that does not decode is nobody's and of no class; its runner records it.
+   */
+  private waitingCall(tool: string, message: JsMsg): WaitingCall {
+    let call = this.waiting.get(message);
+    if (call) return call;
+    try {
+      const envelope = decodeTask(message);
+      call = {
+        workflowId: envelope.workflowId,
+        weight: envelope.weight ?? 1,
+        kind: this.options.shares?.[tool]?.classOf(envelope),
+      };
+    } catch {
+      call = { workflowId: '', weight: 1 };
+    }
+    this.waiting.set(message, call);
+    return call;
   }
 
   /**

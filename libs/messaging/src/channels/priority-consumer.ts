@@ -52,6 +52,13 @@ export interface PriorityConsumerOptions {
   prefetch?: number;
   /** Where exhausted messages go; see the class comment. */
   deadLetter?: DeadLetterSink;
+  /**
+   * Which buffered message of `level` may start now: an index into `buffers[level]`
+   * (oldest first), or undefined when none of them may (the level loses its turn).
+   * `buffers` holds every level's, so a choice can weigh what else waits. The handler is
+   * called synchronously with the chosen message. Default: the oldest.
+   */
+  choose?: (level: number, buffers: readonly (readonly JsMsg[])[]) => number | undefined;
   /** Every failure the consumer meets or sees a handler meet. Default `process.emitWarning`. */
   onError?: (error: Error) => void;
 }
@@ -59,8 +66,8 @@ export interface PriorityConsumerOptions {
 /** Handles one message and settles it (ack, nak or term). */
 type Handler = (message: JsMsg) => Promise<void>;
 
-type Settings = Required<Omit<PriorityConsumerOptions, 'deadLetter'>> &
-  Pick<PriorityConsumerOptions, 'deadLetter'>;
+type Settings = Required<Omit<PriorityConsumerOptions, 'deadLetter' | 'choose'>> &
+  Pick<PriorityConsumerOptions, 'deadLetter' | 'choose'>;
 
 /** How long start() waits for levels known to have a backlog, so the first pick is fair. */
 const PRIME_MAX_MS = 1_000;
@@ -241,9 +248,16 @@ export class PriorityConsumer {
     if (!this.primed) this.primeProgress?.();
     const handler = this.handler;
     if (!this.running || !this.primed || !handler) return;
+    const { choose } = this.settings;
+    const buffers = this.pullers.map((puller) => puller.buffer);
     while (this.active < this.settings.concurrency) {
-      const level = this.picker.pick((l) => (this.pullers[l]?.buffer.length ?? 0) > 0);
-      const message = level === undefined ? undefined : this.pullers[level]?.take();
+      let index: number | undefined;
+      const level = this.picker.pick((l) => {
+        if ((buffers[l]?.length ?? 0) === 0) return false;
+        index = choose ? choose(l, buffers) : 0;
+        return index !== undefined;
+      });
+      const message = level === undefined ? undefined : this.pullers[level]?.take(index);
       if (!message) return;
       this.active++;
       const task = this.process(new HeldMessage(message), handler)
@@ -370,6 +384,7 @@ function validate(options: PriorityConsumerOptions): Settings {
     ...resolveDelivery(options, where),
     prefetch: options.prefetch ?? 1,
     deadLetter: options.deadLetter,
+    choose: options.choose,
     onError: options.onError ?? ((error) => process.emitWarning(error)),
   };
   const positiveInt = (name: string, value: number) => {
