@@ -73,6 +73,11 @@ export interface WorkerOptions {
   defaultPools?: Readonly<Record<string, number>>;
   /** Classes sharing a pool's slots by reservation, per hosted tool; see {@link PoolShares}. */
   shares?: Readonly<Record<string, PoolShares>>;
+  /**
+   * Messages each pool buffers per priority level, per slot, for its choice to see past
+   * the head of the queue. Default 2.
+   */
+  lookahead?: number;
   /** Slots per tool decided in code; wins over the environment. */
   pools?: Readonly<Record<string, number>>;
   /** Where `FANOUT_POOL_<TOOL>` is read. Default `process.env`. */

@@ -57,7 +57,7 @@ const STORED_CACHE_BYTES = 64 * 1024 * 1024;
  * its choice (a class's reserved slot, another workflow's fair share) sees more than the
  * head of the queue, and few enough that a backlog still spreads over replicas.
  */
-const LOOKAHEAD_PER_SLOT = 2;
+const DEFAULT_LOOKAHEAD = 2;
 
 /** How often a full pool looks for a p0 task waiting behind lower-priority work. */
 const PREEMPT_CHECK_MS = 200;
@@ -119,6 +119,9 @@ export class Worker {
       defaults: options.defaultPools,
     });
     this.sizes = new Map(this.basePools);
+    if (options.lookahead !== undefined && !(Number.isInteger(options.lookahead) && options.lookahead >= 1)) {
+      throw new Error(`worker lookahead must be a whole number of 1 or more, got ${options.lookahead}`);
+    }
     const unhosted = Object.keys(options.shares ?? {}).filter((tool) => !this.basePools.has(tool));
     if (unhosted.length > 0) {
       throw new Error(`shares names ${unhosted.join(', ')}, which this worker does not host`);
@@ -309,7 +312,7 @@ export class Worker {
       levels: taskLevels(this.names, tool),
       concurrency: slots,
       // More than the pool runs: a free slot never waits a round trip, and the choice sees past the head.
-      prefetch: slots * LOOKAHEAD_PER_SLOT,
+      prefetch: slots * (this.options.lookahead ?? DEFAULT_LOOKAHEAD),
       choose: (level, buffers) =>
         chooser.choose(
           level,
