@@ -85,7 +85,8 @@ export class SlotChooser {
 
   /** A started call ended, however it ended. */
   ended(call: WaitingCall): void {
-    if (call.kind !== undefined) this.running.set(call.kind, Math.max(0, this.runningOf(call.kind) - 1));
+    if (call.kind !== undefined)
+      this.running.set(call.kind, Math.max(0, this.runningOf(call.kind) - 1));
   }
 
   private tagOf(workflowId: string): number {

@@ -55,7 +55,11 @@ const count = (starts: Start[], key: keyof Start) =>
 describe('a pool chooses what starts, on a real nats-server', () => {
   const harness = natsHarness();
 
-  async function setup(name: string, slots: number, options: { shares?: PoolShares; lookahead?: number }) {
+  async function setup(
+    name: string,
+    slots: number,
+    options: { shares?: PoolShares; lookahead?: number },
+  ) {
     const names = await freshNames(harness.connection, name);
     const held = heldTool();
     await startWorker(
@@ -108,7 +112,9 @@ describe('a pool chooses what starts, on a real nats-server', () => {
       community: 1,
     };
     const fractions = Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, v / 32]));
-    const contended = await setup('search-shares', 32, { shares: { shares: fractions, ...byEcho } });
+    const contended = await setup('search-shares', 32, {
+      shares: { shares: fractions, ...byEcho },
+    });
     // Earlier work of no category holds the pool while the searches queue up behind it.
     const earlier = Array.from({ length: 32 }, (_, n) => task(100 + n, 'earlier'));
     const rounds = Array.from({ length: 8 }, (_, round) =>
@@ -123,7 +129,11 @@ describe('a pool chooses what starts, on a real nats-server', () => {
     contended.releaseAll();
 
     const alone = await setup('search-alone', 32, { shares: { shares: fractions, ...byEcho } });
-    await dispatch(harness.connection, alone.names, ...Array.from({ length: 40 }, (_, n) => task(n, 'community')));
+    await dispatch(
+      harness.connection,
+      alone.names,
+      ...Array.from({ length: 40 }, (_, n) => task(n, 'community')),
+    );
     await expect.poll(() => alone.starts.length, { timeout: 20_000 }).toBe(32);
     alone.releaseAll();
   });

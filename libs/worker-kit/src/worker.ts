@@ -17,6 +17,7 @@ import {
   type DeadLetterSink,
   type Subscription,
 } from '@fanout/messaging';
+import { NetworkBytes } from './byte-meters';
 import { CallStats } from './call-stats';
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
@@ -101,6 +102,7 @@ export class Worker {
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
   private readonly callStats = new CallStats();
+  private readonly networkBytes = new NetworkBytes();
   private results: ResultStore | undefined;
   private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
@@ -119,8 +121,13 @@ export class Worker {
       defaults: options.defaultPools,
     });
     this.sizes = new Map(this.basePools);
-    if (options.lookahead !== undefined && !(Number.isInteger(options.lookahead) && options.lookahead >= 1)) {
-      throw new Error(`worker lookahead must be a whole number of 1 or more, got ${options.lookahead}`);
+    if (
+      options.lookahead !== undefined &&
+      !(Number.isInteger(options.lookahead) && options.lookahead >= 1)
+    ) {
+      throw new Error(
+        `worker lookahead must be a whole number of 1 or more, got ${options.lookahead}`,
+      );
     }
     const unhosted = Object.keys(options.shares ?? {}).filter((tool) => !this.basePools.has(tool));
     if (unhosted.length > 0) {
@@ -142,6 +149,7 @@ export class Worker {
         instance: this.instance,
         pools: () => this.load(),
         calls: () => this.callStats.window(),
+        networkBytes: () => this.networkBytes.totals(),
       },
       new MetricsBus(this.connection, this.names),
       heartbeatPublisher(this.connection, this.names),
@@ -375,6 +383,7 @@ export class Worker {
       traceAttempt,
       ...(metrics ? [countAttempt(metrics)] : []),
       this.callStats.interceptor(),
+      this.networkBytes.interceptor(),
       ...interceptors,
     ];
   }

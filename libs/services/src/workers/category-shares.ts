@@ -39,7 +39,10 @@ export function bashCategoryShares(): PoolShares {
   let validator: CommandValidator | undefined;
   return {
     shares: Object.fromEntries(
-      CATEGORIES.map((category) => [category, DEFAULT_CATEGORY_LIMITS[category] / DEFAULT_POOL_SLOTS]),
+      CATEGORIES.map((category) => [
+        category,
+        DEFAULT_CATEGORY_LIMITS[category] / DEFAULT_POOL_SLOTS,
+      ]),
     ),
     ready: async () => {
       validator ??= await CommandValidator.create(policy);
