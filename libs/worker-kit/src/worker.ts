@@ -72,8 +72,8 @@ export type WorkerCounts = Record<Disposition, number>;
 /**
  * The runtime every worker shares: hosts tools by catalogue name, each with a pool of
  * slots, and reads each tool's task queue with a {@link PriorityConsumer} whose concurrency
- * is the pool's size, so it holds no more tasks than it can run (plus the consumer's one
- * buffered message per priority level, which lets priority choose). Each task goes
+ * is the pool's size, buffering a few messages per slot and priority level so that
+ * priority, class reservations and workflow weights choose what starts ({@link SlotChooser}). Each task goes
  * through a {@link TaskRunner}. Load snapshots and heartbeats go out every few seconds;
  * `cancel` broadcasts abort running tasks; {@link Worker.drain} stops without losing any.
  */

@@ -83,7 +83,8 @@ const PRIME_MAX_MS = 1_000;
  * under a backlog on every level p0 gets 16 of every 31 slots and p4 gets 1: a higher
  * priority goes first without starving a lower one, and a level that has work waits at most
  * one cycle (31 picks by default). A level with nothing buffered loses its turn, so slots
- * are never left idle while any work waits. On start, levels that report a backlog are
+ * are never left idle while any work waits. A `choose` option decides which buffered
+ * message of the picked level starts, or that none may (the level then loses its turn). On start, levels that report a backlog are
  * given up to a second to fill their buffers, so the first pick is by priority rather
  * than by whichever reply came back first.
  *
