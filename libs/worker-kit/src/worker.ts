@@ -1,4 +1,3 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { MONITOR_LIMITS, subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
 import {
   Broadcaster,
@@ -33,7 +32,7 @@ import type { AttemptInterceptor } from './interceptors/attempt-interceptor';
 import { countAttempt } from './interceptors/count-attempt';
 import { traceAttempt } from './interceptors/trace-attempt';
 import { TaskRunner, type Disposition } from './task-runner';
-import type { Connection } from './transport-types';
+import type { Connection, TaskMessage } from './transport-types';
 import { checkToken, checkTools, defaultInstance } from './worker-checks';
 import {
   DEFAULT_DRAIN_GRACE_MS,
@@ -97,7 +96,7 @@ export class Worker {
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly choosers = new Map<string, SlotChooser>();
   /** What each buffered message is, for the pool's choice; decoded once per message. */
-  private readonly waiting = new WeakMap<JsMsg, WaitingCall>();
+  private readonly waiting = new WeakMap<TaskMessage, WaitingCall>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
@@ -340,7 +339,7 @@ export class Worker {
    * What a buffered message is to its pool's choice: its workflow, weight and class. A
    * message that does not decode is nobody's and of no class; its runner records it.
    */
-  private waitingCall(tool: string, message: JsMsg): WaitingCall {
+  private waitingCall(tool: string, message: TaskMessage): WaitingCall {
     let call = this.waiting.get(message);
     if (call) return call;
     try {
