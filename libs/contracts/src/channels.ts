@@ -55,6 +55,12 @@ export const DeadLetter = named(
 );
 
 /** A service's load, on `fanout.metrics.<service>.<instance>` every few seconds. */
+/** Bytes per second each way, over a snapshot's window. */
+export const ByteRates = z.object({
+  readBytesPerSec: z.number().nonnegative(),
+  writeBytesPerSec: z.number().nonnegative(),
+});
+
 export const LoadSnapshot = named(
   'LoadSnapshot',
   'Slots busy and free per pool, CPU, memory and event-loop delay of one instance.',
@@ -86,6 +92,12 @@ export const LoadSnapshot = named(
         "Each tool's calls ended since the last snapshot: how many, their p95, how many were throttled (429) or timed out.",
       ),
     eventLoopDelayMs: z.object({ p50: z.number().nonnegative(), p99: z.number().nonnegative() }),
+    io: ByteRates.optional().describe(
+      "Storage bytes read and written per second since the last snapshot (/proc/self/io's read_bytes and write_bytes; absent where it cannot be read).",
+    ),
+    network: ByteRates.optional().describe(
+      "Network bytes per second since the last snapshot, as the process's tools counted them (web.fetch's bytes received).",
+    ),
   }),
 );
 

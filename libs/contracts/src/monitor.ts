@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ByteRates } from './channels';
 import { EpochMs } from './ids';
 import { named } from './registry';
 import { TOOL_FAMILIES } from './resources';
@@ -27,6 +28,8 @@ export const InstanceView = named(
     cpuPercent: z.number().optional(),
     rssBytes: z.number().optional(),
     eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number() }).optional(),
+    io: ByteRates.optional().describe('Storage bytes per second, read and written.'),
+    network: ByteRates.optional().describe('Network bytes per second its tools moved.'),
   }),
 );
 

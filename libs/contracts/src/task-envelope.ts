@@ -37,6 +37,12 @@ export const TaskEnvelope = named(
       .boolean()
       .optional()
       .describe("The task's own say on preemption, over its tool's contract."),
+    weight: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("The workflow's fairness weight (1 when absent)."),
     trace: TraceContext.optional(),
   }),
 );

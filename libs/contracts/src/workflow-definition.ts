@@ -117,6 +117,15 @@ export const WorkflowDefinition = named(
     name: z.string().max(200).optional(),
     description: z.string().max(10_000).optional(),
     budget: Budget.prefault({}),
+    weight: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe(
+        "This workflow's share of contended pools against other workflows' (1 when absent): a workflow of weight 3 starts three calls for each one of weight 1 while both wait.",
+      ),
     defaults: z
       .strictObject({
         retry: RetryPolicy.optional(),

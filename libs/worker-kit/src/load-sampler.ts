@@ -1,15 +1,18 @@
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
+import { RateMeter, readProcessIo, type ByteRates } from './byte-meters';
 
 /** The process-wide part of a `LoadSnapshot`. */
 export interface ProcessLoad {
   cpuPercent: number;
   rssBytes: number;
   eventLoopDelayMs: { p50: number; p99: number };
+  /** Storage bytes per second, where the kernel tells (`/proc/self/io`). */
+  io?: ByteRates;
 }
 
 /**
  * Measures this process between two samples: CPU time over wall time (100 = one core
- * busy), resident memory, and event-loop delay percentiles. The delay is what tells an
+ * busy), resident memory, event-loop delay percentiles, and storage bytes per second. The delay is what tells an
  * allocator that a worker is saturated even when its slots are not all busy (a tool that
  * blocks the loop slows every other slot).
  */
@@ -17,6 +20,7 @@ export class LoadSampler {
   private readonly histogram: ELDHistogram;
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
+  private readonly io = new RateMeter(() => readProcessIo());
 
   constructor() {
     this.histogram = monitorEventLoopDelay({ resolution: 10 });
@@ -35,10 +39,12 @@ export class LoadSampler {
       p99: nanosToMs(this.histogram.percentile(99)),
     };
     this.histogram.reset();
+    const io = this.io.sample(now);
     return {
       cpuPercent: round(((cpu.user + cpu.system) / 1_000 / wallMs) * 100),
       rssBytes: process.memoryUsage.rss(),
       eventLoopDelayMs: delay,
+      ...(io ? { io } : {}),
     };
   }
 

@@ -9,6 +9,7 @@ export {
   DEFAULT_DRAIN_GRACE_MS,
   DEFAULT_TIMING,
   type AnyTool,
+  type PoolShares,
   type ToolRegistry,
   type WorkerLogger,
   type WorkerOptions,
@@ -32,6 +33,7 @@ export type {
   AttemptInterceptor,
   Disposition,
 } from './interceptors/attempt-interceptor';
+export { SlotChooser, type PoolNow, type WaitingCall } from './slot-chooser';
 export { attemptKey, reportIds } from './report-ids';
 export { ServiceVitals, type PoolLoad, type VitalsSource } from './service-vitals';
 export { heartbeatPublisher } from './service-heartbeats';

@@ -1,6 +1,7 @@
 import type { LoadSnapshot, ServiceHeartbeat } from '@fanout/contracts';
 import type { z } from 'zod';
 import type { CallWindow } from './call-stats';
+import { RateMeter, type ByteTotals } from './byte-meters';
 import { LoadSampler } from './load-sampler';
 import type { HeartbeatPublisher } from './service-heartbeats';
 import type { WorkerLogger } from './worker-options';
@@ -24,6 +25,8 @@ export interface VitalsSource {
   pools(): PoolLoad[];
   /** The calls of each tool since the last snapshot, for a worker. */
   calls?(): CallWindow[];
+  /** The network bytes its tools counted so far, for a worker. */
+  networkBytes?(): ByteTotals;
 }
 
 type State = ServiceHeartbeat['state'];
@@ -36,6 +39,7 @@ type State = ServiceHeartbeat['state'];
  */
 export class ServiceVitals {
   private readonly sampler = new LoadSampler();
+  private readonly network: RateMeter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private state: State = 'starting';
 
@@ -45,7 +49,10 @@ export class ServiceVitals {
     private readonly heartbeats: HeartbeatPublisher,
     private readonly everyMs: number,
     private readonly logger: WorkerLogger,
-  ) {}
+  ) {
+    const counted = source.networkBytes?.bind(source);
+    this.network = counted ? new RateMeter(counted) : undefined;
+  }
 
   start(): void {
     this.timer ??= setInterval(() => this.publish(), this.everyMs);
@@ -77,6 +84,7 @@ export class ServiceVitals {
         pools: this.source.pools(),
         ...(this.source.calls ? { calls: this.source.calls() } : {}),
         ...this.sampler.sample(),
+        ...(this.network ? { network: this.network.sample() } : {}),
       });
     } catch (error) {
       this.logger.warn(`load snapshot of ${this.source.instance} not published: ${String(error)}`);

@@ -1,6 +1,6 @@
 import { DELIVERY_DEFAULTS } from '@fanout/messaging';
 import type { FanoutMetrics } from '@fanout/telemetry';
-import type { Broadcast, Subjects, ToolFunction } from '@fanout/contracts';
+import type { Broadcast, Subjects, TaskEnvelope, ToolFunction } from '@fanout/contracts';
 import type { AttemptInterceptor } from './interceptors/attempt-interceptor';
 import type { Connection } from './transport-types';
 
@@ -45,6 +45,20 @@ export interface WorkerTiming {
   preemptAfterMs: number;
 }
 
+/**
+ * How one pool's slots are shared by the classes of call it runs (bash categories, search
+ * categories): each class named in `shares` is guaranteed that fraction of the pool, at
+ * least one slot, and borrows what no waiting class is owed (see `SlotChooser`).
+ */
+export interface PoolShares {
+  /** Each class's fraction of the pool, e.g. `{ build: 4 / 16, git: 2 / 16 }`. */
+  shares: Readonly<Record<string, number>>;
+  /** The class of a call, from its envelope; undefined when it has none (it only borrows). */
+  classOf: (envelope: TaskEnvelope) => string | undefined;
+  /** Awaited once before the pool takes work, e.g. to load the parser `classOf` uses. */
+  ready?: () => Promise<void>;
+}
+
 /** Everything {@link Worker} needs; only `connection`, `service` and `tools` are required. */
 export interface WorkerOptions {
   connection: Connection;
@@ -57,6 +71,13 @@ export interface WorkerOptions {
   tools: ToolRegistry;
   /** Slots per tool when neither `pools` nor the environment says; see `resolvePools`. */
   defaultPools?: Readonly<Record<string, number>>;
+  /** Classes sharing a pool's slots by reservation, per hosted tool; see {@link PoolShares}. */
+  shares?: Readonly<Record<string, PoolShares>>;
+  /**
+   * Messages each pool buffers per priority level, per slot, for its choice to see past
+   * the head of the queue. Default 2.
+   */
+  lookahead?: number;
   /** Slots per tool decided in code; wins over the environment. */
   pools?: Readonly<Record<string, number>>;
   /** Where `FANOUT_POOL_<TOOL>` is read. Default `process.env`. */

@@ -60,6 +60,53 @@ describe('Worker signs of life and last resorts', () => {
     expect(states).toContain('draining');
   });
 
+  it('publishes the storage bytes the kernel counts and the network bytes its web tools received', async () => {
+    const names = await freshNames(harness.connection, 'bytes');
+    const snapshots: LoadSnapshot[] = [];
+    const metrics = await new MetricsBus(harness.connection, names).subscribe({
+      service: 'test-web',
+    });
+    cleanup.push(() => metrics.stop());
+    void (async () => {
+      for await (const snapshot of metrics) snapshots.push(snapshot);
+    })();
+    await harness.connection.flush();
+    // A web.fetch that received 200 kB, as the real one says in its result's bytes.
+    const fetched = async (input: unknown) => ({
+      url: (input as { url: string }).url,
+      status: 200,
+      contentType: 'text/plain',
+      text: 'x',
+      links: [],
+      bytes: 200_000,
+      truncated: false,
+    });
+    await startWorker(
+      {
+        connection: harness.connection,
+        names,
+        service: 'test-web',
+        tools: { 'web.fetch': fetched as never },
+        timing: { vitalsMs: 300 },
+      },
+      cleanup,
+    );
+    await dispatch(
+      harness.connection,
+      names,
+      envelope(1, { tool: 'web.fetch', input: { url: 'http://127.0.0.1:9/page' } }),
+    );
+    await expect
+      .poll(() => snapshots.some((s) => (s.network?.readBytesPerSec ?? 0) > 0), { timeout: 10_000 })
+      .toBe(true);
+    if (process.platform === 'linux') {
+      expect(snapshots.at(-1)?.io).toEqual({
+        readBytesPerSec: expect.any(Number),
+        writeBytesPerSec: expect.any(Number),
+      });
+    }
+  });
+
   it('dead-letters a task whose worker died on its last delivery and reports it failed, so its workflow does not wait forever', async () => {
     const names = await freshNames(harness.connection, 'deadletter');
     const reports = await ReportLog.open(harness.connection, names);

@@ -16,11 +16,13 @@ import {
   type DeadLetterSink,
   type Subscription,
 } from '@fanout/messaging';
+import { NetworkBytes } from './byte-meters';
 import { CallStats } from './call-stats';
 import { Cancellations } from './cancellations';
 import { invalidTaskRecord, reportingDeadLetterSink } from './last-resorts';
 import { PreemptedError, WorkerDrainingError } from './errors';
 import { preemptionVictim } from './preemption';
+import { SlotChooser, type WaitingCall } from './slot-chooser';
 import { poolsUnderLimits } from './pool-limits';
 import { resolvePools } from './pools';
 import { Reporter } from './reporter';
@@ -30,7 +32,7 @@ import type { AttemptInterceptor } from './interceptors/attempt-interceptor';
 import { countAttempt } from './interceptors/count-attempt';
 import { traceAttempt } from './interceptors/trace-attempt';
 import { TaskRunner, type Disposition } from './task-runner';
-import type { Connection } from './transport-types';
+import type { Connection, TaskMessage } from './transport-types';
 import { checkToken, checkTools, defaultInstance } from './worker-checks';
 import {
   DEFAULT_DRAIN_GRACE_MS,
@@ -50,6 +52,13 @@ import { ServiceVitals, type PoolLoad } from './service-vitals';
  */
 const STORED_CACHE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Messages buffered per priority level, per slot: a pool pulls more than it runs so that
+ * its choice (a class's reserved slot, another workflow's fair share) sees more than the
+ * head of the queue, and few enough that a backlog still spreads over replicas.
+ */
+const DEFAULT_LOOKAHEAD = 2;
+
 /** How often a full pool looks for a p0 task waiting behind lower-priority work. */
 const PREEMPT_CHECK_MS = 200;
 
@@ -62,8 +71,8 @@ export type WorkerCounts = Record<Disposition, number>;
 /**
  * The runtime every worker shares: hosts tools by catalogue name, each with a pool of
  * slots, and reads each tool's task queue with a {@link PriorityConsumer} whose concurrency
- * is the pool's size, so it holds no more tasks than it can run (plus the consumer's one
- * buffered message per priority level, which lets priority choose). Each task goes
+ * is the pool's size, buffering a few messages per slot and priority level so that
+ * priority, class reservations and workflow weights choose what starts ({@link SlotChooser}). Each task goes
  * through a {@link TaskRunner}. Load snapshots and heartbeats go out every few seconds;
  * `cancel` broadcasts abort running tasks; {@link Worker.drain} stops without losing any.
  */
@@ -85,10 +94,14 @@ export class Worker {
   private readonly reporter: Reporter;
   private readonly vitals: ServiceVitals;
   private readonly consumers = new Map<string, PriorityConsumer>();
+  private readonly choosers = new Map<string, SlotChooser>();
+  /** What each buffered message is, for the pool's choice; decoded once per message. */
+  private readonly waiting = new WeakMap<TaskMessage, WaitingCall>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
   private readonly callStats = new CallStats();
+  private readonly networkBytes = new NetworkBytes();
   private results: ResultStore | undefined;
   private stored: StoredResults | undefined;
   private started: Promise<void> | undefined;
@@ -107,6 +120,18 @@ export class Worker {
       defaults: options.defaultPools,
     });
     this.sizes = new Map(this.basePools);
+    if (
+      options.lookahead !== undefined &&
+      !(Number.isInteger(options.lookahead) && options.lookahead >= 1)
+    ) {
+      throw new Error(
+        `worker lookahead must be a whole number of 1 or more, got ${options.lookahead}`,
+      );
+    }
+    const unhosted = Object.keys(options.shares ?? {}).filter((tool) => !this.basePools.has(tool));
+    if (unhosted.length > 0) {
+      throw new Error(`shares names ${unhosted.join(', ')}, which this worker does not host`);
+    }
     this.timing = resolveTiming(options.timing);
     this.maxDeliver = options.maxDeliver ?? 5;
     this.logger = options.logger ?? warningLogger;
@@ -123,6 +148,7 @@ export class Worker {
         instance: this.instance,
         pools: () => this.load(),
         calls: () => this.callStats.window(),
+        networkBytes: () => this.networkBytes.totals(),
       },
       new MetricsBus(this.connection, this.names),
       heartbeatPublisher(this.connection, this.names),
@@ -206,11 +232,14 @@ export class Worker {
         this.reporter,
       );
       await this.askLimits();
+      await Promise.all(Object.values(this.options.shares ?? {}).map((pool) => pool.ready?.()));
       for (const [tool, slots] of this.pools) {
+        const chooser = new SlotChooser(this.options.shares?.[tool]?.shares);
         // A consumer starts with a slot at least; a pool a broadcast paused meanwhile is resized to 0.
-        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters);
+        const consumer = await this.consumer(tool, Math.max(1, slots), deadLetters, chooser);
         if (slots === 0) consumer.resize(0);
         this.consumers.set(tool, consumer);
+        this.choosers.set(tool, chooser);
       }
       this.results = await this.openResults();
       this.stored = await StoredResults.open(this.connection, this.names, {
@@ -224,8 +253,15 @@ export class Worker {
     }
     for (const [tool, consumer] of this.consumers) {
       const runner = this.runner(tool, this.tools[tool] as AnyTool);
+      const chooser = this.choosers.get(tool) as SlotChooser;
       consumer.start(async (message) => {
-        this.counts[await runner.handle(message)]++;
+        const call = this.waitingCall(tool, message);
+        chooser.started(call);
+        try {
+          this.counts[await runner.handle(message)]++;
+        } finally {
+          chooser.ended(call);
+        }
       });
     }
     this.#state = 'running';
@@ -272,23 +308,52 @@ export class Worker {
     return this.handled;
   }
 
-  private consumer(
+  private async consumer(
     tool: string,
     slots: number,
     deadLetter: DeadLetterSink,
+    chooser: SlotChooser,
   ): Promise<PriorityConsumer> {
-    return PriorityConsumer.create(this.connection, {
+    const consumer: PriorityConsumer = await PriorityConsumer.create(this.connection, {
       stream: this.names.streams.tasks,
       levels: taskLevels(this.names, tool),
       concurrency: slots,
-      // Pull as many as the pool can run, so a free slot never waits a round trip for work.
-      prefetch: slots,
+      // More than the pool runs: a free slot never waits a round trip, and the choice sees past the head.
+      prefetch: slots * (this.options.lookahead ?? DEFAULT_LOOKAHEAD),
+      choose: (level, buffers) =>
+        chooser.choose(
+          level,
+          buffers.map((buffer) => buffer.map((message) => this.waitingCall(tool, message))),
+          { size: consumer.concurrency, busy: consumer.inFlight },
+        ),
       ackWaitMs: this.timing.ackWaitMs,
       heartbeatMs: this.timing.heartbeatMs,
       maxDeliver: this.maxDeliver,
       deadLetter,
       onError: (error) => this.logger.warn(error.message),
     });
+    return consumer;
+  }
+
+  /**
+   * What a buffered message is to its pool's choice: its workflow, weight and class. A
+   * message that does not decode is nobody's and of no class; its runner records it.
+   */
+  private waitingCall(tool: string, message: TaskMessage): WaitingCall {
+    let call = this.waiting.get(message);
+    if (call) return call;
+    try {
+      const envelope = decodeTask(message);
+      call = {
+        workflowId: envelope.workflowId,
+        weight: envelope.weight ?? 1,
+        kind: this.options.shares?.[tool]?.classOf(envelope),
+      };
+    } catch {
+      call = { workflowId: '', weight: 1 };
+    }
+    this.waiting.set(message, call);
+    return call;
   }
 
   /**
@@ -317,6 +382,7 @@ export class Worker {
       traceAttempt,
       ...(metrics ? [countAttempt(metrics)] : []),
       this.callStats.interceptor(),
+      this.networkBytes.interceptor(),
       ...interceptors,
     ];
   }

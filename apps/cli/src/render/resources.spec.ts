@@ -20,6 +20,7 @@ describe('fanout resources as text', () => {
             pools: [{ pool: 'code.grep', size: 32, busy: 30 }],
             cpuPercent: 75,
             rssBytes: 200 * 2 ** 20,
+            io: { readBytesPerSec: 12 * 1024, writeBytesPerSec: 3 * 1024 },
           },
           {
             service: 'web-worker',
@@ -47,6 +48,7 @@ describe('fanout resources as text', () => {
       NOW,
     );
     expect(text).toMatch(/codebase\s+40%\s+50%\s+70%\s+5%\s+60%\s+1\s+75%\s+200 MB/);
+    expect(text).toMatch(/c1\s+ready.*12\/3 kB\/s\s+-/);
     expect(text).toMatch(/web\s+20%\s+25%\s+10%\s+60%\s+15%\s+0\s+0%/);
     expect(text).toContain('INSTANCES (1 live of 2)');
     expect(text).toMatch(/code\.grep\s+p4\s+12\s+9s/);

@@ -2,6 +2,10 @@ import { TOOL_FAMILIES, type ResourcesReport } from '@fanout/contracts';
 import { table } from './table';
 
 const MIB = 2 ** 20;
+const KIB = 1024;
+/** Bytes per second read and written, in kB/s: `12/3 kB/s`. */
+const rates = (r: ResourcesReport['instances'][number]['io']) =>
+  r ? `${Math.round(r.readBytesPerSec / KIB)}/${Math.round(r.writeBytesPerSec / KIB)} kB/s` : '-';
 const ago = (ms: number) => `${Math.max(0, Math.round(ms / 1000))}s`;
 
 /**
@@ -30,7 +34,18 @@ export function resourcesText(report: ResourcesReport, now: number): string {
     }),
   );
   const instances = table(
-    ['SERVICE', 'INSTANCE', 'STATUS', 'SEEN', 'POOLS BUSY', 'CPU', 'RSS', 'LOOP P99'],
+    [
+      'SERVICE',
+      'INSTANCE',
+      'STATUS',
+      'SEEN',
+      'POOLS BUSY',
+      'CPU',
+      'RSS',
+      'LOOP P99',
+      'IO R/W',
+      'NET',
+    ],
     report.instances.map((i) => [
       i.service,
       i.instance,
@@ -40,6 +55,8 @@ export function resourcesText(report: ResourcesReport, now: number): string {
       i.cpuPercent === undefined ? '-' : `${Math.round(i.cpuPercent)}%`,
       i.rssBytes === undefined ? '-' : `${Math.round(i.rssBytes / MIB)} MB`,
       i.eventLoopDelayMs ? `${Math.round(i.eventLoopDelayMs.p99)} ms` : '-',
+      rates(i.io),
+      rates(i.network),
     ]),
   );
   const waiting = report.queues.filter((q) => q.waiting > 0);

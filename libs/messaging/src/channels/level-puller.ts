@@ -39,9 +39,9 @@ export class LevelPuller {
     this.refill();
   }
 
-  /** Takes the oldest buffered message and asks for a replacement. */
-  take(): JsMsg | undefined {
-    const message = this.buffer.shift();
+  /** Takes a buffered message (the oldest by default) and asks for a replacement. */
+  take(index = 0): JsMsg | undefined {
+    const [message] = this.buffer.splice(index, 1);
     this.refill();
     return message;
   }

@@ -52,6 +52,13 @@ export interface PriorityConsumerOptions {
   prefetch?: number;
   /** Where exhausted messages go; see the class comment. */
   deadLetter?: DeadLetterSink;
+  /**
+   * Which buffered message of `level` may start now: an index into `buffers[level]`
+   * (oldest first), or undefined when none of them may (the level loses its turn).
+   * `buffers` holds every level's, so a choice can weigh what else waits. The handler is
+   * called synchronously with the chosen message. Default: the oldest.
+   */
+  choose?: (level: number, buffers: readonly (readonly JsMsg[])[]) => number | undefined;
   /** Every failure the consumer meets or sees a handler meet. Default `process.emitWarning`. */
   onError?: (error: Error) => void;
 }
@@ -59,8 +66,8 @@ export interface PriorityConsumerOptions {
 /** Handles one message and settles it (ack, nak or term). */
 type Handler = (message: JsMsg) => Promise<void>;
 
-type Settings = Required<Omit<PriorityConsumerOptions, 'deadLetter'>> &
-  Pick<PriorityConsumerOptions, 'deadLetter'>;
+type Settings = Required<Omit<PriorityConsumerOptions, 'deadLetter' | 'choose'>> &
+  Pick<PriorityConsumerOptions, 'deadLetter' | 'choose'>;
 
 /** How long start() waits for levels known to have a backlog, so the first pick is fair. */
 const PRIME_MAX_MS = 1_000;
@@ -76,7 +83,8 @@ const PRIME_MAX_MS = 1_000;
  * under a backlog on every level p0 gets 16 of every 31 slots and p4 gets 1: a higher
  * priority goes first without starving a lower one, and a level that has work waits at most
  * one cycle (31 picks by default). A level with nothing buffered loses its turn, so slots
- * are never left idle while any work waits. On start, levels that report a backlog are
+ * are never left idle while any work waits. A `choose` option decides which buffered
+ * message of the picked level starts, or that none may (the level then loses its turn). On start, levels that report a backlog are
  * given up to a second to fill their buffers, so the first pick is by priority rather
  * than by whichever reply came back first.
  *
@@ -241,9 +249,16 @@ export class PriorityConsumer {
     if (!this.primed) this.primeProgress?.();
     const handler = this.handler;
     if (!this.running || !this.primed || !handler) return;
+    const { choose } = this.settings;
+    const buffers = this.pullers.map((puller) => puller.buffer);
     while (this.active < this.settings.concurrency) {
-      const level = this.picker.pick((l) => (this.pullers[l]?.buffer.length ?? 0) > 0);
-      const message = level === undefined ? undefined : this.pullers[level]?.take();
+      let index: number | undefined;
+      const level = this.picker.pick((l) => {
+        if ((buffers[l]?.length ?? 0) === 0) return false;
+        index = choose ? choose(l, buffers) : 0;
+        return index !== undefined;
+      });
+      const message = level === undefined ? undefined : this.pullers[level]?.take(index);
       if (!message) return;
       this.active++;
       const task = this.process(new HeldMessage(message), handler)
@@ -370,6 +385,7 @@ function validate(options: PriorityConsumerOptions): Settings {
     ...resolveDelivery(options, where),
     prefetch: options.prefetch ?? 1,
     deadLetter: options.deadLetter,
+    choose: options.choose,
     onError: options.onError ?? ((error) => process.emitWarning(error)),
   };
   const positiveInt = (name: string, value: number) => {

@@ -4,6 +4,7 @@ import {
   aimd,
   decideAllocation,
   initialFactors,
+  overShare,
   rebalance,
   relieveMemory,
   type Factors,
@@ -87,5 +88,60 @@ describe('one window of decisions', () => {
     ]);
     expect(factors).toEqual({ ...even, codebase: 0.75, web: 0.75 });
     expect(decisions.every((d) => d.reason.length > 0)).toBe(true);
+  });
+});
+
+describe('the io and network columns: a family over its share of the bytes', () => {
+  const queueing = { waiting: 100, slots: 16, busy: 16 };
+
+  it('cuts bash by a quarter when it moves most of the network bytes while web queues', () => {
+    const loads = {
+      bash: { waiting: 0, slots: 16, busy: 8, networkBytesPerSec: 9_000_000 },
+      web: { ...queueing, networkBytesPerSec: 1_000_000 },
+    };
+    expect(overShare(even, DEFAULT_MATRIX, loads)).toEqual([
+      expect.objectContaining({
+        rule: 'over-share',
+        family: 'bash',
+        from: 1,
+        to: 0.75,
+        reason: 'moved 90% of the network bytes, over twice its 20% share, while web queues',
+      }),
+    ]);
+  });
+
+  it('cuts web when it does most of the storage I/O while codebase queues', () => {
+    const loads = {
+      web: { waiting: 0, slots: 36, busy: 4, ioBytesPerSec: 800 },
+      codebase: { ...queueing, ioBytesPerSec: 200 },
+    };
+    expect(overShare(even, DEFAULT_MATRIX, loads)).toEqual([
+      expect.objectContaining({ rule: 'over-share', family: 'web', to: 0.75 }),
+    ]);
+  });
+
+  it('moves nothing within twice the share, with one family alone, or with nobody queueing', () => {
+    const within = {
+      codebase: { ...queueing, ioBytesPerSec: 700 },
+      bash: { waiting: 0, slots: 16, busy: 1, ioBytesPerSec: 300 },
+    };
+    expect(overShare(even, DEFAULT_MATRIX, within)).toEqual([]);
+    const alone = { bash: { ...queueing, networkBytesPerSec: 5_000 } };
+    expect(overShare(even, DEFAULT_MATRIX, alone)).toEqual([]);
+    const calm = {
+      bash: { waiting: 0, slots: 16, busy: 8, networkBytesPerSec: 9_000 },
+      web: { waiting: 0, slots: 36, busy: 2, networkBytesPerSec: 1_000 },
+    };
+    expect(overShare(even, DEFAULT_MATRIX, calm)).toEqual([]);
+  });
+
+  it('is part of the window decision, after AIMD and before rebalancing', () => {
+    const loads = {
+      bash: { waiting: 0, slots: 16, busy: 8, networkBytesPerSec: 9_000_000 },
+      web: { ...queueing, networkBytesPerSec: 1_000_000 },
+    };
+    const { factors, decisions } = decideAllocation(even, DEFAULT_MATRIX, loads, 0.5);
+    expect(factors.bash).toBe(0.75);
+    expect(decisions.map((d) => d.rule)).toEqual(['over-share']);
   });
 });

@@ -22,11 +22,14 @@ export interface FamilyLoad {
   baselineP95Ms?: number;
   throttled?: number;
   timeouts?: number;
+  /** Storage and network bytes per second its live instances moved. */
+  ioBytesPerSec?: number;
+  networkBytesPerSec?: number;
 }
 
 /** One change of a family's factor, and why. */
 export interface AllocationDecision {
-  rule: 'rebalance' | 'aimd-cut' | 'aimd-grow' | 'memory-pressure';
+  rule: 'rebalance' | 'aimd-cut' | 'aimd-grow' | 'memory-pressure' | 'over-share';
   family: ToolFamily;
   from: number;
   to: number;
@@ -144,9 +147,49 @@ export function relieveMemory(
   return change(factors, family, factors[family] * 0.75, 'memory-pressure', reason);
 }
 
+/** Families' byte columns of the matrix, and where their measured use is. */
+const BYTE_COLUMNS = [
+  { column: 'io', figure: 'ioBytesPerSec', what: 'storage' },
+  { column: 'network', figure: 'networkBytesPerSec', what: 'network' },
+] as const;
+
 /**
- * One window's decisions, in order of urgency: memory pressure, then AIMD, then
- * rebalancing; a family changed by an earlier rule is left alone by the later ones.
+ * The io and network columns: a family moving over twice its share of the bytes all
+ * families moved (of storage or of network) while another family's queue is deeper than
+ * its pools gives back a quarter, so the family that queues gets the host's bandwidth its
+ * share promises. Nothing moves with one family alone moving bytes, or with nobody queueing.
+ */
+export function overShare(
+  factors: Factors,
+  matrix: Readonly<ResourceMatrix>,
+  loads: Partial<Record<ToolFamily, FamilyLoad>>,
+): AllocationDecision[] {
+  const queuers = TOOL_FAMILIES.filter((family) => {
+    const load = loads[family];
+    return load !== undefined && deep(load);
+  });
+  if (queuers.length === 0) return [];
+  return BYTE_COLUMNS.flatMap(({ column, figure, what }) => {
+    const moved = TOOL_FAMILIES.flatMap((family) => {
+      const bytes = loads[family]?.[figure] ?? 0;
+      return bytes > 0 ? [{ family, bytes }] : [];
+    });
+    const total = moved.reduce((sum, { bytes }) => sum + bytes, 0);
+    if (moved.length < 2) return [];
+    return moved.flatMap(({ family, bytes }) => {
+      const used = (bytes / total) * 100;
+      const share = matrix[family][column];
+      const waiting = queuers.filter((other) => other !== family);
+      if (used <= 2 * share || waiting.length === 0) return [];
+      const reason = `moved ${Math.round(used)}% of the ${what} bytes, over twice its ${share}% share, while ${waiting.join(', ')} ${waiting.length === 1 ? 'queues' : 'queue'}`;
+      return change(factors, family, factors[family] * 0.75, 'over-share', reason);
+    });
+  });
+}
+
+/**
+ * One window's decisions, in order of urgency: memory pressure, then AIMD, then a
+ * family over its io or network share, then rebalancing; a family changed by an earlier rule is left alone by the later ones.
  */
 export function decideAllocation(
   factors: Factors,
@@ -167,6 +210,7 @@ export function decideAllocation(
   };
   apply(relieveMemory(next, matrix, freeMemoryFraction));
   apply(aimd(next, loads));
+  apply(overShare(next, matrix, loads));
   apply(rebalance(next, loads));
   return { factors: next, decisions };
 }

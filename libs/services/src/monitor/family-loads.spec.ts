@@ -54,3 +54,32 @@ describe("families' loads", () => {
     });
   });
 });
+
+describe("families' bytes", () => {
+  it('sum the storage and network rates of live instances by family, both ways', () => {
+    const rates = (read: number, write: number) => ({
+      readBytesPerSec: read,
+      writeBytesPerSec: write,
+    });
+    const loads = familyLoads(
+      [
+        { ...instance('codebase-worker', 'ready', []), io: rates(1_000, 200) },
+        {
+          ...instance('codebase-worker', 'ready', []),
+          instance: 'codebase-worker-2',
+          io: rates(500, 0),
+        },
+        {
+          ...instance('web-worker', 'ready', []),
+          family: 'web' as const,
+          io: rates(0, 0),
+          network: rates(40_000, 0),
+        },
+        { ...instance('codebase-worker', 'silent', []), io: rates(9_999, 9_999) },
+      ],
+      [],
+    );
+    expect(loads.codebase).toMatchObject({ ioBytesPerSec: 1_700, networkBytesPerSec: 0 });
+    expect(loads.web).toMatchObject({ ioBytesPerSec: 0, networkBytesPerSec: 40_000 });
+  });
+});

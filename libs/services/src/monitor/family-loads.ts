@@ -9,8 +9,9 @@ import type { FamilyLoad } from './allocation-rules';
 
 /**
  * What each family has and owes right now: the slots and busy slots of its tools' pools
- * on live instances, the tasks waiting on its tools' queues, and how its calls went in
- * the window (`calls`, from the `CallTally`).
+ * on live instances, the storage and network bytes per second those instances moved, the
+ * tasks waiting on its tools' queues, and how its calls went in the window (`calls`, from
+ * the `CallTally`).
  */
 export function familyLoads(
   instances: readonly InstanceView[],
@@ -21,6 +22,11 @@ export function familyLoads(
   const of = (tool: string) => (loads[familyOf(tool)] ??= { waiting: 0, slots: 0, busy: 0 });
   for (const instance of instances) {
     if (instance.status === 'silent' || instance.status === 'stopped') continue;
+    if (instance.io || instance.network) {
+      const load = (loads[instance.family] ??= { waiting: 0, slots: 0, busy: 0 });
+      load.ioBytesPerSec = (load.ioBytesPerSec ?? 0) + both(instance.io);
+      load.networkBytesPerSec = (load.networkBytesPerSec ?? 0) + both(instance.network);
+    }
     for (const pool of instance.pools) {
       if (!(pool.pool in TOOLS)) continue; // the orchestrator's workflows are not a tool
       const load = of(pool.pool);
@@ -34,4 +40,8 @@ export function familyLoads(
     Object.assign(load, figures);
   }
   return loads;
+}
+
+function both(rates: InstanceView['io']): number {
+  return rates ? rates.readBytesPerSec + rates.writeBytesPerSec : 0;
 }

@@ -42,6 +42,8 @@ export class LiveView {
       view.cpuPercent = snapshot.cpuPercent;
       view.rssBytes = snapshot.rssBytes;
       view.eventLoopDelayMs = snapshot.eventLoopDelayMs;
+      if (snapshot.io) view.io = snapshot.io;
+      if (snapshot.network) view.network = snapshot.network;
     });
   }
 

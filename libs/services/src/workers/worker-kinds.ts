@@ -1,8 +1,8 @@
 import { agentTools, llmConfigFromEnv } from '@fanout/agents';
 import { codebaseTools } from '@fanout/tools-codebase';
-import { shellTools } from '@fanout/tools-shell';
 import { webConfigFromEnv, webTools } from '@fanout/tools-web';
 import type { WorkerModuleOptions } from '@fanout/worker-kit';
+import { bashCategoryShares, reservedBashExec, searchCategoryShares } from './category-shares';
 import { CODEBASE_POOLS } from './codebase-pools';
 import { WEB_POOLS } from './web-pools';
 
@@ -16,15 +16,25 @@ export const WORKER_KINDS = {
   'codebase-worker': { tools: codebaseTools, defaultPools: CODEBASE_POOLS },
   /**
    * `bash.exec`: every command checked against the policy, run in the sandbox (bubblewrap
-   * when present; `FANOUT_SANDBOX`), one slot of its category inside the pool so one kind
-   * of work cannot crowd out the rest. 16 slots (`FANOUT_POOL_BASH_EXEC`).
+   * when present; `FANOUT_SANDBOX`). Its categories are reservations of the pool: each is
+   * guaranteed its share of the slots and borrows what no waiting category is owed, so one
+   * kind of work cannot crowd out the rest. 16 slots (`FANOUT_POOL_BASH_EXEC`).
    */
-  'bash-worker': { tools: shellTools, defaultPools: { 'bash.exec': 16 } },
+  'bash-worker': {
+    tools: { 'bash.exec': reservedBashExec() },
+    defaultPools: { 'bash.exec': 16 },
+    shares: { 'bash.exec': bashCategoryShares() },
+  },
   /**
    * `web.search` and `web.fetch` (`FANOUT_SEARXNG_URL`, `FANOUT_BRAVE_API_KEY`, … see
    * `webConfigFromEnv`); `FANOUT_WEB_ALLOW` opens the SSRF guard and is for tests only.
+   * The search categories' shares are reservations of the `web.search` pool.
    */
-  'web-worker': { tools: webTools, defaultPools: WEB_POOLS },
+  'web-worker': {
+    tools: webTools,
+    defaultPools: WEB_POOLS,
+    shares: { 'web.search': searchCategoryShares() },
+  },
   /**
    * `agent.run`: each round of a specialist is a short task (a plan or an answer); while
    * its child workflow runs the task waits in the engine, not in a slot here, so a few

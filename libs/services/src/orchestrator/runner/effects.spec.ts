@@ -29,4 +29,26 @@ describe('the envelopes of dispatched tasks', () => {
     expect(envelopes.find((e) => e.taskId === 'p/build')?.preemptible).toBe(true);
     expect(envelopes.find((e) => e.taskId === 'p/plain')).not.toHaveProperty('preemptible');
   });
+
+  it("carry the workflow's fairness weight, and nothing when it sets none", () => {
+    const dispatched = (weight?: number) => {
+      const state = initialState('wf');
+      const { events } = handle(
+        {
+          type: 'Submit',
+          workflowId: 'wf',
+          priority: 2,
+          now: 1,
+          definition: {
+            ...(weight ? { weight } : {}),
+            phases: [{ id: 'p', tasks: [{ id: 't', tool: 'noop' }] }],
+          },
+        },
+        state,
+      );
+      return effectsOf(events, state).envelopes[0];
+    };
+    expect(dispatched(3)?.weight).toBe(3);
+    expect(dispatched()).not.toHaveProperty('weight');
+  });
 });

@@ -42,6 +42,7 @@ export function effectsOf(events: readonly WorkflowEvent[], state: WorkflowState
         deadline: event.deadline,
         depth: state.depth,
         ...preemptionOf(state, event.taskId),
+        ...weightOf(state),
       });
     } else if (event.type === 'ChildStarted') {
       commands.push(childSubmit(event, state));
@@ -85,6 +86,12 @@ function preemptionOf(state: WorkflowState, taskId: string): { preemptible?: boo
   return preemptible === undefined ? {} : { preemptible };
 }
 
+/** The workflow's fairness weight, when it sets one, for its envelopes and its children. */
+function weightOf(state: WorkflowState): { weight?: number } {
+  const weight = state.definition?.weight;
+  return weight === undefined ? {} : { weight };
+}
+
 /** Envelopes for attempts that are on a queue but not yet taken: re-sent after a takeover. */
 export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
   const envelopes: TaskEnvelope[] = [];
@@ -109,6 +116,7 @@ export function pendingEnvelopes(state: WorkflowState): TaskEnvelope[] {
       deadline: task.deadline,
       depth: state.depth,
       ...preemptionOf(state, id),
+      ...weightOf(state),
     });
   }
   return envelopes;
@@ -121,7 +129,7 @@ function childSubmit(event: EventOf<'ChildStarted'>, state: WorkflowState): Comm
     type: 'workflow.submit',
     commandId: `${event.childWorkflowId}:submit`,
     workflowId: event.childWorkflowId,
-    workflow: event.definition,
+    workflow: { ...weightOf(state), ...event.definition },
     priority: task.priority,
     parent: {
       workflowId: state.workflowId,

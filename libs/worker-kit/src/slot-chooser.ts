@@ -1,0 +1,124 @@
+/** What a pool's choice needs to know of one buffered call. */
+export interface WaitingCall {
+  workflowId: string;
+  /** The workflow's fairness weight (1 when it gives none). */
+  weight: number;
+  /** The call's class within its pool (a bash category, a search category), if it has one. */
+  kind?: string | undefined;
+}
+
+/** A pool's slots now: how many it has and how many run. */
+export interface PoolNow {
+  size: number;
+  busy: number;
+}
+
+/**
+ * Which buffered call of a pool starts next, by two rules:
+ *
+ * **Reservations, not ceilings.** Each class named in `shares` is guaranteed its share of
+ * the pool's slots (at least one). A class under its reservation may take any free slot;
+ * a class at or over it borrows only slots no waiting class is owed, so a burst of builds
+ * fills the pool while nothing else waits, and a git command that arrives meanwhile gets
+ * the next free slot rather than queueing behind the burst.
+ *
+ * **Weighted fair share between workflows** (start-time fair queuing): each start of a
+ * workflow's call moves its tag on by 1/weight, and the call of the workflow with the
+ * lowest tag goes first; a workflow that was not waiting comes in at the current tag, so
+ * it neither jumps ahead by what it did not use nor waits behind another's backlog. With
+ * both waiting, a workflow of weight 3 starts three calls for each one of weight 1.
+ *
+ * Pure bookkeeping: the caller says what started and ended.
+ */
+export class SlotChooser {
+  private readonly running = new Map<string, number>();
+  private readonly tags = new Map<string, number>();
+  private clock = 0;
+
+  constructor(private readonly shares: Readonly<Record<string, number>> = {}) {}
+
+  /** Slots `kind` is guaranteed in a pool of `size`: its share, at least one; 0 for a class without one. */
+  reserved(kind: string | undefined, size: number): number {
+    const share = kind === undefined ? undefined : this.shares[kind];
+    return share === undefined ? 0 : Math.max(1, Math.floor(share * size));
+  }
+
+  /** Calls of `kind` running now. */
+  runningOf(kind: string | undefined): number {
+    return kind === undefined ? 0 : (this.running.get(kind) ?? 0);
+  }
+
+  /**
+   * The index in `buffers[level]` of the call to start next, or undefined when none of
+   * that level may start now (the pool is full, or every waiting class there would take a
+   * slot another waiting class is owed).
+   */
+  choose(
+    level: number,
+    buffers: readonly (readonly WaitingCall[])[],
+    pool: PoolNow,
+  ): number | undefined {
+    const free = pool.size - pool.busy;
+    if (free <= 0) return undefined;
+    const owed = this.owed(buffers, pool.size);
+    let best: number | undefined;
+    let bestTag = Infinity;
+    (buffers[level] ?? []).forEach((call, index) => {
+      if (!this.mayStart(call.kind, free, owed, pool.size)) return;
+      const tag = this.tagOf(call.workflowId);
+      if (tag < bestTag) {
+        best = index;
+        bestTag = tag;
+      }
+    });
+    return best;
+  }
+
+  /** A chosen call started: its class holds a slot and its workflow's tag moves on. */
+  started(call: WaitingCall): void {
+    if (call.kind !== undefined) this.running.set(call.kind, this.runningOf(call.kind) + 1);
+    const tag = this.tagOf(call.workflowId);
+    this.clock = tag;
+    this.tags.set(call.workflowId, tag + 1 / Math.max(call.weight, Number.MIN_VALUE));
+    if (this.tags.size > 1_024) this.forgetIdle();
+  }
+
+  /** A started call ended, however it ended. */
+  ended(call: WaitingCall): void {
+    if (call.kind !== undefined)
+      this.running.set(call.kind, Math.max(0, this.runningOf(call.kind) - 1));
+  }
+
+  private tagOf(workflowId: string): number {
+    return Math.max(this.tags.get(workflowId) ?? 0, this.clock);
+  }
+
+  /** Slots each waiting class is still owed by its reservation. */
+  private owed(buffers: readonly (readonly WaitingCall[])[], size: number): Map<string, number> {
+    const owed = new Map<string, number>();
+    for (const buffer of buffers) {
+      for (const { kind } of buffer) {
+        if (kind === undefined || owed.has(kind)) continue;
+        owed.set(kind, Math.max(0, this.reserved(kind, size) - this.runningOf(kind)));
+      }
+    }
+    return owed;
+  }
+
+  private mayStart(
+    kind: string | undefined,
+    free: number,
+    owed: ReadonlyMap<string, number>,
+    size: number,
+  ): boolean {
+    if (this.runningOf(kind) < this.reserved(kind, size)) return true;
+    let owedToOthers = 0;
+    for (const [other, slots] of owed) if (other !== kind) owedToOthers += slots;
+    return free > owedToOthers;
+  }
+
+  /** A workflow whose tag the clock has passed is the same as one never seen. */
+  private forgetIdle(): void {
+    for (const [workflowId, tag] of this.tags) if (tag <= this.clock) this.tags.delete(workflowId);
+  }
+}
