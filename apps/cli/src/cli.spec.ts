@@ -15,6 +15,7 @@ const COMMANDS = [
   'cancel',
   'resources',
   'dlq',
+  'auth',
 ];
 
 describe('fanout help', () => {
