@@ -92,7 +92,8 @@ describe('the fanout command against real services', () => {
     );
     const run = await fanout(['run', failing], env);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/a\/r\s+code\.read\s+failed/);
+    expect(run.stdout).toMatch(/\nPHASE .*\na +1 +0 +1 +0 +0\n/);
+    expect(run.stdout).toMatch(/failed \(1\):\n.*\na\/r\s+code\.read\s+failed\s+\d+\s+\d+\s+\w+: /);
   });
 
   it('a degraded workflow exits 0, and 1 with --strict', async () => {
@@ -115,7 +116,10 @@ describe('the fanout command against real services', () => {
       status: 'degraded',
       phases: [{ phaseId: 'a', missing: ['a/gone'] }],
     });
-    expect((await fanout(['run', degraded, '--strict'], env)).code).toBe(1);
+    const strict = await fanout(['run', degraded, '--strict', '--verbose'], env);
+    expect(strict.code).toBe(1);
+    // --verbose: the whole table, the task that succeeded as well.
+    expect(strict.stdout).toMatch(/\na\/ok +code\.read +succeeded/);
   });
 
   it('call --json prints exactly one document with the tool, status, result and error', async () => {

@@ -1,8 +1,34 @@
-import type { Args } from '../cli';
-import { Exit, UsageError, type ExitCode } from '../exit-codes';
 import { callThroughDev } from '../dev/dev-call';
 import { devHome, runningDev } from '../dev/dev-home';
-import { argument, integer, priority, readUserFile, withServices } from './common';
+import { Exit, UsageError, type ExitCode } from '../exit-codes';
+import { defineCommand, type Parsed } from '../options/declare';
+import { CONNECTION, SECURE, SUBMISSION, TIMEOUT, UI } from '../options/shared';
+import { argument, readUserFile, submission, withServices } from './common';
+
+const OPTIONS = {
+  input: {
+    type: 'string',
+    value: "'<json>'|@file",
+    description: "the tool's input: a JSON object, inline or in a file (default {})",
+  },
+  json: {
+    type: 'boolean',
+    description: 'one document {"tool","status","result","error"} on stdout',
+  },
+  ...TIMEOUT,
+  priority: SUBMISSION.priority,
+  ...UI,
+  ...SECURE,
+  ...CONNECTION,
+} as const;
+
+export const command = defineCommand({
+  usage: 'call <tool>',
+  description:
+    "Runs one tool call and prints its result. The tool and its input are checked against the tool's contract before anything starts. Like run, it uses the services at --nats, $NATS_URL or a running fanout dev, else brings its own. Exit 0 succeeded, 1 failed.",
+  options: OPTIONS,
+  run: call,
+});
 
 /** `--input '<json>'` or `--input @file`, which must hold a JSON object. */
 async function readInput(raw: string | undefined): Promise<Record<string, unknown>> {
@@ -41,11 +67,11 @@ export async function checkCall(tool: string, input: Record<string, unknown>): P
  * else an embedded Fanout as `run` does. With `--json`, stdout is exactly one document
  * `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
  */
-export default async function call(args: Args): Promise<ExitCode> {
+async function call(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
   const tool = argument(args, 'tool name');
   const input = await readInput(args.values.input);
-  const timeoutMs = integer(args, 'timeout');
-  const options = { priority: priority(args), ...(timeoutMs ? { timeoutMs } : {}) };
+  const timeoutMs = args.values.timeout;
+  const options = { ...submission(args.values), ...(timeoutMs ? { timeoutMs } : {}) };
   const socket = await devSocket(args);
   const outcome = socket
     ? await callThroughDev(socket, { tool, input, ...options })
@@ -73,7 +99,7 @@ export default async function call(args: Args): Promise<ExitCode> {
 }
 
 /** The control socket of the `fanout dev` this call goes to, when it goes to one. */
-async function devSocket(args: Args): Promise<string | undefined> {
+async function devSocket(args: Parsed<typeof OPTIONS>): Promise<string | undefined> {
   if (args.values.nats || process.env['NATS_URL']) return undefined;
   const dev = await runningDev(devHome());
   if (!dev?.socket) return undefined;

@@ -1,13 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import type { FanoutClient } from '@fanout/client';
 import type { Priority } from '@fanout/contracts';
-import type { Args } from '../cli';
 import { UsageError } from '../exit-codes';
 
+/** The flags of {@link CONNECTION}, as a command that connects has them. */
+export interface Connecting {
+  values: { nats?: string | undefined; prefix?: string | undefined };
+}
+
+/**
+ * What {@link withServices} reads besides the connection: `--json` quiets, `--ui` serves,
+ * `--secure` turns authentication on in the embedded Fanout.
+ */
+interface Serving {
+  values: Connecting['values'] & {
+    json?: boolean | undefined;
+    ui?: boolean | undefined;
+    secure?: boolean | undefined;
+  };
+}
+
 /** The one positional argument a command takes (file, id or tool), or a usage error. */
-export function argument(args: Args, what: string): string {
-  const [command, value, extra] = args.positionals;
-  if (value === undefined) throw new UsageError(`fanout ${command} needs a ${what}`);
+export function argument(args: { command: string; positionals: string[] }, what: string): string {
+  const [value, extra] = args.positionals;
+  if (value === undefined) throw new UsageError(`fanout ${args.command} needs a ${what}`);
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   return value;
 }
@@ -22,24 +38,6 @@ export async function readUserFile(path: string): Promise<string> {
   }
 }
 
-/** A whole number option, checked. */
-export function integer(args: Args, name: 'timeout' | 'priority'): number | undefined {
-  const raw = args.values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new UsageError(`--${name} expects a whole number, got "${raw}"`);
-  }
-  return value;
-}
-
-/** `--priority`, checked to be 0..4. */
-export function priority(args: Args): Priority | undefined {
-  const value = integer(args, 'priority');
-  if (value !== undefined && value > 4) throw new UsageError('--priority is 0 (highest) to 4');
-  return value as Priority | undefined;
-}
-
 /** Where a command finds the services: a server named, a running `fanout dev`, or none. */
 interface Target {
   natsUrl?: string;
@@ -52,7 +50,7 @@ interface Target {
  * `--nats`, else `NATS_URL`, else the `fanout dev` running on `FANOUT_HOME` (its server and
  * its prefix, unless `--prefix` names another), else nothing.
  */
-async function target(args: Args): Promise<Target> {
+async function target(args: Connecting): Promise<Target> {
   const named = args.values.nats ?? process.env['NATS_URL'];
   if (named) return { natsUrl: named, prefix: args.values.prefix };
   const { devHome, runningDev } = await import('../dev/dev-home');
@@ -67,7 +65,7 @@ async function target(args: Args): Promise<Target> {
  * not at start-up.
  */
 export async function withClient<T>(
-  args: Args,
+  args: Connecting,
   use: (client: FanoutClient) => Promise<T>,
   to?: Target,
 ) {
@@ -92,7 +90,7 @@ export async function withClient<T>(
  * service in this process) started for `use` and stopped after it. What `run`, `call` and
  * `ask` work through.
  */
-export async function withServices<T>(args: Args, use: (client: FanoutClient) => Promise<T>) {
+export async function withServices<T>(args: Serving, use: (client: FanoutClient) => Promise<T>) {
   const found = await target(args);
   if (found.natsUrl && args.values.secure) {
     throw new UsageError(
@@ -120,7 +118,7 @@ export async function withServices<T>(args: Args, use: (client: FanoutClient) =>
  * With `--ui`, runs `use` with the dashboard served on the same services (its URL said on
  * stderr) and stops serving it when `use` ends; without, just runs `use`.
  */
-async function withDashboard<T>(args: Args, to: Target, use: () => Promise<T>): Promise<T> {
+async function withDashboard<T>(args: Serving, to: Target, use: () => Promise<T>): Promise<T> {
   if (!args.values.ui) return use();
   const services = await import('@fanout/services');
   const env = {
@@ -135,5 +133,24 @@ async function withDashboard<T>(args: Args, to: Target, use: () => Promise<T>): 
     return await use();
   } finally {
     await gateway.close();
+  }
+}
+
+/** What `--priority` and `--id` ask of a submission, as the client takes them. */
+export function submission(values: { priority?: number | undefined; id?: string | undefined }): {
+  priority?: Priority;
+  workflowId?: string;
+} {
+  return {
+    ...(values.priority !== undefined ? { priority: values.priority as Priority } : {}),
+    ...(values.id ? { workflowId: values.id } : {}),
+  };
+}
+
+/** For a command that takes no argument: one given is a mistake, named. */
+export function noArgument(args: { command: string; positionals: string[] }): void {
+  const [extra] = args.positionals;
+  if (extra !== undefined) {
+    throw new UsageError(`unexpected argument "${extra}": fanout ${args.command} takes none`);
   }
 }

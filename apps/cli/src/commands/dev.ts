@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Args } from '../cli';
 import {
   devHome,
   devPaths,
@@ -14,6 +13,8 @@ import {
   type DevState,
 } from '../dev/dev-home';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
+import { defineCommand, type Parsed } from '../options/declare';
+import { CONNECTION } from '../options/shared';
 
 /** How long a start may take: a nats-server and five services, on a loaded machine. */
 const START_TIMEOUT_MS = 60_000;
@@ -23,14 +24,34 @@ const POLL_MS = 50;
 /** Longest Unix socket path Linux and macOS take, with a margin. */
 const MAX_SOCKET_PATH = 100;
 
+const OPTIONS = {
+  json: { type: 'boolean', description: 'start and status: one JSON document of its state' },
+  prefix: CONNECTION.prefix,
+} as const;
+
+type Args = Parsed<typeof OPTIONS>;
+
+export const command = defineCommand({
+  usage: 'dev [start|status|stop]',
+  description:
+    'A local Fanout that stays up in the background: a nats-server with its store under $FANOUT_HOME (default ~/.fanout) and every service, one per home. run, call, ask, submit, watch, status, cancel and dlq use it when no --nats or $NATS_URL is given.',
+  actions: {
+    'start (the default)': 'start it, or say where it runs if it does',
+    status: 'where it runs and its dashboard; exit 1 when it does not',
+    stop: 'drain it and stop it',
+  },
+  options: OPTIONS,
+  run: dev,
+});
+
 /**
  * `fanout dev [status|stop]`: a local Fanout that stays up in the background — a
  * nats-server with its store under `FANOUT_HOME` (default `~/.fanout`) and every service —
  * which `run`, `call`, `ask`, `submit`, `watch`, `status`, `cancel` and `dlq` use when no
  * `--nats` or `NATS_URL` is given. One per home.
  */
-export default async function dev(args: Args): Promise<ExitCode> {
-  const [, action, extra] = args.positionals;
+async function dev(args: Args): Promise<ExitCode> {
+  const [action, extra] = args.positionals;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   const home = devHome();
   switch (action) {

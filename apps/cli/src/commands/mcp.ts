@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FanoutClient } from '@fanout/client';
-import type { Args } from '../cli';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { withServices } from './common';
+import { defineCommand, type Parsed } from '../options/declare';
+import { CONNECTION, SECURE, UI } from '../options/shared';
+import { noArgument, withServices } from './common';
 
 /** What `fanout mcp` serves with, read from its flags. */
 interface McpFlags {
@@ -11,26 +12,52 @@ interface McpFlags {
   maxResultChars: number;
 }
 
-/** About what a client shows a model of one tool result before it cuts it itself. */
-const DEFAULT_RESULT_CHARS = 100_000;
+const OPTIONS = {
+  http: {
+    type: 'integer',
+    value: 'port',
+    min: 0,
+    max: 65_535,
+    description: 'serve Streamable HTTP at /mcp on this port instead of stdio (0: any port)',
+  },
+  host: {
+    type: 'string',
+    value: 'addr',
+    description: 'with --http, listen there (default 127.0.0.1)',
+  },
+  token: {
+    type: 'string',
+    value: 't',
+    description:
+      'with --http, every request needs "Authorization: Bearer <t>"; 16 characters or more (or set $FANOUT_MCP_TOKEN)',
+  },
+  'max-result-chars': {
+    type: 'integer',
+    value: 'n',
+    min: 1_000,
+    max: 100_000_000,
+    // About what a client shows a model of one tool result before it cuts it itself.
+    default: 100_000,
+    description: 'cut a larger result, linking to the whole',
+  },
+  ...UI,
+  ...SECURE,
+  ...CONNECTION,
+} as const;
 
-/** A whole number flag within bounds, or a usage error naming it. */
-function bounded(raw: string | undefined, flag: string, min: number, max: number) {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} expects a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
+export const command = defineCommand({
+  usage: 'mcp',
+  description:
+    "Serves Fanout's tools to MCP clients (coding agents, IDEs) over stdio, or Streamable HTTP with --http. It works on the services at --nats, $NATS_URL or a running fanout dev, else on its own embedded Fanout that lives as long as it does.",
+  options: OPTIONS,
+  run: mcp,
+});
 
 /** Reads and checks the flags; a token may come from FANOUT_MCP_TOKEN, out of `ps`' sight. */
-function flagsOf(args: Args): McpFlags {
+function flagsOf(args: Parsed<typeof OPTIONS>): McpFlags {
   const { values } = args;
-  const maxResultChars =
-    bounded(values['max-result-chars'], 'max-result-chars', 1_000, 100_000_000) ??
-    DEFAULT_RESULT_CHARS;
-  const port = bounded(values.http, 'http', 0, 65_535);
+  const maxResultChars = values['max-result-chars'];
+  const port = values.http;
   if (port === undefined) {
     if (values.host !== undefined || values.token !== undefined) {
       throw new UsageError('--host and --token go with --http <port>');
@@ -106,10 +133,8 @@ async function serve(client: FanoutClient, flags: McpFlags): Promise<ExitCode> {
  * that bearer token). It works on the services at `--nats` or NATS_URL, else on an
  * embedded Fanout that lives as long as it does.
  */
-export default async function mcp(args: Args): Promise<ExitCode> {
-  if (args.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
-  }
+async function mcp(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+  noArgument(args);
   const flags = flagsOf(args);
   return withServices(args, (client) => serve(client, flags));
 }

@@ -1,15 +1,42 @@
 import { writeFile } from 'node:fs/promises';
 import type { FanoutClient } from '@fanout/client';
 import type { EventOf } from '@fanout/contracts';
-import type { Args } from '../cli';
 import { Exit, type ExitCode } from '../exit-codes';
+import { defineCommand, type Parsed } from '../options/declare';
+import { CONNECTION, SECURE, STRICT, SUBMISSION, TIMEOUT, UI } from '../options/shared';
 import { eventLine, worthShowing } from '../render/event-line';
 import { printProblems } from '../render/problems';
 import { ProgressDisplay } from '../render/progress';
 import { stallHint } from '../render/stall-hint';
 import { summaryText } from '../render/summary';
-import { argument, integer, priority, readUserFile, withServices } from './common';
+import { argument, readUserFile, submission, withServices } from './common';
 import { exitFor } from './outcome';
+
+const OPTIONS = {
+  json: {
+    type: 'boolean',
+    description: 'one JSON document {summary, results} on stdout, nothing else',
+  },
+  out: { type: 'string', value: 'file', description: 'also write that document to a file' },
+  verbose: {
+    type: 'boolean',
+    description: 'end with every task in a table, not only the counts, failures and slowest',
+  },
+  ...STRICT,
+  ...UI,
+  ...SECURE,
+  ...TIMEOUT,
+  ...SUBMISSION,
+  ...CONNECTION,
+} as const;
+
+export const command = defineCommand({
+  usage: 'run <file>',
+  description:
+    'Submits a workflow, shows its progress (live on a terminal, plain lines otherwise), then a summary: counts per phase and tool, every failure, the slowest tasks. With --nats, $NATS_URL or a running fanout dev it uses those services; without, it brings its own (a nats-server and every service in this process). Exit 0 succeeded (or degraded without --strict), 1 failed, 2 invalid.',
+  options: OPTIONS,
+  run,
+});
 
 /**
  * `fanout run <file>`: submit, follow, summarise. With `--nats` or `NATS_URL` it uses the
@@ -18,7 +45,7 @@ import { exitFor } from './outcome';
  * terminal and plain lines otherwise; `--json` prints exactly one JSON document
  * `{summary, results}` on stdout and nothing else there.
  */
-export default async function run(args: Args): Promise<ExitCode> {
+async function run(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
   const file = argument(args, 'workflow file');
   const text = await readUserFile(file);
   // Checked before anything starts: a typo should not cost a server's boot.
@@ -32,13 +59,14 @@ export default async function run(args: Args): Promise<ExitCode> {
 }
 
 /** Submits the workflow and follows it to its end: the display, the document, the exit code. */
-async function follow(client: FanoutClient, text: string, args: Args): Promise<ExitCode> {
-  const timeoutMs = integer(args, 'timeout');
+async function follow(
+  client: FanoutClient,
+  text: string,
+  args: Parsed<typeof OPTIONS>,
+): Promise<ExitCode> {
+  const timeoutMs = args.values.timeout;
   const json = args.values.json === true;
-  const handle = await client.submit(text, {
-    priority: priority(args),
-    ...(args.values.id ? { workflowId: args.values.id } : {}),
-  });
+  const handle = await client.submit(text, submission(args.values));
   if (!json) process.stdout.write(`submitted ${handle.id}\n`);
   const display =
     !json && process.stdout.isTTY
@@ -74,6 +102,10 @@ async function follow(client: FanoutClient, text: string, args: Args): Promise<E
     results,
   };
   if (args.values.out) await writeFile(args.values.out, `${JSON.stringify(document, null, 2)}\n`);
-  process.stdout.write(json ? `${JSON.stringify(document)}\n` : `\n${summaryText(done)}`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(document)}\n`
+      : `\n${summaryText(done, { verbose: args.values.verbose === true })}`,
+  );
   return exitFor(done.status, args.values.strict);
 }

@@ -1,16 +1,15 @@
 import type { LoadSnapshot } from '@fanout/contracts';
-import type { Args } from '../cli';
 import { Exit, type ExitCode } from '../exit-codes';
 import { isLive } from '../render/progress-model';
 import { table } from '../render/table';
-import { withClient } from './common';
+import { withClient, type Connecting } from './common';
 
 /**
  * `fanout status` without an id: every service instance that reported lately, with its
  * pools' busy slots, CPU and memory. Exits 1 when none is alive, so it doubles as a check
  * that something is there to run work.
  */
-export async function servicesStatus(args: Args): Promise<ExitCode> {
+export async function servicesStatus(args: Connecting): Promise<ExitCode> {
   const snapshots = await withClient(args, (client) => client.instances());
   const now = Date.now();
   const live = snapshots.filter((snapshot) => isLive(snapshot, now));

@@ -1,17 +1,21 @@
-import type { Args } from '../cli';
-import { Exit, type ExitCode } from '../exit-codes';
-import { argument, priority, readUserFile, withClient } from './common';
+import { Exit } from '../exit-codes';
+import { defineCommand } from '../options/declare';
+import { CONNECTION, SUBMISSION } from '../options/shared';
+import { argument, readUserFile, submission, withClient } from './common';
 
 /** `fanout submit <file>`: validates, submits, prints the workflow id (for `watch`). */
-export default async function submit(args: Args): Promise<ExitCode> {
-  const text = await readUserFile(argument(args, 'workflow file'));
-  const id = await withClient(args, async (client) => {
-    const handle = await client.submit(text, {
-      priority: priority(args),
-      ...(args.values.id ? { workflowId: args.values.id } : {}),
+export const command = defineCommand({
+  usage: 'submit <file>',
+  description:
+    'Submits a workflow to the running services and prints its id, without waiting (follow it with fanout watch <id>).',
+  options: { ...SUBMISSION, ...CONNECTION },
+  async run(args) {
+    const text = await readUserFile(argument(args, 'workflow file'));
+    const id = await withClient(args, async (client) => {
+      const handle = await client.submit(text, submission(args.values));
+      return handle.id;
     });
-    return handle.id;
-  });
-  process.stdout.write(`${id}\n`);
-  return Exit.ok;
-}
+    process.stdout.write(`${id}\n`);
+    return Exit.ok;
+  },
+});

@@ -1,6 +1,29 @@
 import type { ServiceName } from '@fanout/services';
-import type { Args } from '../cli';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
+import { defineCommand, type Parsed } from '../options/declare';
+import { CONNECTION } from '../options/shared';
+import { noArgument } from './common';
+
+const OPTIONS = {
+  only: {
+    type: 'string',
+    value: 'names',
+    // The names themselves live in @fanout/services, too heavy to load for help.
+    description:
+      'services to run, comma-separated, e.g. orchestrator,codebase-worker (default: all; a wrong name gets the list)',
+  },
+  secure: {
+    type: 'boolean',
+    description:
+      "a nats-server of its own with authentication on, each service on its role's credentials",
+  },
+  out: {
+    type: 'string',
+    value: 'dir',
+    description: 'with --secure, where its setup and store are kept (default $FANOUT_HOME/secure)',
+  },
+  ...CONNECTION,
+} as const;
 
 /**
  * `fanout up [--only orchestrator,codebase-worker,…]`: runs services in the foreground
@@ -8,24 +31,35 @@ import { Exit, UsageError, type ExitCode } from '../exit-codes';
  * container runs. SIGTERM or SIGINT drains them (running tasks finish within the grace,
  * the rest go back to their queues) and exits 0.
  */
-export default async function up(args: Args): Promise<ExitCode> {
+export const command = defineCommand({
+  usage: 'up',
+  description:
+    'Runs services in the foreground against --nats (else $NATS_URL, else nats://127.0.0.1:4222) until SIGTERM or SIGINT, which drains them: what a container runs. The gateway serves the dashboard on $FANOUT_UI_PORT (8480).',
+  options: OPTIONS,
+  run: up,
+});
+
+async function up(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+  noArgument(args);
   const [{ isServiceName, runServices, SERVICE_NAMES }, { probeNats }] = await Promise.all([
     import('@fanout/services'),
     import('@fanout/client'),
   ]);
-  const asked = args.values.only?.split(',').map((name) => name.trim()) ?? SERVICE_NAMES;
+  const { only, nats, prefix } = args.values;
+  const asked = only?.split(',').map((name) => name.trim()) ?? SERVICE_NAMES;
   const names = asked.filter(isServiceName);
   if (names.length !== asked.length || names.length === 0) {
     throw new UsageError(
-      `--only takes service names from ${SERVICE_NAMES.join(', ')}; got "${args.values.only}"`,
+      `--only takes service names from ${SERVICE_NAMES.join(', ')}; got "${only}"`,
     );
   }
   const env = {
     ...process.env,
-    ...(args.values.nats ? { NATS_URL: args.values.nats } : {}),
-    ...(args.values.prefix ? { FANOUT_SUBJECT_PREFIX: args.values.prefix } : {}),
+    ...(nats ? { NATS_URL: nats } : {}),
+    ...(prefix ? { FANOUT_SUBJECT_PREFIX: prefix } : {}),
   };
   if (args.values.secure) return upSecured(args, names, env);
+  if (args.values.out) throw new UsageError('--out goes with --secure');
   const servers = (env['NATS_URL'] ?? 'nats://127.0.0.1:4222').split(',');
   await probeNats(servers, 3_000);
   await runServices(names, {
@@ -43,7 +77,7 @@ export default async function up(args: Args): Promise<ExitCode> {
  * Clients connect with the setup's `client.env` and the URL it prints.
  */
 async function upSecured(
-  args: Args,
+  args: Parsed<typeof OPTIONS>,
   names: ServiceName[],
   env: NodeJS.ProcessEnv,
 ): Promise<ExitCode> {
