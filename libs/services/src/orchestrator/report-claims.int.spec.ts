@@ -145,9 +145,10 @@ describe('reports fenced by the claim of their attempt', { timeout: 120_000 }, (
       expect(record.error.message).toContain('on wf-held/p/t attempt 1 (worker forger)');
       expect(record.error.message).not.toContain(wanted);
     }
-    expect(refused.map((record) => record.error.message.match(/carries \w+/)?.[0]).sort()).toEqual(
-      ['carries a', 'carries no'],
-    );
+    expect(refused.map((record) => record.error.message.match(/carries \w+/)?.[0]).sort()).toEqual([
+      'carries a',
+      'carries no',
+    ]);
     // Neither reached the engine: the task is still only dispatched.
     const before = (await logOf(events, 'wf-held')).map((event) => event.type);
     expect(before).not.toContain('TaskSucceeded');
