@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { subjects } from '@fanout/contracts';
-import { connectNats, natsConfigFromEnv, permissionDenied } from '@fanout/messaging';
+import { ErrorCode, subjects } from '@fanout/contracts';
+import {
+  CommandBus,
+  connectNats,
+  ErrorChannel,
+  natsConfigFromEnv,
+  permissionDenied,
+} from '@fanout/messaging';
 import {
   findNatsServer,
   runFanout,
@@ -234,6 +240,33 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
           jetstream(client).publish(names.command('task.report', 2), '{}'),
         );
         expect(refused.subject).toBe(names.command('task.report', 2));
+      });
+
+      it('a bash worker reports on a task it does not hold: recorded, REPORT_NOT_HELD', async () => {
+        // The server lets a worker report (it must, on its own tasks): what gives a forged
+        // report away is the claim of the attempt, which only its envelope carries.
+        await new CommandBus(bash, names).publish({
+          type: 'task.report',
+          commandId: 'forged-report',
+          workflowId: 'wf-not-held',
+          taskId: 'a/search',
+          attempt: 1,
+          worker: 'forger',
+          at: Date.now(),
+          outcome: { kind: 'succeeded', result: { matches: [] }, durationMs: 1 },
+        });
+        const errors = new ErrorChannel(client, names);
+        const notHeld = async () =>
+          (await errors.read({ service: 'orchestrator' }))
+            .map((stored) => stored.record)
+            .filter((record) => record.error.code === ErrorCode.ReportNotHeld);
+        await expect.poll(notHeld, { timeout: 30_000 }).toHaveLength(1);
+        expect((await notHeld())[0]).toMatchObject({
+          workflowId: 'wf-not-held',
+          error: {
+            message: expect.stringContaining('on wf-not-held/a/search attempt 1 (worker forger)'),
+          },
+        });
       });
 
       it("the CLI on a bash worker's credentials submits: exit 3, the subject and the creds named", async () => {

@@ -84,6 +84,12 @@ export const ReportTask = named(
     taskId: TaskId,
     attempt: z.number().int().min(1),
     worker: z.string().describe('The reporting instance, for tracing and fencing.'),
+    claim: z
+      .string()
+      .optional()
+      .describe(
+        "The attempt's claim, copied from its envelope: required when the orchestrators share FANOUT_REPORT_KEY.",
+      ),
     at: EpochMs,
     outcome: TaskOutcome,
   }),

@@ -65,6 +65,8 @@ export const ErrorCode = {
   ChildRefused: 'CHILD_REFUSED',
   /** An agent's child workflow failed or was cancelled. */
   ChildFailed: 'CHILD_FAILED',
+  /** A report without the claim of the attempt it names (`FANOUT_REPORT_KEY` set): not taken. */
+  ReportNotHeld: 'REPORT_NOT_HELD',
   PathOutsideRoot: 'PATH_OUTSIDE_ROOT',
   DeniedByPolicy: 'DENIED_BY_POLICY',
   ToolFailed: 'TOOL_FAILED',

@@ -15,7 +15,9 @@ export const TraceContext = named(
 
 /**
  * What a worker receives on `fanout.task.<tool>.p<n>`. `attempt` fences stale results: a
- * report for an older attempt than the engine's current one is ignored.
+ * report for an older attempt than the engine's current one is ignored. `claim` fences
+ * forged ones: with `FANOUT_REPORT_KEY` set, the orchestrator takes a report only with the
+ * claim of the attempt it names, which only the envelope carries.
  */
 export const TaskEnvelope = named(
   'TaskEnvelope',
@@ -44,6 +46,12 @@ export const TaskEnvelope = named(
       .optional()
       .describe("The workflow's fairness weight (1 when absent)."),
     trace: TraceContext.optional(),
+    claim: z
+      .string()
+      .optional()
+      .describe(
+        'Proof that this attempt was dispatched to its holder; every report on the attempt carries it back. Set when the orchestrators share FANOUT_REPORT_KEY.',
+      ),
   }),
 );
 

@@ -43,6 +43,8 @@ export class Reporter {
       taskId: envelope.taskId,
       attempt: envelope.attempt,
       worker: this.worker,
+      // The attempt's claim goes back with every report: the orchestrator takes none without.
+      ...(envelope.claim === undefined ? {} : { claim: envelope.claim }),
       at: Date.now(),
       outcome,
     };

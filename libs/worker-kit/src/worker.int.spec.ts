@@ -97,15 +97,18 @@ describe('Worker on a real nats-server', () => {
     });
   });
 
-  it('reports started, then heartbeats, then the result for a task that runs long', async () => {
+  it('reports started, then heartbeats, then the result for a task that runs long, each with the claim of its attempt', async () => {
     const { names, reports } = await setup('long');
-    await dispatch(harness.connection, names, envelope(1, { input: { sleepMs: 900 } }));
+    const claim = 'claim-of-wf-1-task-1-attempt-1';
+    await dispatch(harness.connection, names, envelope(1, { input: { sleepMs: 900 }, claim }));
 
     await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
     const kinds = reports.kinds('phase/task-1');
     expect(kinds[0]).toBe('started');
     expect(kinds).toContain('heartbeat');
     expect(kinds.at(-1)).toBe('succeeded');
+    const claims = reports.of('phase/task-1').map((report) => report.claim);
+    expect(new Set(claims)).toEqual(new Set([claim]));
   });
 
   it("streams an async generator's items to the data pipeline in order, then reports its result", async () => {

@@ -5,6 +5,9 @@ import { machineCapacity } from '../resources/host-capacity';
 import { capacities } from '../resources/pool-shares';
 import { resourceOptionsFromEnv } from '../resources/resources.options';
 
+/** The shortest `FANOUT_REPORT_KEY`: as many bytes as the HMAC-SHA256 it keys gives. */
+const MIN_REPORT_KEY_BYTES = 32;
+
 /**
  * How an orchestrator replica behaves. Defaults follow the design (leases of 15 s renewed
  * every 5 s); every value can be set from the environment for tuning and for tests.
@@ -43,6 +46,15 @@ export const OrchestratorOptions = z.object({
       z.object({ cpu: z.number().positive(), memoryMiB: z.number().positive() }),
     )
     .optional(),
+  /**
+   * The key the replicas share to make and check the claims of attempts
+   * (`FANOUT_REPORT_KEY`): set, a report is taken only with its attempt's claim. Unset,
+   * none is made or checked, and any connection that may report can report on any task.
+   */
+  reportKey: z
+    .instanceof(Buffer)
+    .refine((key) => key.length >= MIN_REPORT_KEY_BYTES, 'a report key holds 32 bytes or more')
+    .optional(),
 });
 
 export type OrchestratorOptions = z.infer<typeof OrchestratorOptions>;
@@ -64,7 +76,42 @@ export function orchestratorOptionsFromEnv(
     spreadLimits: parseSpreadLimits(read('SPREAD_LIMITS') ?? ''),
     traceMaxSpans: read('TRACE_MAX_SPANS'),
     capacity: capacities(resourceOptionsFromEnv(env), machineCapacity()),
+    reportKey: reportKeyFromEnv(env),
   });
+}
+
+/** The bytes of a report key written as hex or base64 (hex when it reads as both). */
+export const ReportKey = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const bytes = /^(?:[0-9a-f]{2})+$/i.test(text)
+      ? Buffer.from(text, 'hex')
+      : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)
+        ? Buffer.from(text, 'base64')
+        : undefined;
+    if (!bytes) {
+      ctx.addIssue({ code: 'custom', message: 'is neither hex nor base64' });
+      return z.NEVER;
+    }
+    if (bytes.length < MIN_REPORT_KEY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `holds ${bytes.length} bytes, fewer than the ${MIN_REPORT_KEY_BYTES} a key needs (\`openssl rand -hex 32\` makes one)`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+/** `FANOUT_REPORT_KEY`, unset when empty; a key that cannot be used stops the start. */
+function reportKeyFromEnv(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const text = env['FANOUT_REPORT_KEY'];
+  if (!text?.trim()) return undefined;
+  const parsed = ReportKey.safeParse(text);
+  if (parsed.success) return parsed.data;
+  // The key itself is a secret: the message names the variable, never the value.
+  throw new Error(`FANOUT_REPORT_KEY ${parsed.error.issues[0]?.message ?? 'is not a key'}`);
 }
 
 /** `tool=limit,…` of `FANOUT_ORCHESTRATOR_SPREAD_LIMITS`; a mistake is named, not ignored. */

@@ -21,6 +21,7 @@ import { childEndedReport, pendingEnvelopes, type Effects } from './effects';
 import { OwnedWorkflow, type OwnedWorkflowHooks } from './owned-workflow';
 import { ORCHESTRATOR_OPTIONS, RUNNER_PORTS, type RunnerPorts } from './ports';
 import { fitChildReport, storeLargeValues } from './large-values';
+import { ReportClaims, ReportNotHeldError } from './report-claims';
 import { restoreStoredResults, withoutStoredResults } from './snapshot-results';
 import { toEngineCommand } from './to-engine-command';
 import { TraceSizes } from './trace-sizes';
@@ -54,6 +55,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private readonly hooks: OwnedWorkflowHooks;
   /** How large each trace has grown, so a large agent tree is split into linked traces. */
   private readonly traceSizes = new TraceSizes();
+  /** Set with `FANOUT_REPORT_KEY`: attempts are dispatched with claims, reports checked. */
+  private readonly claims?: ReportClaims;
 
   /** How long a finished workflow's log is kept (`FANOUT_EVENT_RETENTION`). */
   private readonly retentionMs: number;
@@ -64,6 +67,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     @Inject(FANOUT_TOPOLOGY) topology: TopologyOptions,
   ) {
     this.retentionMs = topology.events.retentionMs;
+    if (options.reportKey) this.claims = new ReportClaims(options.reportKey);
     this.engine = {
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
@@ -141,6 +145,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
    * (so the message is redelivered) when the workflow's owner cannot be reached.
    */
   async accept(command: Command): Promise<void> {
+    this.checkHeld(command);
     const owned = await this.ownedOrClaimed(command.workflowId);
     if (owned instanceof OwnedElsewhereError) {
       await this.ports.forward(owned.owner, command);
@@ -166,9 +171,20 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /** A command forwarded by another replica: handled only if this replica owns the workflow. */
   async acceptForwarded(command: Command): Promise<void> {
+    this.checkHeld(command);
     const owned = this.owned.get(command.workflowId);
     if (!owned) throw new OwnedElsewhereError(command.workflowId, 'nobody here');
     await owned.submit(toEngineCommand(await this.withResult(command), Date.now()));
+  }
+
+  /**
+   * Refuses a report without its attempt's claim, before any work is done for it: the
+   * error is not retryable, so the transport terminates the command and records it on the
+   * error channel with its code. Checked here, at the edge, so the engine stays pure.
+   */
+  private checkHeld(command: Command): void {
+    if (command.type !== 'task.report' || !this.claims || this.claims.holds(command)) return;
+    throw new ReportNotHeldError(command);
   }
 
   /**
@@ -265,7 +281,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       // Each envelope goes out in its attempt's span, so the worker continues that trace.
       ...effects.envelopes.map((envelope) =>
         context.with(owned.tracer.contextOf(envelope.taskId), () =>
-          this.ports.tasks.dispatch(envelope),
+          this.ports.tasks.dispatch(this.claims?.stamp(envelope) ?? envelope),
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
@@ -275,7 +291,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /** A child's submit goes out in its agent task's trace, or a new one linked to it. */
   private async publishCommand(command: Command, owned: OwnedWorkflow): Promise<void> {
-    const fitted = await fitChildReport(command, this.ports);
+    const fitted = await fitChildReport(this.claimed(command), this.ports);
     if (fitted.type !== 'workflow.submit' || !fitted.parent) {
       await this.ports.commands.publish(fitted);
       return;
@@ -290,6 +306,11 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     } finally {
       child.done();
     }
+  }
+
+  /** A report of this orchestrator's own (a child's end) holds its attempt like a worker's. */
+  private claimed(command: Command): Command {
+    return command.type === 'task.report' && this.claims ? this.claims.stamp(command) : command;
   }
 
   /**
