@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { FanoutClient } from '@fanout/client';
 import { ErrorCode, subjects } from '@fanout/contracts';
 import {
   CommandBus,
@@ -242,31 +243,52 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
         expect(refused.subject).toBe(names.command('task.report', 2));
       });
 
-      it('a bash worker reports on a task it does not hold: recorded, REPORT_NOT_HELD', async () => {
-        // The server lets a worker report (it must, on its own tasks): what gives a forged
-        // report away is the claim of the attempt, which only its envelope carries.
-        await new CommandBus(bash, names).publish({
-          type: 'task.report',
-          commandId: 'forged-report',
-          workflowId: 'wf-not-held',
-          taskId: 'a/search',
-          attempt: 1,
-          worker: 'forger',
-          at: Date.now(),
-          outcome: { kind: 'succeeded', result: { matches: [] }, durationMs: 1 },
-        });
-        const errors = new ErrorChannel(client, names);
-        const notHeld = async () =>
-          (await errors.read({ service: 'orchestrator' }))
-            .map((stored) => stored.record)
-            .filter((record) => record.error.code === ErrorCode.ReportNotHeld);
-        await expect.poll(notHeld, { timeout: 30_000 }).toHaveLength(1);
-        expect((await notHeld())[0]).toMatchObject({
-          workflowId: 'wf-not-held',
-          error: {
-            message: expect.stringContaining('on wf-not-held/a/search attempt 1 (worker forger)'),
-          },
-        });
+      it('a bash worker forges a report for a running task it does not hold: recorded, never acted on', async () => {
+        const fanout = await FanoutClient.connect({ natsUrl: nats.url, env: roleEnv('client') });
+        try {
+          const handle = await fanout.submit({
+            name: 'held',
+            phases: [
+              {
+                id: 'a',
+                tasks: [
+                  { id: 'slow', tool: 'bash.exec', input: { command: 'sleep 2; echo real' } },
+                ],
+              },
+            ],
+          });
+          for await (const event of handle.events()) if (event.type === 'TaskDispatched') break;
+          // The server lets a worker report (it must, on its own tasks): what gives a forged
+          // report away is the claim of the attempt, which only its envelope carries.
+          await new CommandBus(bash, names).publish({
+            type: 'task.report',
+            commandId: `forged-${handle.id}`,
+            workflowId: handle.id,
+            taskId: 'a/slow',
+            attempt: 1,
+            worker: 'forger',
+            at: Date.now(),
+            outcome: { kind: 'succeeded', result: { stdout: 'forged\n' }, durationMs: 1 },
+          });
+          expect((await handle.wait({ timeoutMs: 60_000 })).status).toBe('succeeded');
+          expect((await handle.result('a/slow'))?.result).toMatchObject({ stdout: 'real\n' });
+          const history = await handle.history();
+          expect(history.filter((event) => event.type === 'TaskSucceeded')).toHaveLength(1);
+          const errors = new ErrorChannel(client, names);
+          const notHeld = async () =>
+            (await errors.read({ service: 'orchestrator' }))
+              .map((stored) => stored.record)
+              .filter(
+                (record) =>
+                  record.error.code === ErrorCode.ReportNotHeld && record.workflowId === handle.id,
+              );
+          await expect.poll(notHeld, { timeout: 30_000 }).toHaveLength(1);
+          expect((await notHeld())[0]!.error.message).toContain(
+            `on ${handle.id}/a/slow attempt 1 (worker forger)`,
+          );
+        } finally {
+          await fanout.close();
+        }
       });
 
       it("the CLI on a bash worker's credentials submits: exit 3, the subject and the creds named", async () => {
