@@ -1,11 +1,12 @@
 import type { ToolOutputOf } from '@fanout/contracts';
 import { ShellError, ShellErrorCode } from '../errors';
 import { bwrapArgs } from '../sandbox/bwrap-args';
+import { ChunkChannel } from './chunk-channel';
+import { GroupTerminator } from './group-terminator';
 import { limitPrefix } from './limits';
 import { OutputCollector, type OutputChunk } from './output-collector';
 import type { RunOptions } from './run-options';
 import type { SpawnExit } from './spawner';
-import { signalGroup } from './terminate';
 import { signalName } from './wait-status';
 
 /** The contract's result, and whether the command's own timeout ended it. */
@@ -29,40 +30,20 @@ export async function* runCommand(
 ): AsyncGenerator<OutputChunk, RunResult, void> {
   const started = performance.now();
   const sandboxed = options.sandbox.kind === 'bubblewrap';
-  const ownLimits = options.spawner.appliesLimits;
-  const argv = [
-    ...(ownLimits ? [] : limitPrefix(options.limits)),
-    ...(options.sandbox.kind === 'bubblewrap'
-      ? [
-          options.sandbox.bwrap,
-          ...bwrapArgs({ workspace: options.cwd, network: options.network, home: options.home }),
-        ]
-      : []),
-    ...options.argv,
-  ];
   const cgroup = options.cgroups?.create(options.limits.processes);
   const collector = new OutputCollector(options.maxOutputBytes);
-  const queue: OutputChunk[] = [];
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
+  const chunks = new ChunkChannel<OutputChunk>();
   const spawned = options.spawner.spawn(
     {
-      argv,
+      argv: fullArgv(options),
       cwd: options.cwd,
       env: options.env,
       cgroupProcs: cgroup?.procs,
-      limits: ownLimits ? options.limits : undefined,
+      limits: options.spawner.appliesLimits ? options.limits : undefined,
     },
     (stream, data) => {
       const chunk = collector.add(stream, data);
-      if (chunk) {
-        queue.push(chunk);
-        notify();
-      }
+      if (chunk) chunks.push(chunk);
     },
   );
   let exit: SpawnExit | undefined;
@@ -71,71 +52,39 @@ export async function* runCommand(
     (value) => void (exit = value),
     (error: unknown) => void (failure = error ?? new Error('spawn failed')),
   );
-  void ended.then(notify);
-
-  let timedOut = false;
-  let aborted = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const terminate = () => {
-    void spawned.pid.then(
-      (pid) => {
-        if (exit || failure) return;
-        signalGroup(pid, 'SIGTERM', sandboxed);
-        killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL', sandboxed), options.killGraceMs);
-      },
-      () => undefined,
-    );
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    terminate();
-  }, options.timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    terminate();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  void ended.then(() => chunks.close());
+  const terminator = new GroupTerminator(spawned, {
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    sandboxed,
+    signal: options.signal,
+  });
 
   let finished = false;
   try {
-    for (;;) {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) yield chunk;
-      if (exit || failure) break;
-      await new Promise<void>((resolve) => {
-        if (queue.length > 0 || exit || failure) resolve();
-        else wake = resolve;
-      });
-    }
-    for (const chunk of collector.end()) yield chunk;
+    yield* chunks;
+    yield* collector.end();
     finished = true;
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    terminator.dispose();
     if (!finished && !exit && !failure) {
       // The consumer stopped listening: nothing of the command may go on without it.
-      await spawned.pid.then(
-        (pid) => signalGroup(pid, 'SIGKILL', sandboxed),
-        () => undefined,
-      );
+      await terminator.killNow();
       await ended;
     }
-    clearTimeout(killTimer);
     cgroup?.dispose();
   }
   if (failure || !exit) throw failure ?? new Error('the command ended without an exit status');
-  if (aborted) {
+  if (terminator.aborted) {
     throw new ShellError(
       ShellErrorCode.Cancelled,
       'the command was cancelled and its process group killed',
-      {
-        cause: options.signal?.reason,
-      },
+      { cause: options.signal?.reason },
     );
   }
   let { code, signal } = exit;
   // bubblewrap reports a signal death of the command as exit code 128 + signal.
-  if (sandboxed && timedOut && code !== null && code > 128 && signalName(code - 128)) {
+  if (sandboxed && terminator.timedOut && code !== null && code > 128 && signalName(code - 128)) {
     signal = signalName(code - 128);
     code = null;
   }
@@ -146,8 +95,23 @@ export async function* runCommand(
     stderr: collector.text('stderr'),
     durationMs: Math.round(performance.now() - started),
     truncated: collector.truncated,
-    timedOut,
+    timedOut: terminator.timedOut,
   };
+}
+
+/** The argv run: rlimits (unless the spawner sets them), the sandbox, then the command. */
+function fullArgv(options: RunOptions): string[] {
+  const { sandbox } = options;
+  return [
+    ...(options.spawner.appliesLimits ? [] : limitPrefix(options.limits)),
+    ...(sandbox.kind === 'bubblewrap'
+      ? [
+          sandbox.bwrap,
+          ...bwrapArgs({ workspace: options.cwd, network: options.network, home: options.home }),
+        ]
+      : []),
+    ...options.argv,
+  ];
 }
 
 /** Runs a command to its end without streaming: for callers that want the result only. */
