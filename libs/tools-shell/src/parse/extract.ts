@@ -1,6 +1,14 @@
 import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import type { Placement, Redirect, RedirectOp, Script, SimpleCommand, Word } from './script-model';
+import type {
+  Placement,
+  Redirect,
+  RedirectOp,
+  Script,
+  SimpleCommand,
+  Substitution,
+  Word,
+} from './script-model';
 import { wordOf } from './words';
 
 /** What the walk knows at a node: where it is, and the directory `cd` left it in. */
@@ -57,11 +65,7 @@ class Walker {
         return this.functionDefinition(node, ctx);
       case 'command_substitution':
       case 'process_substitution':
-        this.script.substitutions.push({
-          kind: node.type === 'command_substitution' ? 'command' : 'process',
-          text: node.text,
-        });
-        return this.sequence(node, { ...ctx, placement: { ...ctx.placement, substitution: true } });
+        return this.substitution(node, ctx);
       case 'subshell':
         this.script.subshells += 1;
         return this.sequence(node, { ...ctx });
@@ -90,6 +94,15 @@ class Walker {
       previousStart = this.script.commands.length;
       this.visit(child, ctx);
     }
+  }
+
+  private substitution(node: Node, ctx: Context): void {
+    const start = this.script.commands.length;
+    const kind = node.type === 'command_substitution' ? 'command' : 'process';
+    const entry: Substitution = { kind, text: node.text, commands: [] };
+    this.script.substitutions.push(entry);
+    this.sequence(node, { ...ctx, placement: { ...ctx.placement, substitution: true } });
+    entry.commands = this.script.commands.slice(start);
   }
 
   private children(node: Node, ctx: Context): void {

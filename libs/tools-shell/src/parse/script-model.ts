@@ -60,6 +60,15 @@ export interface FunctionDef {
   selfCalls: Placement[];
 }
 
+/** `$(...)` or backticks (command), `<(...)` or `>(...)` (process). */
+export interface Substitution {
+  kind: 'command' | 'process';
+  /** As written, `<(` and all: the text of the word it is, when it is a whole word. */
+  text: string;
+  /** The simple commands inside it, those of substitutions nested in it included. */
+  commands: SimpleCommand[];
+}
+
 /** A parsed command line. */
 export interface Script {
   source: string;
@@ -67,7 +76,7 @@ export interface Script {
   functions: FunctionDef[];
   /** Pipelines as lists of the commands of each stage. */
   pipelines: SimpleCommand[][][];
-  substitutions: { kind: 'command' | 'process'; text: string }[];
+  substitutions: Substitution[];
   subshells: number;
   heredocs: number;
 }

@@ -1,4 +1,4 @@
-import type { Script, Word } from '../parse/script-model';
+import type { Script, SimpleCommand, Word } from '../parse/script-model';
 import type { Policy } from '../policy/policy-schema';
 import { operandsOf } from './check-writes';
 import { describe, type Invocation } from './invocations';
@@ -71,14 +71,19 @@ export function checkDownloadToShell(
       }
     });
   }
-  const downloader = new RegExp(`(^|[\\s;|&(])(${downloaders.map(escape).join('|')})(\\s|$)`);
+  const downloads = (command: SimpleCommand) =>
+    invocationsOf(script.commands.indexOf(command)).some((inv) => programIn(inv.name, downloaders));
+  // `bash <(curl …)`: the words that are a process substitution with a download inside.
+  const downloaded = new Set(
+    script.substitutions
+      .filter((sub) => sub.kind === 'process' && sub.commands.some(downloads))
+      .map((sub) => sub.text),
+  );
   for (let index = 0; index < script.commands.length; index++) {
     for (const inv of invocationsOf(index)) {
       const sourcing =
         programIn(inv.name, interpreters) || inv.name === 'source' || inv.name === '.';
-      const fed = inv.args.find(
-        (arg) => /^[<>]\(/.test(arg.text) && downloader.test(arg.text.slice(2, -1)),
-      );
+      const fed = inv.args.find((arg) => downloaded.has(arg.text));
       if (sourcing && fed) {
         found.push(
           ...finding(
@@ -168,8 +173,4 @@ export function checkEvaluated(inv: Invocation, policy: Policy): StructureReport
   }
   for (const script of inv.scripts) take(script, 'a command string');
   return report;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
