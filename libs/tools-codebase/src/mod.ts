@@ -8,6 +8,7 @@ import { glob } from './glob/glob';
 import { grep } from './grep/grep';
 import { read } from './read/read';
 import { xref } from './xref/xref';
+import { codebaseSettingsFromEnv, type CodebaseSettings } from './codebase-settings';
 
 export { glob, type GlobResult } from './glob/glob';
 export { grep, type GrepResult } from './grep/grep';
@@ -17,19 +18,43 @@ export { xref } from './xref/xref';
 export { CodebaseError, CodebaseErrorCode } from './errors';
 export { openJail, resolveInside, relativeInside, type Jail, type JailedPath } from './jail';
 export { ripgrepPath } from './ripgrep/ripgrep-path';
+export {
+  codebaseSettingsFromEnv,
+  DEFAULT_CODEBASE_SETTINGS,
+  type CodebaseSettings,
+} from './codebase-settings';
 
 /**
  * The four tools by their catalogue name, typed against their contracts: what a
  * codebase worker registers, so a tool cannot be wired under the wrong name or shape.
  */
-export const codebaseTools: {
+export type CodebaseTools = {
   'code.glob': ToolImplementation<'code.glob'>;
   'code.grep': ToolImplementation<'code.grep'>;
   'code.read': ToolImplementation<'code.read'>;
   'code.xref': ToolImplementation<'code.xref'>;
-} = {
+};
+
+/** The tools with the settings given (`codebaseSettingsFromEnv` reads a worker's). */
+export function createCodebaseTools(settings: CodebaseSettings): CodebaseTools {
+  return {
+    'code.glob': glob,
+    'code.grep': (input, ctx) => grep(input, ctx, settings),
+    'code.read': read,
+    'code.xref': xref,
+  };
+}
+
+let fromEnv: CodebaseTools | undefined;
+const lazily = () => (fromEnv ??= createCodebaseTools(codebaseSettingsFromEnv(process.env)));
+
+/**
+ * The tools configured from the process environment (see `codebaseSettingsFromEnv`),
+ * built on first use: the one place this library reads the environment.
+ */
+export const codebaseTools: CodebaseTools = {
   'code.glob': glob,
-  'code.grep': grep,
+  'code.grep': (input, ctx) => lazily()['code.grep'](input, ctx),
   'code.read': read,
   'code.xref': xref,
 };

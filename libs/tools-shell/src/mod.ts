@@ -42,7 +42,8 @@ export type { Spawner, SpawnSpec, SpawnedProcess } from './runner/spawner';
 export { LauncherSpawner } from './runner/launcher-spawner';
 export { ExecaSpawner } from './runner/execa-spawner';
 export { resolveSandbox, type Sandbox } from './sandbox/resolve-sandbox';
-export { sandboxModeFromEnv, SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
+export { SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
+export { shellSettingsFromEnv } from './tool/shell-settings';
 export { commandEnv } from './sandbox/environment';
 
 /**

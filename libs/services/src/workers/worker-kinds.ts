@@ -1,5 +1,6 @@
 import { agentTools, llmConfigFromEnv } from '@fanout/agents';
-import { codebaseTools } from '@fanout/tools-codebase';
+import { codebaseSettingsFromEnv, codebaseTools } from '@fanout/tools-codebase';
+import { shellSettingsFromEnv } from '@fanout/tools-shell';
 import { webConfigFromEnv, webTools } from '@fanout/tools-web';
 import type { WorkerModuleOptions } from '@fanout/worker-kit';
 import { bashCategoryShares, reservedBashExec, searchCategoryShares } from './category-shares';
@@ -58,6 +59,8 @@ export type WorkerKind = keyof typeof WORKER_KINDS;
  * failing its first task: the tools themselves read their settings on first use.
  */
 export const CHECK_SETTINGS: Partial<Record<WorkerKind, (env: NodeJS.ProcessEnv) => void>> = {
+  'codebase-worker': (env) => void codebaseSettingsFromEnv(env),
+  'bash-worker': (env) => void shellSettingsFromEnv(env),
   'web-worker': (env) => void webConfigFromEnv(env),
   'agent-worker': (env) => void llmConfigFromEnv(env),
 };

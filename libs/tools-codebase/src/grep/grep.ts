@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ToolContext, ToolOutputOf, ToolParamsOf } from '@fanout/contracts';
 import { CodeGrep } from '@fanout/contracts';
+import { DEFAULT_CODEBASE_SETTINGS, type CodebaseSettings } from '../codebase-settings';
 import { throwIfCancelled } from '../errors';
 import { parseInput } from '../input';
 import { openJail, resolveInside, type Jail } from '../jail';
@@ -41,10 +42,12 @@ export type GrepResult = ToolOutputOf<'code.grep'> & { warnings?: string[] };
  *
  * Output is parsed line by line as it streams, so memory holds the matches and one
  * chunk of rg's output, never the whole of it. Aborting `ctx.signal` kills rg.
+ * `settings` name the rg binary (default: the bundled one).
  */
 export async function* grep(
   input: ToolParamsOf<'code.grep'>,
   ctx: ToolContext,
+  settings: CodebaseSettings = DEFAULT_CODEBASE_SETTINGS,
 ): AsyncGenerator<GrepMatch, GrepResult, void> {
   const params = parseInput(CodeGrep, input);
   const batch =
@@ -74,7 +77,8 @@ export async function* grep(
   };
 
   const paths = await searchedPaths(jail, params);
-  const run = runRipgrep(grepArgs(params, batch, paths), jail.real, ctx.signal);
+  const args = grepArgs(params, batch, paths);
+  const run = runRipgrep(args, jail.real, ctx.signal, settings.ripgrepPath);
   try {
     read: for await (const { buffer, starts, ends } of run.lines()) {
       for (let i = 0; i < starts.length; i += 1) {

@@ -53,10 +53,16 @@ const MAX_STDERR = 64 * 1024;
 /**
  * Starts rg in `cwd` with stdin closed (so rg never waits on it) and the given args.
  * Output is read as a stream with back-pressure: rg pauses when we do, so memory stays
- * bounded however much it finds. Aborting `signal` kills rg at once.
+ * bounded however much it finds. Aborting `signal` kills rg at once. `rg` is the binary
+ * (default: the bundled one).
  */
-export function runRipgrep(args: string[], cwd: string, signal: AbortSignal): RipgrepRun {
-  const child = spawn(ripgrepPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runRipgrep(
+  args: string[],
+  cwd: string,
+  signal: AbortSignal,
+  rg: string = ripgrepPath,
+): RipgrepRun {
+  const child = spawn(rg, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stoppedEarly = false;
   /** rg closed its output by itself: it is exiting, and killing it now would hide how. */
   let outputEnded = false;
@@ -69,7 +75,7 @@ export function runRipgrep(args: string[], cwd: string, signal: AbortSignal): Ri
   const exited = new Promise<RipgrepExit>((resolve, reject) => {
     child.once('error', (error) =>
       reject(
-        new CodebaseError(CodebaseErrorCode.ToolFailed, `could not run ripgrep at ${ripgrepPath}`, {
+        new CodebaseError(CodebaseErrorCode.ToolFailed, `could not run ripgrep at ${rg}`, {
           cause: error,
         }),
       ),

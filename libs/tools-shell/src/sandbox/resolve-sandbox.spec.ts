@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ShellErrorCode } from '../errors';
 import { rejection } from '../testing/fixtures';
 import { resolveSandbox } from './resolve-sandbox';
-import { sandboxModeFromEnv } from './sandbox-options';
+import { shellSettingsFromEnv } from '../tool/shell-settings';
 
 const MISSING = '/nonexistent/bwrap';
 
@@ -22,9 +22,11 @@ describe('resolveSandbox without bubblewrap', () => {
   });
 
   it('reads FANOUT_SANDBOX, refusing a value it does not know', () => {
-    expect(sandboxModeFromEnv({ FANOUT_SANDBOX: 'required' })).toBe('required');
-    expect(sandboxModeFromEnv({})).toBe('auto');
-    expect(() => sandboxModeFromEnv({ FANOUT_SANDBOX: 'yes' })).toThrow(
+    const sandboxOf = (env: NodeJS.ProcessEnv) => shellSettingsFromEnv(env).sandbox;
+    expect(sandboxOf({ FANOUT_SANDBOX: 'required' })).toBe('required');
+    expect(sandboxOf({})).toBe('auto');
+    expect(sandboxOf({ FANOUT_SANDBOX: '' })).toBe('auto');
+    expect(() => sandboxOf({ FANOUT_SANDBOX: 'yes' })).toThrow(
       /FANOUT_SANDBOX="yes" is not a sandbox mode/,
     );
   });

@@ -9,7 +9,7 @@ import type { SandboxMode } from '../sandbox/sandbox-options';
 export interface BashExecOptions {
   /** The policy commands are checked against (default: the shipped one). */
   policy?: Policy;
-  /** Default: `FANOUT_SANDBOX`, else `auto`. */
+  /** Default: `FANOUT_SANDBOX` of `env` (see `shellSettingsFromEnv`), else `auto`. */
   sandbox?: SandboxMode;
   /** Slots by kind of work (default: a limiter of its own, 16 slots shared 4/3/2/2/2/2/1). */
   limiter?: CategoryLimiter;

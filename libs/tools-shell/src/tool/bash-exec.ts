@@ -15,11 +15,11 @@ import { runCommand } from '../runner/run-command';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT_BYTES } from '../runner/run-options';
 import { commandEnv } from '../sandbox/environment';
 import { resolveSandbox, type Sandbox } from '../sandbox/resolve-sandbox';
-import { sandboxModeFromEnv } from '../sandbox/sandbox-options';
 import { CommandValidator } from '../validate/validate';
 import type { BashExecOptions } from './bash-exec-options';
 import { defaultSpawner, sharedCgroups, sharedLocks } from './defaults';
 import { exitFailure } from './exit-status';
+import { shellSettingsFromEnv } from './shell-settings';
 import { resolveWorkspace } from './workspace';
 
 /** The `bash.exec` tool, and the limiter it queues in (for load snapshots). */
@@ -67,7 +67,10 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
         `bash.exec ${what} \`${params.command}\`: ${checked.reasons.join('; ')}`,
       );
     }
-    sandbox ??= resolveSandbox(options.sandbox ?? sandboxModeFromEnv(workerEnv), options.warn);
+    sandbox ??= resolveSandbox(
+      options.sandbox ?? shellSettingsFromEnv(workerEnv).sandbox,
+      options.warn,
+    );
     const resolved = await sandbox;
     const category = classify(checked.calls, wrappers);
     const releaseLocks = await locks.acquire(params.locks, ctx.signal);
