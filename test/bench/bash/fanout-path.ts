@@ -1,5 +1,11 @@
 import type { ToolContext } from '@fanout/contracts';
-import { CategoryLimiter, classify, createBashExec, type SandboxMode } from '@fanout/tools-shell';
+import {
+  CategoryLimiter,
+  classify,
+  createBashExec,
+  type SandboxMode,
+  type Spawner,
+} from '@fanout/tools-shell';
 import type { Path } from './peers';
 
 /**
@@ -7,12 +13,14 @@ import type { Path } from './peers';
  * limiter inside — from `slots` callers pulling the next command, like a pool of slots.
  * The command's kind gets all of the pool's slots here, so the comparison with the
  * 16-wide peers is like for like (the default shares cap one kind at 4 or fewer).
+ * `spawner` is the worker's default (the perl launcher) unless given.
  */
 export function fanoutPath(
   slots: number,
   command: string,
   sandbox: SandboxMode,
   cwd: string,
+  spawner?: Spawner,
 ): Path {
   const category = classify([
     { program: command.split(' ')[0], args: command.split(' ').slice(1) },
@@ -21,6 +29,7 @@ export function fanoutPath(
     sandbox,
     limiter: new CategoryLimiter({ pool: slots, limits: { [category]: slots } }),
     warn: () => undefined,
+    ...(spawner ? { spawner } : {}),
   });
   const ctx: ToolContext = {
     signal: new AbortController().signal,
@@ -41,7 +50,7 @@ export function fanoutPath(
     for (;;) if ((await output.next()).done) return;
   };
   return {
-    name: `fanout bash.exec, sandbox ${sandbox === 'off' ? 'off' : 'on'}`,
+    name: `fanout bash.exec, sandbox ${sandbox === 'off' ? 'off' : 'on'}${spawner ? `, ${spawner.name}` : ''}`,
     run: async (count) => {
       let next = 0;
       await Promise.all(

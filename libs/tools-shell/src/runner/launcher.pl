@@ -1,7 +1,15 @@
 #!/usr/bin/perl
 # Fanout's process launcher. A Node process forks slowly — fork copies its page tables,
-# 0.5 ms at 50 MB of heap and 17 ms at 900 MB — so bash.exec asks this small resident
-# process to fork for it. Only perl-base modules (Debian's essential perl) are used.
+# 0.5 ms at 50 MB of heap and 17 ms at 900 MB — and libuv waits for the child's exec on
+# the event loop, so bash.exec asks this small resident process to fork for it. Measured
+# with `npm run bench -- bash` (rows `sandbox off` and `sandbox off, execa`: 16 callers
+# running `true` through bash.exec; 2 cores under a load of 12-20, medians of 3 rounds)
+# against execa with prlimit in the argv, the fallback where perl is missing:
+#   resident set 190-230 MB: 3.3-9.2 ms a command here, 17.7-31.5 ms through execa;
+#                            event-loop delay p99 17-82 ms here, 470-870 ms through execa
+#   resident set 270-480 MB: 3.6-5.0 ms a command here, 19.2-26.6 ms through execa;
+#                            event-loop delay p99 25-44 ms here, 660-850 ms through execa
+# so it stays. Only perl-base modules (Debian's essential perl) are used.
 #
 # Requests on stdin: "<length>\n" then fields joined by NUL:
 #   id, cwd, cgroup procs file (or empty), rlimits ("RESOURCE=VALUE,..." or empty),
