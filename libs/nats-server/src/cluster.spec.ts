@@ -58,7 +58,8 @@ describe.skipIf(!findNatsServer())('startNatsCluster', () => {
       cluster = await startNatsCluster(3);
       const { servers } = cluster;
       const names = servers.map((_, i) => `n${i + 1}`);
-      for (const s of servers) await expect.poll(() => routes(s.monitorUrl!)).toBe(2);
+      for (const s of servers)
+        await expect.poll(() => routes(s.monitorUrl!), { timeout: 20_000 }).toBe(2);
       const leader = await cluster.waitForLeader();
       const cut = names.indexOf(leader);
       const isolated = servers[cut]!;

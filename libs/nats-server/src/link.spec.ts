@@ -43,7 +43,7 @@ describe('RouteLink', () => {
     await new Promise((resolve) => open.once('connect', resolve));
     const ended = new Promise((resolve) => open.once('close', resolve));
     open.on('error', () => undefined);
-    await expect.poll(() => link!.outgoingPorts().length).toBe(1);
+    await expect.poll(() => link!.outgoingPorts().length, { timeout: 5_000 }).toBe(1);
     link.cut();
     expect(link.isCut).toBe(true);
     await ended;
