@@ -83,9 +83,22 @@ async function startNodes(
 ): Promise<NatsCluster> {
   // Route ports must be known before any node runs: 2.9 will not start a JetStream cluster
   // node without configured routes, so no node can pick its own (`-1`) and tell the others.
-  const ports = await pickPorts(3 * size + size * (size - 1));
+  const ports = await pickPorts(4 * size + size * (size - 1));
   const routePorts = ports.slice(2 * size, 3 * size);
-  const routes = await openRoutes(routePorts, ports.slice(3 * size));
+  const routes = await openRoutes(routePorts, ports.slice(4 * size));
+  // Nodes tell each other where to dial them (gossip), and dial what they are told if it
+  // comes first, around our links. So each advertises a port of ours that closes every
+  // connection: routes are made only through the configured links, which a partition cuts.
+  const sinks = await Promise.all(
+    ports.slice(3 * size, 4 * size).map(async (port, i) => {
+      const sink = await RouteLink.open(port, routePorts[i] as number);
+      sink.cut();
+      return sink;
+    }),
+  ).catch(async (error: unknown) => {
+    await Promise.all(routes.map((r) => r.link.close()));
+    throw error;
+  });
   const dirs = await Promise.all(
     Array.from({ length: size }, () => mkdtemp(join(tmpdir(), 'fanout-nats-cluster-'))),
   );
@@ -110,6 +123,7 @@ async function startNodes(
           serverName: nodeName(i),
           port: routePorts[i] as number,
           routes: routes.filter((r) => r.from === i).map((r) => r.link.port),
+          advertise: sinks[i]!.port,
         },
         // healthz on a clustered 2.9 node means "in contact with a meta leader", which
         // cannot happen without a quorum; a node restarted into a minority is done once it listens.
@@ -122,7 +136,7 @@ async function startNodes(
   );
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
-    await Promise.all(routes.map((r) => r.link.close()));
+    await Promise.all([...routes.map((r) => r.link), ...sinks].map((link) => link.close()));
   };
   try {
     const started = await Promise.allSettled(nodes.map((n) => n.start()));
