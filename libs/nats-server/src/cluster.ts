@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findNatsServer } from './binary.ts';
 import { LocalServer } from './local.ts';
+import { RouteLink } from './link.ts';
 import { isHealthy, metaLeader } from './monitor.ts';
 import { inUse, pickPorts, START_ATTEMPTS } from './ports.ts';
 import { own } from './reaper.ts';
@@ -20,6 +21,16 @@ export interface NatsCluster extends AsyncDisposable {
    * After killing a node, call this before asserting anything that needs a working cluster.
    */
   waitForLeader(timeoutMs?: number): Promise<string>;
+  /**
+   * Cuts node `index` (0-based, server name `n${index + 1}`) off from the other nodes, both
+   * ways, as a network partition would: its routes drop and cannot be made again until
+   * {@link heal}. Its clients stay connected to it, as clients on that side of a real
+   * partition would: they reach the node but no quorum, so JetStream there has no answer
+   * until the heal. The node keeps running; {@link waitForLeader} asks only the other side.
+   */
+  partition(index: number): void;
+  /** Lets every cut route connect again; the nodes dial each other anew within seconds. */
+  heal(): void;
   /** Stops every node and deletes every store. */
   stop(): Promise<void>;
 }
@@ -28,7 +39,8 @@ export interface NatsCluster extends AsyncDisposable {
 export type NatsClusterOptions = Pick<NatsServerOptions, 'maxPayload' | 'args'>;
 
 /**
- * Starts `size` nats-server processes routed to each other, each with its own store, and
+ * Starts `size` nats-server processes routed to each other through relays of ours on
+ * loopback (so {@link NatsCluster.partition} can cut them), each with its own store, and
  * resolves once the JetStream meta group has elected a leader. Needs a nats-server binary:
  * NATS_URL names one server and a container cannot be crashed, so neither can stand in.
  */
@@ -57,21 +69,45 @@ export async function startNatsCluster(
   }
 }
 
+/** One direction of a route: node `from` dials node `to` through `link`. */
+interface Route {
+  from: number;
+  to: number;
+  link: RouteLink;
+}
+
 async function startNodes(
   bin: string,
   size: number,
   options: NatsClusterOptions,
 ): Promise<NatsCluster> {
+  // Route ports must be known before any node runs: 2.9 will not start a JetStream cluster
+  // node without configured routes, so no node can pick its own (`-1`) and tell the others.
+  const ports = await pickPorts(4 * size + size * (size - 1));
+  const routePorts = ports.slice(2 * size, 3 * size);
+  const routes = await openRoutes(routePorts, ports.slice(4 * size));
+  // Nodes tell each other where to dial them (gossip), and dial what they are told if it
+  // comes first, around our links. So each advertises a port of ours that closes every
+  // connection: routes are made only through the configured links, which a partition cuts.
+  const sinks = await Promise.all(
+    ports.slice(3 * size, 4 * size).map(async (port, i) => {
+      const sink = await RouteLink.open(port, routePorts[i] as number);
+      sink.cut();
+      return sink;
+    }),
+  ).catch(async (error: unknown) => {
+    await Promise.all(routes.map((r) => r.link.close()));
+    throw error;
+  });
   const dirs = await Promise.all(
     Array.from({ length: size }, () => mkdtemp(join(tmpdir(), 'fanout-nats-cluster-'))),
   );
   dirs.forEach(own);
-  // Route ports must be known before any node runs: 2.9 will not start a JetStream cluster
-  // node without configured routes, so no node can pick its own (`-1`) and tell the others.
-  const ports = await pickPorts(3 * size);
-  const routePorts = ports.slice(2 * size);
   const quorum = Math.floor(size / 2) + 1;
   const name = `fanout-${routePorts[0]}`;
+  const isolated = new Set<number>();
+  /** The running nodes on the side of a partition that can have a quorum. */
+  const majority = () => nodes.filter((n, i) => n.running && !isolated.has(i));
   const nodes: LocalServer[] = dirs.map(
     (dir, i) =>
       new LocalServer({
@@ -86,25 +122,28 @@ async function startNodes(
           name,
           serverName: nodeName(i),
           port: routePorts[i] as number,
-          routes: routePorts.filter((_, j) => j !== i),
+          routes: routes.filter((r) => r.from === i).map((r) => r.link.port),
+          advertise: sinks[i]!.port,
         },
         // healthz on a clustered 2.9 node means "in contact with a meta leader", which
         // cannot happen without a quorum; a node restarted into a minority is done once it listens.
         ready: async (self) =>
-          nodes.filter((n) => n.running).length < quorum ||
+          isolated.has(i) ||
+          majority().length < quorum ||
           // /jsz first: every failed /healthz costs a WRN line in the log we keep for debugging.
           ((await metaLeader(self.monitorUrl)) !== undefined && (await isHealthy(self.monitorUrl))),
       }),
   );
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all([...routes.map((r) => r.link), ...sinks].map((link) => link.close()));
   };
   try {
     const started = await Promise.allSettled(nodes.map((n) => n.start()));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     // Nodes that came up before a majority was running did not wait for the election.
-    await waitForLeader(nodes, 20_000);
+    await waitForLeader(nodes, majority, 20_000);
   } catch (error) {
     await stop();
     throw error;
@@ -112,17 +151,53 @@ async function startNodes(
   return {
     urls: nodes.map((n) => n.url),
     servers: nodes,
-    waitForLeader: (timeoutMs = 20_000) => waitForLeader(nodes, timeoutMs),
+    waitForLeader: (timeoutMs = 20_000) => waitForLeader(nodes, majority, timeoutMs),
+    partition: (index) => {
+      if (!Number.isInteger(index) || index < 0 || index >= size)
+        throw new Error(
+          `partition(${index}): no such node; the cluster has nodes 0 to ${size - 1}`,
+        );
+      isolated.add(index);
+      for (const r of routes) if (r.from === index || r.to === index) r.link.cut();
+    },
+    heal: () => {
+      isolated.clear();
+      for (const r of routes) r.link.heal();
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
 }
 
-async function waitForLeader(nodes: LocalServer[], timeoutMs: number): Promise<string> {
+/** A link for every ordered pair of nodes, from the ports given for them. */
+async function openRoutes(routePorts: number[], linkPorts: number[]): Promise<Route[]> {
+  const routes: Route[] = [];
+  const free = [...linkPorts];
+  try {
+    for (const from of routePorts.keys())
+      for (const to of routePorts.keys())
+        if (from !== to)
+          routes.push({
+            from,
+            to,
+            link: await RouteLink.open(free.shift() as number, routePorts[to] as number),
+          });
+  } catch (error) {
+    await Promise.all(routes.map((r) => r.link.close()));
+    throw error;
+  }
+  return routes;
+}
+
+async function waitForLeader(
+  nodes: LocalServer[],
+  majority: () => LocalServer[],
+  timeoutMs: number,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let seen: (string | undefined)[] = [];
   while (Date.now() < deadline) {
-    const running = nodes.flatMap((n, i) => (n.running ? [{ n, name: nodeName(i) }] : []));
+    const running = majority().map((n) => ({ n, name: nodeName(nodes.indexOf(n)) }));
     seen = await Promise.all(running.map(({ n }) => metaLeader(n.monitorUrl)));
     // Right after a leader dies the others still name it for a while; that is not a leader.
     const [first] = seen;
@@ -135,7 +210,7 @@ async function waitForLeader(nodes: LocalServer[], timeoutMs: number): Promise<s
     .join('\n');
   throw new Error(
     `No JetStream meta leader all running nodes agree on after ${timeoutMs} ms (they report ${JSON.stringify(seen)}); ` +
-      `is a majority of the cluster running? Last log lines:\n${nodeLogs}`,
+      `is a majority of the cluster running and connected? Last log lines:\n${nodeLogs}`,
   );
 }
 

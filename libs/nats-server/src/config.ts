@@ -4,6 +4,8 @@ export interface ClusterBlock {
   serverName: string;
   port: number;
   routes: number[];
+  /** The port the node tells other nodes to dial it on, when not its own `port`. */
+  advertise?: number;
 }
 
 /** Everything that varies between the config files of our servers. */
@@ -42,6 +44,7 @@ export function renderConfig(spec: ConfigSpec): string {
       `cluster {`,
       `  name: ${q(c.name)}`,
       `  listen: ${q(`127.0.0.1:${c.port}`)}`,
+      ...(c.advertise === undefined ? [] : [`  advertise: ${q(`127.0.0.1:${c.advertise}`)}`]),
       `  routes: [${routes}]`,
       `}`,
     );
