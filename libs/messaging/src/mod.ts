@@ -100,7 +100,7 @@ export {
 export { LeaseStore, type Lease } from './state/lease-store';
 export { ToolResultCache, type CachedResult } from './state/tool-result-cache';
 export { StoredResults, type ResultOwner } from './state/stored-results';
-export { WorkflowLog } from './state/workflow-log';
+export { inLogOrder, WorkflowLog } from './state/workflow-log';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
 
 // trace context in message headers

@@ -1,6 +1,7 @@
 import type { WorkflowEvent } from '@fanout/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
+import { WorkflowLog } from '../state/workflow-log';
 import { EventStream, type StoredEvent } from './event-stream';
 import { channelHarness } from '../testing/fixtures';
 
@@ -82,6 +83,16 @@ describe('EventStream on a real nats-server', () => {
     ]);
     const afterCutoff = await events.read({ workflowId: 'wf-a' }, { time: cutoff });
     expect(afterCutoff.map((e) => (e.event as { phaseId: string }).phaseId)).toEqual(['three']);
+  });
+
+  it('reads each appended event with its place in the log, so a replay can order a repaired batch', async () => {
+    await new WorkflowLog(harness.connection, harness.names).append('wf-pos', 0, [
+      started('wf-pos', 'a'),
+      started('wf-pos', 'b'),
+    ]);
+    await events.publish(started('wf-pos', 'c')); // no message id: no position
+    const read = await events.read({ workflowId: 'wf-pos' });
+    expect(read.map((stored) => stored.position)).toEqual([0, 1, undefined]);
   });
 
   it('reads an empty log as empty, without waiting', async () => {

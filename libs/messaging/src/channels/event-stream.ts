@@ -10,6 +10,7 @@ import {
 import type { z } from 'zod';
 import { StoredResults } from '../state/stored-results';
 import { injectTrace } from '../tracing/propagation';
+import { logPosition } from '../state/workflow-log';
 import { decode, encode } from './codec';
 import { follow, readToEnd, type StartAt } from './ordered-reader';
 import type { Subscription } from './subscription';
@@ -19,6 +20,8 @@ export interface StoredEvent {
   seq: number;
   subject: string;
   event: WorkflowEvent;
+  /** Its place in its workflow's log, when it was appended with one (the orchestrator's). */
+  position?: number;
 }
 
 /** Which events to read: one workflow's, one topic's, both, or (empty) all of them. */
@@ -120,7 +123,13 @@ export class EventStream {
         const result = await stored.get(event.outcome.resultRef, message.subject);
         event.outcome.result = result as Record<string, unknown>;
       }
-      return { seq: message.seq, subject: message.subject, event };
+      const position = logPosition(event.workflowId, message.headers?.get('Nats-Msg-Id'));
+      return {
+        seq: message.seq,
+        subject: message.subject,
+        event,
+        ...(position === undefined ? {} : { position }),
+      };
     };
   }
 

@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import type { Command, PayloadRef, WorkflowEvent } from '@fanout/contracts';
-import { FANOUT_TOPOLOGY, type InvalidCommand, type TopologyOptions } from '@fanout/messaging';
+import {
+  FANOUT_TOPOLOGY,
+  inLogOrder,
+  type InvalidCommand,
+  type TopologyOptions,
+} from '@fanout/messaging';
 import {
   initialState,
   replay,
@@ -267,12 +272,16 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const state = snapshot?.state ?? initialState(workflowId);
     if (snapshot) await restoreStoredResults(state, this.ports.results);
     const from = snapshot ? { seq: snapshot.record.lastSeq + 1 } : ('all' as const);
-    const stored = await this.ports.events.read({ workflowId }, from);
+    // By position: an append cut in the middle and repaired stores its batch out of order.
+    const stored = inLogOrder(await this.ports.events.read({ workflowId }, from));
     replay(
       stored.map((item) => item.event as WorkflowEvent),
       state,
     );
-    const lastSeq = stored.at(-1)?.seq ?? snapshot?.record.lastSeq ?? 0;
+    const lastSeq = stored.reduce(
+      (last, item) => Math.max(last, item.seq),
+      snapshot?.record.lastSeq ?? 0,
+    );
     return { state, lastSeq, fromSnapshot: snapshot !== undefined };
   }
 
