@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { isHtml } from './media-type';
 import { scanHtml, squeeze } from './scan-html';
 import { scanLinks } from './scan-links';
 
@@ -12,8 +13,6 @@ export interface Extracted {
 
 /** The extraction modes of `web.fetch`'s input. */
 export type ExtractMode = 'readable' | 'text' | 'html';
-
-const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
 /**
  * Turns a response body into title, text and links (absolute, deduplicated). 'text' is
@@ -28,7 +27,7 @@ export function extract(
   mode: ExtractMode,
   base: string | URL,
 ): Extracted {
-  if (!HTML_TYPES.has(mimeType)) return { text: body, links: [] };
+  if (!isHtml(mimeType)) return { text: body, links: [] };
   if (mode === 'text') return scanHtml(body, base);
   const head = scanLinks(body, base);
   if (mode === 'html') return { ...head, text: body };

@@ -42,6 +42,15 @@ describe('web.fetch', () => {
       '/article': page(ARTICLE),
       '/private/page': page('secret'),
       '/json': page('{"a":1}', 'application/json'),
+      // 'Привет' in windows-1251, which only the meta names.
+      '/cp1251': page(
+        Buffer.concat([
+          Buffer.from('<html><head><meta charset="windows-1251"><title>'),
+          Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]),
+          Buffer.from('</title></head><body><p>&laquo;x&raquo;</p></body></html>'),
+        ]),
+        'text/html',
+      ),
       '/binary': page('\u0000\u0001PNG', 'image/png'),
       '/huge': (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -134,6 +143,11 @@ describe('web.fetch', () => {
     expect(text.text).not.toContain('var hidden');
     const html = await fetcher.fetch(input(`${site.origin}/article`, { extract: 'html' }), ctx());
     expect(html.text).toBe(ARTICLE);
+  });
+
+  it('decodes a page in the charset its <meta> names when the header names none', async () => {
+    const out = await fetcher.fetch(input(`${site.origin}/cp1251`), ctx());
+    expect({ title: out.title, text: out.text }).toEqual({ title: 'Привет', text: '«x»' });
   });
 
   it('returns JSON as it came', async () => {

@@ -8,6 +8,7 @@ import { exchange, type Exchange, type ExchangeOptions } from './exchange';
 import { extract } from './extract';
 import { Deadline } from './deadline';
 import { HostLimiter } from './host-limiter';
+import { mimeOf } from './media-type';
 import { RobotsCache } from './robots';
 
 /** How a `WebFetcher` behaves; every field has a default fit for the open web. */
@@ -53,12 +54,6 @@ type FetchOutput = ToolOutputOf<'web.fetch'>;
 /** A response as the fetch sees it: the exchange, and its content type read once. */
 interface Hop extends Exchange {
   contentType: string;
-}
-
-/** The MIME type of a `Content-Type`, lower case, without parameters. */
-function mimeOf(contentType: string): string {
-  const semicolon = contentType.indexOf(';');
-  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** The redirect target; an unparsable `Location` is the site's fault, not worth a retry. */

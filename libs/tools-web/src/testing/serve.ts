@@ -44,9 +44,9 @@ export async function serve(
   };
 }
 
-/** A handler answering `body` as HTML (or `type`) with extra headers. */
+/** A handler answering `body` (text, or bytes as they are) as HTML (or `type`) with extra headers. */
 export function page(
-  body: string,
+  body: string | Buffer,
   type = 'text/html; charset=utf-8',
   headers: Record<string, string> = {},
 ): Handler {
