@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { FanoutClient } from '@fanout/client';
-import { ErrorCode, subjects } from '@fanout/contracts';
+import { ErrorCode, ROLES, subjects } from '@fanout/contracts';
 import {
   CommandBus,
   connectNats,
@@ -26,15 +26,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PREFIX = `secure${process.pid}`;
-const SERVICES = [
-  'orchestrator',
-  'codebase-worker',
-  'bash-worker',
-  'web-worker',
-  'agent-worker',
-  'monitor',
-  'gateway',
-] as const;
+/** Every role but `client` is a service, and each runs here on its own credentials. */
+const SERVICES = ROLES.filter((role) => role !== 'client');
 
 /** A small repository whose facts the test knows, for `fanout ask`. */
 const REPO: Record<string, string> = {
