@@ -23,6 +23,7 @@ import {
   type NatsServer,
   type ServiceProcess,
 } from '@fanout/testing';
+import { readAuthEnv } from '@fanout/nats-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PREFIX = `secure${process.pid}`;
@@ -36,16 +37,6 @@ const REPO: Record<string, string> = {
   'src/checkout.ts':
     "import { computeTotal } from './total';\n\nexport const total = computeTotal([1, 2]);\n",
 };
-
-/** Reads `KEY=value` lines of a generated env file, as `set -a; . file` would. */
-function readEnvFile(path: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!.replace(/^'(.*)'$/, '$1');
-  }
-  return env;
-}
 
 /**
  * The bus with authentication on: `fanout auth init` writes the server's accounts and one
@@ -64,10 +55,9 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
     let site: Server;
     let siteUrl: string;
     const services: ServiceProcess[] = [];
-    const roleEnv = (role: string) => ({
-      ...readEnvFile(join(dir, `${role}.env`)),
-      NATS_URL: nats.url,
-    });
+    /** Each role's env file, read once `fanout auth init` has written them. */
+    const envFiles = new Map<string, Record<string, string>>();
+    const roleEnv = (role: string) => ({ ...envFiles.get(role), NATS_URL: nats.url });
     const connectAs = (role: string) => connectNats(natsConfigFromEnv(roleEnv(role)));
 
     beforeAll(async () => {
@@ -79,6 +69,7 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
       }
       const init = await runFanout(['auth', 'init', '--out', dir, '--prefix', PREFIX]);
       expect(init.code, init.stderr).toBe(0);
+      for (const role of ROLES) envFiles.set(role, await readAuthEnv(dir, role));
       nats = await startNats({ include: join(dir, 'nats-server.conf') });
       site = createServer((_, response) => {
         response.setHeader('content-type', 'text/html');
@@ -105,12 +96,12 @@ describe.skipIf(!findNatsServer() || process.env['NATS_URL'])(
       rmSync(repo, { recursive: true, force: true });
     });
 
-    it('writes the server config, and per role its creds and an env file naming them', () => {
+    it('writes the server config, and per role its creds and an env file naming them', async () => {
       const config = readFileSync(join(dir, 'nats-server.conf'), 'utf8');
       expect(config).toMatch(/^operator: /m);
       expect(config).toMatch(/^resolver: MEMORY/m);
       for (const role of [...SERVICES, 'client']) {
-        const env = readEnvFile(join(dir, `${role}.env`));
+        const env = await readAuthEnv(dir, role);
         expect(env['NATS_CREDS']).toBe(join(dir, `${role}.creds`));
         expect(readFileSync(env['NATS_CREDS']!, 'utf8')).toMatch(
           /BEGIN NATS USER JWT[\s\S]*BEGIN USER NKEY SEED/,
@@ -326,7 +317,7 @@ describe.skipIf(!findNatsServer())('--secure', { timeout: 180_000 }, () => {
       const url = /export NATS_URL=(\S+)/.exec(up.output())![1]!;
       const input = JSON.stringify({ root: '.', path: 'package.json', maxBytes: 100 });
       const call = ['call', 'code.read', '--input', input, '--json', '--nats', url];
-      const client = { ...embedded, ...readEnvFile(join(dir, 'auth', 'client.env')) };
+      const client = { ...embedded, ...(await readAuthEnv(join(dir, 'auth'), 'client')) };
       const allowed = await runFanout(call, client);
       expect(allowed.code, allowed.stderr).toBe(0);
       expect(JSON.parse(allowed.stdout)).toMatchObject({ status: 'succeeded' });
