@@ -1,4 +1,5 @@
 import type { FamilyShare } from '@fanout/tools-shell';
+import { lazyWebTools, webConfigFromEnv, type WebTools } from '@fanout/tools-web';
 import { machineCapacity, readCgroupLimits } from '../resources/host-capacity';
 import { familyCapacity, hostOf } from '../resources/pool-shares';
 import { resourceOptionsFromEnv } from '../resources/resources.options';
@@ -30,3 +31,13 @@ export function bashFamilyShare(
 export function webNetworkShare(env: NodeJS.ProcessEnv = process.env): number {
   return resourceOptionsFromEnv(env).matrix.web.network / 100;
 }
+
+/**
+ * The web worker's tools, configured from the process environment on first use
+ * (`webConfigFromEnv`), their fetches sharing the web family's share of the host's
+ * network (`FANOUT_NET_BYTES_PER_SEC` × `matrix.web.network`) as one byte rate.
+ */
+export const familyWebTools: WebTools = lazyWebTools(() => ({
+  ...webConfigFromEnv(process.env),
+  networkShare: webNetworkShare(process.env),
+}));
