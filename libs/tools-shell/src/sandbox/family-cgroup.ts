@@ -82,7 +82,7 @@ export const FamilyCgroups = {
       hierarchies.find((h) => h.version === 1 && h.controllers.includes(controller));
     const memory = v1('memory');
     const cpu = v1('cpu');
-    const what = describe(share);
+    const what = shareText(share);
     const name = familyName(share);
     if (memory || cpu) {
       const memoryBase = memory && familyBase(memory, name, share, setUpMemoryV1);
@@ -116,7 +116,7 @@ export const FamilyCgroups = {
   },
 };
 
-function describe(share: FamilyShare): { memory: string; cores: string } {
+function shareText(share: FamilyShare): { memory: string; cores: string } {
   return {
     memory: `${Math.round(share.memoryBytes / 1024 ** 2)} MiB of memory`,
     cores: `${Number(share.cores.toFixed(2))} cores`,
