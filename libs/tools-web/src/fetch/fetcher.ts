@@ -66,8 +66,8 @@ export function connectionCap(bytesPerSec: number): number {
   return Math.max(1, Math.floor(bytesPerSec / MIN_CONNECTION_BYTES_PER_SEC));
 }
 
-/** The one key of the worker-wide connection cap. */
-const ALL_HOSTS = '*';
+/** The one key of the worker-wide connection cap; a cancelled wait says it was for this. */
+const ALL_HOSTS = 'a connection';
 
 const DEFAULT_TYPES = ['text/html', 'text/plain', 'application/json', 'application/xhtml+xml'];
 const ROBOTS_MAX_BYTES = 512 * 1024;
