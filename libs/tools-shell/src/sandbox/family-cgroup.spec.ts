@@ -1,6 +1,10 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ExecaSpawner } from '../runner/execa-spawner';
+import { runToEnd } from '../runner/run-command';
+import { bashRun, tempWorkspace } from '../testing/fixtures';
+import { defaultSpawner, sharedCgroups } from '../tool/defaults';
 import { cgroupHierarchies } from './cgroup-fs';
 import {
   categoryWeight,
@@ -82,4 +86,35 @@ describe.skipIf(skip)("a family's groups on cgroup v1", () => {
     expect(existsSync(family(memory))).toBe(false);
     expect(existsSync(family(cpu))).toBe(false);
   });
+
+  for (const spawner of [defaultSpawner(), new ExecaSpawner()]) {
+    it(`starts a command in its pids, memory and cpu groups through ${spawner.name}`, async () => {
+      const groups = FamilyCgroups.detect(SHARE, { pids: sharedCgroups(), warn: () => undefined })!;
+      const workspace = tempWorkspace();
+      try {
+        const result = await runToEnd(
+          bashRun(
+            'cat /proc/self/cgroup',
+            workspace.dir,
+            { kind: 'process-group', reason: 'test' },
+            {
+              spawner,
+              cgroups: groups,
+              category: 'build',
+            },
+          ),
+        );
+        const line = (controller: string) =>
+          result.stdout.split('\n').find((entry) => entry.split(':')[1] === controller) ?? '';
+        const family = `fanout-bash-${process.pid}`;
+        expect(line('memory')).toMatch(new RegExp(`/${family}[.\\d]*/\\d+$`));
+        expect(line('cpu')).toMatch(new RegExp(`/${family}[.\\d]*/build$`));
+        if (sharedCgroups())
+          expect(line('pids')).toMatch(new RegExp(`/fanout-${process.pid}/\\d+$`));
+      } finally {
+        groups.removeAll();
+        workspace.cleanup();
+      }
+    });
+  }
 });
