@@ -9,6 +9,7 @@ export * from './payload-ref';
 export * from './subjects';
 export * from './workflow-definition';
 export * from './resources';
+export * from './slot-shares';
 export * from './monitor';
 export * from './synthesis';
 export * from './task-envelope';

@@ -15,6 +15,12 @@ export const ShellErrorCode = {
   ExitNonZero: 'EXIT_NONZERO',
   /** The command ran past the call's `timeoutMs` and was ended. */
   Timeout: 'TIMEOUT',
+  /**
+   * The kernel's OOM killer killed the command (a process of it) when the commands of its
+   * family went over the family's memory share; not retryable, as the same command needs
+   * the same memory.
+   */
+  OutOfMemory: 'OUT_OF_MEMORY',
 } as const;
 
 export type ShellErrorCode = (typeof ShellErrorCode)[keyof typeof ShellErrorCode];

@@ -42,6 +42,13 @@ export type { Spawner, SpawnSpec, SpawnedProcess } from './runner/spawner';
 export { LauncherSpawner } from './runner/launcher-spawner';
 export { ExecaSpawner } from './runner/execa-spawner';
 export { resolveSandbox, type Sandbox } from './sandbox/resolve-sandbox';
+export { FamilyCgroups, type FamilyShare } from './sandbox/family-cgroup';
+export {
+  cgroupHierarchies,
+  type CgroupHierarchy,
+  type CommandCgroups,
+  type CommandGroup,
+} from './sandbox/cgroup-fs';
 export { SANDBOX_ENV, type SandboxMode } from './sandbox/sandbox-options';
 export { shellSettingsFromEnv } from './tool/shell-settings';
 export { commandEnv } from './sandbox/environment';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webConfigFromEnv } from './config';
+import { fetchBytesPerSec, webConfigFromEnv } from './config';
 
 describe('webConfigFromEnv', () => {
   it("limits Brave to its free plan's rate unless told otherwise, and reads FANOUT_SEARCH_RATES", () => {
@@ -36,5 +36,19 @@ describe('webConfigFromEnv', () => {
     expect(() => webConfigFromEnv({ FANOUT_POOL_WEB_SEARCH: '64' })).toThrow(
       'FANOUT_POOL_WEB_SEARCH must be a whole number of instances from 1 to 32, got "64"',
     );
+  });
+
+  it("reads the host's network capacity, and gives the fetches the web family's share of it", () => {
+    expect(webConfigFromEnv({}).networkBytesPerSec).toBeUndefined();
+    expect(fetchBytesPerSec(webConfigFromEnv({}))).toBeUndefined();
+    const config = webConfigFromEnv({ FANOUT_NET_BYTES_PER_SEC: '1000000' });
+    expect(config.networkBytesPerSec).toBe(1_000_000);
+    expect(fetchBytesPerSec(config)).toBe(600_000);
+    expect(fetchBytesPerSec({ ...config, networkShare: 0.2 })).toBe(200_000);
+    for (const bad of ['fast', '-5', '1.5', '0']) {
+      expect(() => webConfigFromEnv({ FANOUT_NET_BYTES_PER_SEC: bad })).toThrow(
+        `FANOUT_NET_BYTES_PER_SEC must be a whole number of bytes per second above 0, got "${bad}"`,
+      );
+    }
   });
 });

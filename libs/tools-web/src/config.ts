@@ -1,3 +1,5 @@
+import { DEFAULT_MATRIX } from '@fanout/contracts';
+import { z } from 'zod';
 import type { FetchOptions } from './fetch/fetcher';
 import { DEFAULT_CATEGORY_SHARES } from './search/category-pool';
 import { brave, genericJson, searxng, type GenericProviderConfig } from './search/providers';
@@ -18,6 +20,32 @@ export interface WebConfig {
   shares?: Record<string, number>;
   /** Provider calls in flight at once: the worker's `web.search` instances (16, at most 32). */
   searchInstances?: number;
+  /** The host's network capacity in bytes per second (`FANOUT_NET_BYTES_PER_SEC`); none by default. */
+  networkBytesPerSec?: number;
+  /**
+   * The web family's share of it, a fraction (the allocation matrix's `web.network`,
+   * 60% by default): the byte rate all the worker's fetches share (`FetchOptions.bytesPerSec`).
+   */
+  networkShare?: number;
+}
+
+/** The web family's network share by the default matrix. */
+export const DEFAULT_NETWORK_SHARE = DEFAULT_MATRIX.web.network / 100;
+
+/** `FANOUT_NET_BYTES_PER_SEC`: a whole number of bytes per second above 0, or unset for none. */
+const NetworkBytesPerSec = z.coerce
+  .number({ error: 'not a number' })
+  .int('not a whole number')
+  .positive('not above 0')
+  .optional();
+
+/** The byte rate the fetches of a worker with `config` share, if the host has a capacity. */
+export function fetchBytesPerSec(config: WebConfig): number | undefined {
+  if (!config.networkBytesPerSec) return undefined;
+  return Math.max(
+    1,
+    Math.floor(config.networkBytesPerSec * (config.networkShare ?? DEFAULT_NETWORK_SHARE)),
+  );
 }
 
 /** Search instances of a worker that sets none: its `web.search` pool and provider calls. */
@@ -43,7 +71,10 @@ export const MAX_SEARCH_INSTANCES = 32;
  *   the categories' shares divide;
  * - `FANOUT_WEB_ALLOW` — comma-separated SSRF allow-list (CIDRs, hosts). FOR TESTS ONLY:
  *   it opens the guard to the addresses named, e.g. `127.0.0.0/8` for loopback servers;
- * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing.
+ * - `FANOUT_WEB_POLITENESS_MS`, `FANOUT_WEB_PER_HOST` — per-host pacing;
+ * - `FANOUT_NET_BYTES_PER_SEC` — the host's network capacity in bytes per second, of
+ *   which the web family's share (60% by default) is the byte rate all the worker's
+ *   fetches share, and its connections one per 16 KiB/s of it (unset: no rate).
  */
 export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const providers: SearchProvider[] = [];
@@ -73,7 +104,14 @@ export function webConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebConfi
       `FANOUT_POOL_WEB_SEARCH must be a whole number of instances from 1 to ${MAX_SEARCH_INSTANCES}, got "${env.FANOUT_POOL_WEB_SEARCH}"`,
     );
   }
+  const network = NetworkBytesPerSec.safeParse(env.FANOUT_NET_BYTES_PER_SEC?.trim() || undefined);
+  if (!network.success) {
+    throw new Error(
+      `FANOUT_NET_BYTES_PER_SEC must be a whole number of bytes per second above 0, got "${env.FANOUT_NET_BYTES_PER_SEC}" (${network.error.issues[0]?.message})`,
+    );
+  }
   return {
+    ...(network.data ? { networkBytesPerSec: network.data } : {}),
     ...(searchInstances ? { searchInstances } : {}),
     rates,
     ...(Object.keys(shares).length

@@ -4,16 +4,20 @@
  * They know nothing of NATS; a worker, a test or a benchmark calls them alike.
  */
 import type { ToolImplementation } from '@fanout/contracts';
-import { webConfigFromEnv, type WebConfig } from './config';
+import { fetchBytesPerSec, webConfigFromEnv, type WebConfig } from './config';
 import { WebFetcher } from './fetch/fetcher';
 import { WebSearcher } from './search/searcher';
 
 export {
+  DEFAULT_NETWORK_SHARE,
   DEFAULT_SEARCH_INSTANCES,
+  fetchBytesPerSec,
   MAX_SEARCH_INSTANCES,
   webConfigFromEnv,
   type WebConfig,
 } from './config';
+export { ByteBucket } from './fetch/byte-bucket';
+export { connectionCap, MIN_CONNECTION_BYTES_PER_SEC } from './fetch/fetcher';
 export { WebError, WebErrorCode } from './errors';
 export { WebFetcher, type FetchOptions } from './fetch/fetcher';
 export { extract, type ExtractMode, type Extracted } from './fetch/extract';
@@ -39,7 +43,8 @@ export type WebTools = {
  * and caches) and one searcher, so every task in the process shares them.
  */
 export function createWebTools(config: WebConfig): WebTools & { close(): Promise<void> } {
-  const fetcher = new WebFetcher(config.fetch);
+  const bytesPerSec = fetchBytesPerSec(config);
+  const fetcher = new WebFetcher({ ...config.fetch, ...(bytesPerSec ? { bytesPerSec } : {}) });
   const searcher = new WebSearcher({
     providers: config.providers,
     ...(config.defaultProvider ? { defaultProvider: config.defaultProvider } : {}),
@@ -56,14 +61,18 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
   };
 }
 
-let fromEnv: WebTools | undefined;
-const lazily = (): WebTools => (fromEnv ??= createWebTools(webConfigFromEnv()));
-
 /**
- * The tools configured from the process environment (see `webConfigFromEnv`), built on
- * first use so that importing the library opens no pool and reads no variables.
+ * The tools built from `config()` on first use, so that importing them opens no pool and
+ * reads no variables.
  */
-export const webTools: WebTools = {
-  'web.search': (input, context) => lazily()['web.search'](input, context),
-  'web.fetch': (input, context) => lazily()['web.fetch'](input, context),
-};
+export function lazyWebTools(config: () => WebConfig): WebTools {
+  let built: WebTools | undefined;
+  const lazily = (): WebTools => (built ??= createWebTools(config()));
+  return {
+    'web.search': (input, context) => lazily()['web.search'](input, context),
+    'web.fetch': (input, context) => lazily()['web.fetch'](input, context),
+  };
+}
+
+/** The tools configured from the process environment (see `webConfigFromEnv`), on first use. */
+export const webTools: WebTools = lazyWebTools(() => webConfigFromEnv());

@@ -1,3 +1,5 @@
+import { mayTakeSlot, owedSlots, reservedSlots, type ShareBook } from '@fanout/contracts';
+
 /** What a pool's choice needs to know of one buffered call. */
 export interface WaitingCall {
   workflowId: string;
@@ -16,11 +18,12 @@ export interface PoolNow {
 /**
  * Which buffered call of a pool starts next, by two rules:
  *
- * **Reservations, not ceilings.** Each class named in `shares` is guaranteed its share of
- * the pool's slots (at least one). A class under its reservation may take any free slot;
- * a class at or over it borrows only slots no waiting class is owed, so a burst of builds
- * fills the pool while nothing else waits, and a git command that arrives meanwhile gets
- * the next free slot rather than queueing behind the burst.
+ * **Reservations, not ceilings** (guarantee and borrow, `mayTakeSlot` of the contracts,
+ * the rule tools-web's search instances follow too). Each class named in `shares` is
+ * guaranteed its share of the pool's slots (at least one); a class at or over it borrows
+ * only slots no waiting class is owed, so a burst of builds fills the pool while nothing
+ * else waits, and a git command that arrives meanwhile gets the next free slot rather
+ * than queueing behind the burst.
  *
  * **Weighted fair share between workflows** (start-time fair queuing): each start of a
  * workflow's call moves its tag on by 1/weight, and the call of the workflow with the
@@ -40,7 +43,7 @@ export class SlotChooser {
   /** Slots `kind` is guaranteed in a pool of `size`: its share, at least one; 0 for a class without one. */
   reserved(kind: string | undefined, size: number): number {
     const share = kind === undefined ? undefined : this.shares[kind];
-    return share === undefined ? 0 : Math.max(1, Math.floor(share * size));
+    return share === undefined ? 0 : reservedSlots(share, size);
   }
 
   /** Calls of `kind` running now. */
@@ -60,11 +63,15 @@ export class SlotChooser {
   ): number | undefined {
     const free = pool.size - pool.busy;
     if (free <= 0) return undefined;
-    const owed = this.owed(buffers, pool.size);
+    const book = this.book(pool.size);
+    const owed = owedSlots(
+      buffers.flatMap((buffer) => buffer.map((call) => call.kind)),
+      book,
+    );
     let best: number | undefined;
     let bestTag = Infinity;
     (buffers[level] ?? []).forEach((call, index) => {
-      if (!this.mayStart(call.kind, free, owed, pool.size)) return;
+      if (!mayTakeSlot(call.kind, free, owed, book)) return;
       const tag = this.tagOf(call.workflowId);
       if (tag < bestTag) {
         best = index;
@@ -93,28 +100,11 @@ export class SlotChooser {
     return Math.max(this.tags.get(workflowId) ?? 0, this.clock);
   }
 
-  /** Slots each waiting class is still owed by its reservation. */
-  private owed(buffers: readonly (readonly WaitingCall[])[], size: number): Map<string, number> {
-    const owed = new Map<string, number>();
-    for (const buffer of buffers) {
-      for (const { kind } of buffer) {
-        if (kind === undefined || owed.has(kind)) continue;
-        owed.set(kind, Math.max(0, this.reserved(kind, size) - this.runningOf(kind)));
-      }
-    }
-    return owed;
-  }
-
-  private mayStart(
-    kind: string | undefined,
-    free: number,
-    owed: ReadonlyMap<string, number>,
-    size: number,
-  ): boolean {
-    if (this.runningOf(kind) < this.reserved(kind, size)) return true;
-    let owedToOthers = 0;
-    for (const [other, slots] of owed) if (other !== kind) owedToOthers += slots;
-    return free > owedToOthers;
+  private book(size: number): ShareBook {
+    return {
+      reserved: (kind) => this.reserved(kind, size),
+      running: (kind) => this.runningOf(kind),
+    };
   }
 
   /** A workflow whose tag the clock has passed is the same as one never seen. */

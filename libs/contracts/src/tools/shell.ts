@@ -19,7 +19,7 @@ export const BashExec = defineTool({
       .min(1)
       .default([0])
       .describe(
-        'Exit codes that count as success ([0, 1] for grep or diff). Any other exit, or death by a signal, fails the task with EXIT_NONZERO.',
+        "Exit codes that count as success ([0, 1] for grep or diff). Any other exit, or death by a signal, fails the task with EXIT_NONZERO (OUT_OF_MEMORY when the OOM killer ended it at its family's memory share).",
       ),
   }),
   output: z.object({

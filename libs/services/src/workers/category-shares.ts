@@ -12,19 +12,31 @@ import {
 } from '@fanout/tools-shell';
 import { DEFAULT_CATEGORY_SHARES, UNCATEGORISED, webConfigFromEnv } from '@fanout/tools-web';
 import type { PoolShares } from '@fanout/worker-kit';
+import { bashFamilyShare } from './family-shares';
 
 /** More slots than any pool has: the tool's own limiter then never holds a call back. */
 const UNBOUNDED = 1_000_000;
+
+/** Each bash category's share of the pool: the design's 4, 3, 2, 2, 2, 2, 1 of 16. */
+export const BASH_CATEGORY_SHARES: Readonly<Record<string, number>> = Object.fromEntries(
+  CATEGORIES.map((category) => [category, DEFAULT_CATEGORY_LIMITS[category] / DEFAULT_POOL_SLOTS]),
+);
 
 /**
  * `bash.exec` with its categories reserved by the worker's pool rather than capped inside
  * the tool: the worker starts a command only when its category may take a slot, so a
  * waiting command never holds one (the tool's limiter would cap a burst of builds at 4 and
- * keep the other commands it took waiting in slots).
+ * keep the other commands it took waiting in slots). Its commands together are held to
+ * the bash family's share of the host's memory and cores (`bashFamilyShare`, read from
+ * `env` at the first command), the categories' CPU weighted by the same shares.
  */
-export function reservedBashExec(): BashExecTool {
+export function reservedBashExec(env: NodeJS.ProcessEnv = process.env): BashExecTool {
   const limits = Object.fromEntries(CATEGORIES.map((category) => [category, UNBOUNDED]));
-  return createBashExec({ limiter: new CategoryLimiter({ pool: UNBOUNDED, limits }) });
+  return createBashExec({
+    limiter: new CategoryLimiter({ pool: UNBOUNDED, limits }),
+    family: () => bashFamilyShare(BASH_CATEGORY_SHARES, env),
+    env,
+  });
 }
 
 /**
@@ -38,12 +50,7 @@ export function bashCategoryShares(): PoolShares {
   const wrappers = new Set(Object.keys(policy.wrappers));
   let validator: CommandValidator | undefined;
   return {
-    shares: Object.fromEntries(
-      CATEGORIES.map((category) => [
-        category,
-        DEFAULT_CATEGORY_LIMITS[category] / DEFAULT_POOL_SLOTS,
-      ]),
-    ),
+    shares: BASH_CATEGORY_SHARES,
     ready: async () => {
       validator ??= await CommandValidator.create(policy);
     },

@@ -1,10 +1,11 @@
 import { agentTools, llmConfigFromEnv } from '@fanout/agents';
 import { codebaseSettingsFromEnv, codebaseTools } from '@fanout/tools-codebase';
 import { shellSettingsFromEnv } from '@fanout/tools-shell';
-import { webConfigFromEnv, webTools } from '@fanout/tools-web';
+import { webConfigFromEnv } from '@fanout/tools-web';
 import type { WorkerModuleOptions } from '@fanout/worker-kit';
 import { bashCategoryShares, reservedBashExec, searchCategoryShares } from './category-shares';
 import { CODEBASE_POOLS } from './codebase-pools';
+import { familyWebTools } from './family-shares';
 import { WEB_POOLS } from './web-pools';
 
 /**
@@ -29,10 +30,11 @@ export const WORKER_KINDS = {
   /**
    * `web.search` and `web.fetch` (`FANOUT_SEARXNG_URL`, `FANOUT_BRAVE_API_KEY`, … see
    * `webConfigFromEnv`); `FANOUT_WEB_ALLOW` opens the SSRF guard and is for tests only.
-   * The search categories' shares are reservations of the `web.search` pool.
+   * The search categories' shares are reservations of the `web.search` pool; with
+   * `FANOUT_NET_BYTES_PER_SEC`, the fetches share the web family's part of it.
    */
   'web-worker': {
-    tools: webTools,
+    tools: familyWebTools,
     defaultPools: WEB_POOLS,
     shares: { 'web.search': searchCategoryShares() },
   },

@@ -2,6 +2,10 @@ import { execa } from 'execa';
 import { ShellError, ShellErrorCode } from '../errors';
 import type { SpawnedProcess, SpawnExit, SpawnSpec, Spawner } from './spawner';
 
+/** `$1` groups' `cgroup.procs` files, then the command: the shell joins each, then execs it. */
+const JOIN_GROUPS =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+
 /** How long output may stay open after the process exited: a process that left the group may hold it. */
 const DRAIN_MS = 2_000;
 
@@ -18,8 +22,17 @@ export class ExecaSpawner implements Spawner {
     spec: SpawnSpec,
     onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void,
   ): SpawnedProcess {
-    const [file = '', ...args] = spec.cgroupProcs
-      ? ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', spec.cgroupProcs, ...spec.argv]
+    const groups = spec.cgroupProcs ?? [];
+    const [file = '', ...args] = groups.length
+      ? [
+          '/bin/sh',
+          '-c',
+          JOIN_GROUPS,
+          'fanout-cgroups',
+          String(groups.length),
+          ...groups,
+          ...spec.argv,
+        ]
       : spec.argv;
     const child = execa(file, args, {
       cwd: spec.cwd,

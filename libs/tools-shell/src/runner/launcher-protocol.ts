@@ -47,7 +47,8 @@ export function encodeRequest(id: number, spec: SpawnSpec): Buffer {
   const fields = [
     String(id),
     spec.cwd,
-    spec.cgroupProcs ?? '',
+    // Paths of groups this process made: never a newline in them.
+    (spec.cgroupProcs ?? []).join('\n'),
     limits,
     String(env.length),
     ...env,

@@ -12,7 +12,7 @@
 # so it stays. Only perl-base modules (Debian's essential perl) are used.
 #
 # Requests on stdin: "<length>\n" then fields joined by NUL:
-#   id, cwd, cgroup procs file (or empty), rlimits ("RESOURCE=VALUE,..." or empty),
+#   id, cwd, cgroup procs files joined by newlines (or empty), rlimits ("RESOURCE=VALUE,..." or empty),
 #   env count, env entries KEY=VALUE..., argv...
 # The one argument is setrlimit(2)'s syscall number on this architecture (0: unknown),
 # used between fork and exec as prlimit(1) would, without the extra exec.
@@ -62,10 +62,10 @@ sub start {
     open(STDIN, '<', '/dev/null');
     open(STDOUT, '>&', $out_w);
     open(STDERR, '>&', $err_w);
-    if ($procs ne '') {
+    for my $file (split /\n/, $procs) {
       my $fh;
-      my $ok = open($fh, '>', $procs) && print($fh "$$\n") && close($fh);
-      if (!$ok) { print STDERR "fanout-launcher: cannot join cgroup $procs: $!\n"; _exit(126); }
+      my $ok = open($fh, '>', $file) && print($fh "$$\n") && close($fh);
+      if (!$ok) { print STDERR "fanout-launcher: cannot join cgroup $file: $!\n"; _exit(126); }
     }
     for my $limit (split /,/, $limits) {
       my ($resource, $value) = split /=/, $limit;

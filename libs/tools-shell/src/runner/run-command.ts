@@ -9,8 +9,11 @@ import type { RunOptions } from './run-options';
 import type { SpawnExit } from './spawner';
 import { signalName } from './wait-status';
 
-/** The contract's result, and whether the command's own timeout ended it. */
-export type RunResult = ToolOutputOf<'bash.exec'> & { timedOut: boolean };
+/**
+ * The contract's result, whether the command's own timeout ended it, and whether the
+ * kernel's OOM killer killed a process of it at its family's memory limit.
+ */
+export type RunResult = ToolOutputOf<'bash.exec'> & { timedOut: boolean; outOfMemory: boolean };
 
 /**
  * Runs one command in its own process group, under rlimits and (when it is there) the
@@ -30,7 +33,10 @@ export async function* runCommand(
 ): AsyncGenerator<OutputChunk, RunResult, void> {
   const started = performance.now();
   const sandboxed = options.sandbox.kind === 'bubblewrap';
-  const cgroup = options.cgroups?.create(options.limits.processes);
+  const cgroup = options.cgroups?.create({
+    maxPids: options.limits.processes,
+    category: options.category,
+  });
   const collector = new OutputCollector(options.maxOutputBytes);
   const chunks = new ChunkChannel<OutputChunk>();
   const spawned = options.spawner.spawn(
@@ -61,6 +67,7 @@ export async function* runCommand(
   });
 
   let finished = false;
+  let outOfMemory = false;
   try {
     yield* chunks;
     yield* collector.end();
@@ -72,6 +79,7 @@ export async function* runCommand(
       await terminator.killNow();
       await ended;
     }
+    outOfMemory = cgroup?.outOfMemory() ?? false;
     cgroup?.dispose();
   }
   if (failure || !exit) throw failure ?? new Error('the command ended without an exit status');
@@ -96,6 +104,7 @@ export async function* runCommand(
     durationMs: Math.round(performance.now() - started),
     truncated: collector.truncated,
     timedOut: terminator.timedOut,
+    outOfMemory,
   };
 }
 

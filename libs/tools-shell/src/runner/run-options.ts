@@ -1,4 +1,4 @@
-import type { PidsCgroups } from '../sandbox/pids-cgroup';
+import type { CommandCgroups } from '../sandbox/cgroup-fs';
 import type { Sandbox } from '../sandbox/resolve-sandbox';
 import type { ResourceLimits } from './limits';
 import type { Spawner } from './spawner';
@@ -20,8 +20,13 @@ export interface RunOptions {
   /** After the timeout's SIGTERM, how long before SIGKILL. */
   killGraceMs: number;
   spawner: Spawner;
-  /** Per-command pids cgroups, where the host has them. */
-  cgroups?: PidsCgroups;
+  /**
+   * Per-command cgroups, where the host has them: a pids group, and the family's memory
+   * and cpu groups when the tool was given its family's share.
+   */
+  cgroups?: CommandCgroups;
+  /** The command's category, whose share of the family's CPU its cpu group weighs. */
+  category?: string;
   /** The caller's home, hidden in the sandbox. */
   home?: string;
   signal?: AbortSignal;

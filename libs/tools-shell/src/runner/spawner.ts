@@ -7,8 +7,11 @@ export interface SpawnSpec {
   limits?: ResourceLimits;
   cwd: string;
   env: Record<string, string>;
-  /** A cgroup's `cgroup.procs`: the child joins it before it execs, so before it can fork. */
-  cgroupProcs?: string;
+  /**
+   * `cgroup.procs` files of the groups the child joins before it execs, so before it can
+   * fork (its pids group, and its family's memory and cpu groups where there are some).
+   */
+  cgroupProcs?: readonly string[];
 }
 
 /** How a started process ended, once its output has closed. */

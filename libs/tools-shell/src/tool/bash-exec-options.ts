@@ -3,6 +3,7 @@ import type { LockManager } from '../locks/lock-manager';
 import type { Policy } from '../policy/policy-schema';
 import type { ResourceLimits } from '../runner/limits';
 import type { Spawner } from '../runner/spawner';
+import type { FamilyShare } from '../sandbox/family-cgroup';
 import type { SandboxMode } from '../sandbox/sandbox-options';
 
 /** How a `bash.exec` tool is put together; every part has a default a worker can keep. */
@@ -29,8 +30,16 @@ export interface BashExecOptions {
   spawner?: Spawner;
   /** Use a pids cgroup per command where the host has a writable one (default true). */
   pidsCgroups?: boolean;
+  /**
+   * The family's share of the host, read at the first command: all commands together are
+   * held to its memory and cores by cgroups, each in a group of its own, its category's
+   * CPU weighted by the category's share (see `FamilyCgroups`). Where the host has no
+   * writable memory or cpu cgroup it says so once (`warn`) and the rlimits are the only
+   * bound. Default: none, commands bounded by their rlimits and pids group.
+   */
+  family?: () => FamilyShare | undefined;
   /** The worker's environment, the source of the allow-listed variables (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-  /** Where the one "no sandbox here" warning goes (default `console.warn`). */
+  /** Where the one "no sandbox here" (or "no cgroup here") warning goes (default `console.warn`). */
   warn?: (message: string) => void;
 }

@@ -17,7 +17,8 @@ import { commandEnv } from '../sandbox/environment';
 import { resolveSandbox, type Sandbox } from '../sandbox/resolve-sandbox';
 import { CommandValidator } from '../validate/validate';
 import type { BashExecOptions } from './bash-exec-options';
-import { defaultSpawner, sharedCgroups, sharedLocks } from './defaults';
+import type { CommandCgroups } from '../sandbox/cgroup-fs';
+import { defaultSpawner, familyCgroups, sharedCgroups, sharedLocks } from './defaults';
 import { exitFailure } from './exit-status';
 import { shellSettingsFromEnv } from './shell-settings';
 import { resolveWorkspace } from './workspace';
@@ -42,6 +43,14 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
   const workerEnv = options.env ?? process.env;
   let validator: Promise<CommandValidator> | undefined;
   let sandbox: Promise<Sandbox> | undefined;
+  let groups: { of: CommandCgroups | undefined } | undefined;
+  const commandCgroups = (): CommandCgroups | undefined => {
+    if (groups) return groups.of;
+    const pids = options.pidsCgroups === false ? undefined : sharedCgroups();
+    const share = options.family?.();
+    groups = { of: share ? familyCgroups(share, pids, options.warn ?? console.warn) : pids };
+    return groups.of;
+  };
 
   async function* bashExec(
     input: unknown,
@@ -88,13 +97,20 @@ export function createBashExec(options: BashExecOptions = {}): BashExecTool {
           maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
           killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
           spawner: options.spawner ?? defaultSpawner(),
-          cgroups: options.pidsCgroups === false ? undefined : sharedCgroups(),
+          cgroups: commandCgroups(),
+          category,
           home: env['HOME'],
           signal: ctx.signal,
         });
-        const failure = exitFailure(params.command, run, params.okExitCodes, params.timeoutMs);
+        const failure = exitFailure(
+          params.command,
+          run,
+          params.okExitCodes,
+          params.timeoutMs,
+          groups?.of?.memoryLimitBytes,
+        );
         if (failure) throw failure;
-        const { timedOut: _timedOut, ...result } = run;
+        const { timedOut: _timedOut, outOfMemory: _outOfMemory, ...result } = run;
         return result;
       } finally {
         releaseSlot();

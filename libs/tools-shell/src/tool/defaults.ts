@@ -3,6 +3,8 @@ import { LockManager } from '../locks/lock-manager';
 import { ExecaSpawner } from '../runner/execa-spawner';
 import { LauncherSpawner } from '../runner/launcher-spawner';
 import type { Spawner } from '../runner/spawner';
+import type { CommandCgroups } from '../sandbox/cgroup-fs';
+import { FamilyCgroups, type FamilyShare } from '../sandbox/family-cgroup';
 import { PidsCgroups } from '../sandbox/pids-cgroup';
 
 let spawner: Spawner | undefined;
@@ -33,4 +35,20 @@ export function sharedCgroups(): PidsCgroups | undefined {
     }
   }
   return cgroups ?? undefined;
+}
+
+/**
+ * A family's cgroups around the pids groups (see `FamilyCgroups`), removed at exit; the
+ * pids groups alone, after one warning, where the host has no writable memory or cpu
+ * hierarchy.
+ */
+export function familyCgroups(
+  share: FamilyShare,
+  pids: CommandCgroups | undefined,
+  warn: (message: string) => void,
+): CommandCgroups | undefined {
+  const groups = FamilyCgroups.detect(share, { pids, warn });
+  if (!groups) return pids;
+  process.once('exit', () => groups.removeAll());
+  return groups;
 }

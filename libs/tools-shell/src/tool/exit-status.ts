@@ -11,7 +11,9 @@ const COMMAND_CHARS = 120;
 /**
  * What the end of a run means for its task: undefined when it exited with one of
  * `okExitCodes`; otherwise the error that fails the task — `TIMEOUT` when the call's own
- * timeout ended it, `EXIT_NONZERO` for any other exit code or a signal. The error's
+ * timeout ended it, `OUT_OF_MEMORY` when the OOM killer killed a process of it at its
+ * family's memory limit (`memoryLimitBytes`, named in the message), `EXIT_NONZERO` for
+ * any other exit code or a signal. The error's
  * details hold the whole result (output as captured, exit code, signal), so a reader has
  * what a success would have returned; its message names the command, how it ended and
  * the last lines it wrote to stderr.
@@ -21,13 +23,24 @@ export function exitFailure(
   run: RunResult,
   okExitCodes: readonly number[],
   timeoutMs: number,
+  memoryLimitBytes?: number,
 ): ShellError | undefined {
-  const { timedOut, ...result } = run;
+  const { timedOut, outOfMemory, ...result } = run;
   if (!timedOut && result.exitCode !== null && okExitCodes.includes(result.exitCode)) {
     return undefined;
   }
-  const how = timedOut ? `timed out after ${timeoutMs} ms (${ending(run)})` : ending(run);
-  const code = timedOut ? ShellErrorCode.Timeout : ShellErrorCode.ExitNonZero;
+  const limit =
+    memoryLimitBytes === undefined ? '' : ` (${Math.round(memoryLimitBytes / 1024 ** 2)} MiB)`;
+  const how = timedOut
+    ? `timed out after ${timeoutMs} ms (${ending(run)})`
+    : outOfMemory
+      ? `was killed by the kernel's OOM killer: its family's commands went over their memory share${limit} (${ending(run)})`
+      : ending(run);
+  const code = timedOut
+    ? ShellErrorCode.Timeout
+    : outOfMemory
+      ? ShellErrorCode.OutOfMemory
+      : ShellErrorCode.ExitNonZero;
   const message = `\`${quoted(command)}\` ${how}; ${lastWords(run)}`;
   return new ShellError(code, message, { details: { ...result } });
 }

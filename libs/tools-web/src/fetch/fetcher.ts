@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, cacheStores, interceptors, type Dispatcher } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
 import { bareHost, SsrfGuard, type Resolver } from '../ssrf/guard';
+import { ByteBucket } from './byte-bucket';
 import { decode } from './decode';
 import { exchange, type Exchange, type ExchangeOptions } from './exchange';
 import { extract } from './extract';
@@ -10,6 +11,7 @@ import { Deadline } from './deadline';
 import { HostLimiter } from './host-limiter';
 import { mimeOf } from './media-type';
 import { RobotsCache } from './robots';
+import { throttle } from './throttle';
 
 /** How a `WebFetcher` behaves; every field has a default fit for the open web. */
 export interface FetchOptions {
@@ -41,9 +43,31 @@ export interface FetchOptions {
    * waiting at its own deadline. Default 30 s.
    */
   robotsTimeoutMs?: number;
-  /** Connections kept per origin by the pooled agent. Default 8. */
+  /** Connections kept per origin by the pooled agent. Default 8 (fewer under a byte rate). */
   connectionsPerOrigin?: number;
+  /**
+   * The byte rate all this fetcher's fetches share (a worker's: the web family's share of
+   * the host's network, see `WebConfig`): every body read draws from one token bucket,
+   * and the connections are capped at one per 16 KiB/s of it. Default: none.
+   */
+  bytesPerSec?: number;
+  /** The bucket to draw from instead of one of `bytesPerSec` (shared, or with a test's clock). */
+  byteBucket?: ByteBucket;
 }
+
+/**
+ * The least of the byte rate an open connection should get: one that gets less spends
+ * its time paused, holding a socket on the site and nearing its timeouts.
+ */
+export const MIN_CONNECTION_BYTES_PER_SEC = 16 * 1024;
+
+/** The connections a byte rate gives a worker: one per 16 KiB/s, at least one. */
+export function connectionCap(bytesPerSec: number): number {
+  return Math.max(1, Math.floor(bytesPerSec / MIN_CONNECTION_BYTES_PER_SEC));
+}
+
+/** The one key of the worker-wide connection cap; a cancelled wait says it was for this. */
+const ALL_HOSTS = 'a connection';
 
 const DEFAULT_TYPES = ['text/html', 'text/plain', 'application/json', 'application/xhtml+xml'];
 const ROBOTS_MAX_BYTES = 512 * 1024;
@@ -75,11 +99,19 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 /**
  * `web.fetch` as an object holding what must outlive one call: the pooled undici agent
  * (whose connector resolves through the SSRF guard), per-host limits, the robots and
- * HTTP caches. One per process; `fetch` is the tool.
+ * HTTP caches, and the byte rate its fetches share. One per process; `fetch` is the tool.
  */
 export class WebFetcher {
+  /** The bucket every body read draws from, when the fetcher has a byte rate. */
+  readonly bucket: ByteBucket | undefined;
+  /** Requests in flight at once, all hosts together, when a byte rate caps them. */
+  readonly connections: number | undefined;
   private readonly guard: SsrfGuard;
   private readonly agent: Agent;
+  /** The agent with every body read drawn from the bucket. */
+  private readonly wire: Dispatcher;
+  /** The worker-wide cap on requests in flight, under a byte rate. */
+  private readonly inFlight: HostLimiter | undefined;
   private readonly dispatcher: Dispatcher;
   private readonly limiter: HostLimiter;
   private readonly robots: RobotsCache;
@@ -99,8 +131,12 @@ export class WebFetcher {
       // Pages come compressed where the site can: a fraction of the bytes on the wire.
       'accept-encoding': 'gzip, deflate, br',
     };
+    this.bucket =
+      options.byteBucket ?? (options.bytesPerSec ? new ByteBucket(options.bytesPerSec) : undefined);
+    this.connections = this.bucket ? connectionCap(this.bucket.bytesPerSec) : undefined;
+    this.inFlight = this.connections ? new HostLimiter(this.connections, 0) : undefined;
     this.agent = new Agent({
-      connections: options.connectionsPerOrigin ?? 8,
+      connections: Math.min(options.connectionsPerOrigin ?? 8, this.connections ?? Infinity),
       headersTimeout: options.headersTimeoutMs ?? 15_000,
       bodyTimeout: options.bodyTimeoutMs ?? 15_000,
       connect: { lookup: this.guard.lookup } as Agent.Options['connect'],
@@ -110,7 +146,9 @@ export class WebFetcher {
     // a 304 at most. Bounded by entries, by entry and in all. Outside it, decompression:
     // the cache keeps pages as sent, and `maxBytes` counts the bytes decompressed, so a
     // small bomb is cut where its output reaches the limit.
-    this.dispatcher = this.agent.compose(
+    // Innermost, the throttle: it counts the bytes off the wire, and a cached page none.
+    this.wire = this.bucket ? this.agent.compose(throttle(this.bucket)) : this.agent;
+    this.dispatcher = this.wire.compose(
       interceptors.cache({
         store: new cacheStores.MemoryCacheStore({
           maxCount: 1_024,
@@ -197,7 +235,9 @@ export class WebFetcher {
     }
     const slot = this.limiter.acquire(bareHost(url), signal, crawlDelayMs);
     const release = slot instanceof Promise ? await slot : slot;
+    let releaseConnection: (() => void) | undefined;
     try {
+      if (this.inFlight) releaseConnection = await this.inFlight.acquire(ALL_HOSTS, signal);
       const res = await exchange(
         this.dispatcher,
         url,
@@ -206,6 +246,7 @@ export class WebFetcher {
       );
       return { ...res, contentType: header(res.headers, 'content-type') ?? '' };
     } finally {
+      releaseConnection?.();
       release();
     }
   }
@@ -260,7 +301,7 @@ export class WebFetcher {
     let url = robotsUrl;
     for (let hop = 0; hop <= 5; hop += 1) {
       await this.guard.check(url);
-      const res = await exchange(this.agent, url, this.robotsRequest, signal);
+      const res = await exchange(this.wire, url, this.robotsRequest, signal);
       const location = header(res.headers, 'location');
       if (res.status >= 300 && res.status < 400 && location) {
         url = new URL(location, url);

@@ -1,3 +1,4 @@
+import { mayTakeSlot, owedSlots, reservedSlots, type ShareBook } from '@fanout/contracts';
 import { WebError, WebErrorCode } from '../errors';
 
 /** The bucket of a search that names no category. */
@@ -29,10 +30,12 @@ interface Waiter {
 }
 
 /**
- * Concurrency slots shared by categories: each category is guaranteed its share of the
- * capacity (at least one slot) and may borrow slots others leave idle. Borrowed slots come
- * back as their calls end (no pre-emption); a freed slot goes first to a category waiting
- * below its guarantee, then to the longest waiter.
+ * Concurrency slots shared by categories by the contracts' guarantee-and-borrow rule
+ * (`mayTakeSlot`, the rule a worker's pools follow too): each category is guaranteed its
+ * share of the capacity (at least one slot) and may borrow slots no waiting category is
+ * owed. Borrowed slots come back as their calls end (no pre-emption); a freed slot goes
+ * to the longest waiter that may take it, which is one waiting below its guarantee when
+ * there is one.
  */
 export class CategoryPool {
   private readonly guaranteed = new Map<string, number>();
@@ -45,7 +48,7 @@ export class CategoryPool {
     shares: Readonly<Record<string, number>> = DEFAULT_CATEGORY_SHARES,
   ) {
     for (const [category, share] of Object.entries(shares)) {
-      this.guaranteed.set(category, Math.max(1, Math.floor(share * capacity)));
+      this.guaranteed.set(category, reservedSlots(share, capacity));
     }
   }
 
@@ -69,13 +72,22 @@ export class CategoryPool {
     }
   }
 
-  private underGuarantee(category: string): boolean {
-    return this.used(category) < this.guarantee(category);
+  private readonly book: ShareBook = {
+    reserved: (category) => this.guarantee(category ?? UNCATEGORISED),
+    running: (category) => this.used(category ?? UNCATEGORISED),
+  };
+
+  /** Whether a call of `category` may take a slot now, by the guarantee-and-borrow rule. */
+  private mayTake(category: string, free = this.capacity - this.total): boolean {
+    const owed = owedSlots(
+      this.waiting.map((waiter) => waiter.category),
+      this.book,
+    );
+    return mayTakeSlot(category, free, owed, this.book);
   }
 
   private acquire(category: string, signal: AbortSignal): Promise<void> {
-    const starved = this.waiting.some((w) => this.underGuarantee(w.category));
-    if (this.total < this.capacity && (this.underGuarantee(category) || !starved)) {
+    if (this.mayTake(category)) {
       this.take(category);
       return Promise.resolve();
     }
@@ -106,7 +118,7 @@ export class CategoryPool {
     this.total -= 1;
     this.inUse.set(category, this.used(category) - 1);
     if (this.waiting.length === 0) return;
-    let index = this.waiting.findIndex((w) => this.underGuarantee(w.category));
+    let index = this.waiting.findIndex((w) => this.mayTake(w.category));
     if (index === -1) index = 0;
     const [next] = this.waiting.splice(index, 1);
     next?.wake();
