@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, natsConfigFromEnv } from '@fanout/messaging';
 import { childEnv, workspaceRoot } from '@fanout/testing';
-import { HOPS, traceHops, type Hop } from './cli/trip-hops';
+import { HOPS, traceHops, wallClock, type Hop } from './cli/trip-hops';
 import { percentile, round, table } from './stats';
 
 const RUNS = Number(process.env['BENCH_CLI_RUNS'] ?? 20);
@@ -32,11 +32,8 @@ const CALL = [
 ];
 
 /** Runs `node <args>` to its end and returns the ms it took; a non-zero exit fails the bench. */
-function timed(
-  args: string[],
-  env: Record<string, string | undefined>,
-  started = performance.now(),
-): Promise<number> {
+function timed(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: workspaceRoot,
     env: childEnv(env),
@@ -129,10 +126,10 @@ async function traceCalls(stateFile: string, env: Record<string, string | undefi
   try {
     await connection.flush(); // the subscription is in place before the first call
     for (let i = 0; i < HOP_RUNS; i++) {
-      const started = performance.now();
+      const started = wallClock();
       tracer.start(started);
-      const took = await timed([COMPILED, ...CALL], env, started);
-      const hops = tracer.hops(started + took);
+      await timed([COMPILED, ...CALL], env);
+      const hops = tracer.hops(wallClock());
       for (const [hop, ms] of Object.entries(hops ?? {})) samples[hop]?.push(ms);
     }
   } finally {
