@@ -68,7 +68,7 @@ export async function serveControl(path: string, client: FanoutClient) {
 async function answer(connection: Socket, client: FanoutClient): Promise<void> {
   // A caller gone before its answer is nothing to report: the call's records are in the log.
   connection.on('error', () => undefined);
-  const reply = (body: ControlReply) => connection.end(JSON.stringify(body));
+  const reply = (body: ControlReply): void => void connection.end(JSON.stringify(body));
   try {
     const call = parseCall(await readCall(connection));
     await checkCall(call.tool, call.input);
