@@ -41,8 +41,11 @@ const READ_TIMEOUT_MS = 60_000;
  * undici) would double what `fanout call` loads.
  */
 export async function serveControl(path: string, client: FanoutClient) {
+  const open = new Set<Socket>(); // closed with the server: a call waiting has no dev left
   // Half-open: the caller's end says the call is whole, and the answer still goes back.
   const server = createServer({ allowHalfOpen: true }, (connection) => {
+    open.add(connection);
+    connection.once('close', () => open.delete(connection));
     void answer(connection, client);
   });
   await rm(path, { force: true }); // a socket a killed dev left behind
@@ -51,11 +54,6 @@ export async function serveControl(path: string, client: FanoutClient) {
     server.listen(path, () => resolve());
   });
   await chmod(path, 0o600);
-  const open = new Set<Socket>();
-  server.on('connection', (connection) => {
-    open.add(connection);
-    connection.once('close', () => open.delete(connection));
-  });
   return {
     close: () =>
       new Promise<void>((resolve) => {
