@@ -6,16 +6,21 @@
  * the machine's speed touches all alike. The compiled build (`npm run build`, run first
  * here) is what is timed, and the `fanout` launcher (TypeScript through tsx) beside it.
  * Medians of `BENCH_CLI_RUNS` (20) runs after a warm-up; the embedded mode gets a quarter
- * of them, each costing seconds.
+ * of them, each costing seconds. Then `BENCH_CLI_HOP_RUNS` (10) more calls with the dev's
+ * bus watched, which split the call into its hops (`trip-hops.ts`): they are not among the
+ * timed runs, since watching every message costs the server a little.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectNats, natsConfigFromEnv } from '@fanout/messaging';
 import { childEnv, workspaceRoot } from '@fanout/testing';
+import { HOPS, traceHops, wallClock, type Hop } from './cli/trip-hops';
 import { percentile, round, table } from './stats';
 
 const RUNS = Number(process.env['BENCH_CLI_RUNS'] ?? 20);
+const HOP_RUNS = Number(process.env['BENCH_CLI_HOP_RUNS'] ?? 10);
 const COMPILED = join(workspaceRoot, 'dist/apps/cli/main.js');
 const LAUNCHER = join(workspaceRoot, 'apps/cli/bin/fanout.mjs');
 const CALL = [
@@ -56,6 +61,7 @@ export async function run(): Promise<void> {
   execFileSync(process.execPath, [COMPILED, 'dev'], { env: childEnv(dev), stdio: 'inherit' });
   const samples = { node: [] as number[], dev: [] as number[], devTsx: [] as number[] };
   const embeddedMs: number[] = [];
+  let hops: Record<Hop, number> | undefined;
   try {
     for (let i = 0; i <= RUNS; i++) {
       const node = await timed(['-e', '0'], dev);
@@ -67,6 +73,7 @@ export async function run(): Promise<void> {
       samples.devTsx.push(callTsx);
       if (i % 4 === 0) embeddedMs.push(await timed([COMPILED, ...CALL], embedded));
     }
+    hops = await traceCalls(join(dir, 'dev.json'), dev);
   } finally {
     execFileSync(process.execPath, [COMPILED, 'dev', 'stop'], { env: childEnv(dev) });
     rmSync(dir, { recursive: true, force: true });
@@ -94,5 +101,43 @@ export async function run(): Promise<void> {
       ],
     ),
   );
-  console.log(JSON.stringify({ bench: 'cli', ...figures, ratios }));
+  if (hops) {
+    console.log(
+      `\nWhere a call's time goes (medians of ${HOP_RUNS} calls with the bus watched):\n` +
+        table(
+          ['hop', 'p50 ms', 'what'],
+          Object.entries(HOPS).map(([hop, what]) => [hop, hops[hop as Hop], what]),
+        ),
+    );
+  }
+  console.log(JSON.stringify({ bench: 'cli', ...figures, ratios, ...(hops ? { hops } : {}) }));
+}
+
+/**
+ * `HOP_RUNS` calls (compiled) with every message of the dev's server watched: the median
+ * of each hop, or undefined when no call was seen whole.
+ */
+async function traceCalls(stateFile: string, env: Record<string, string | undefined>) {
+  if (HOP_RUNS <= 0) return undefined;
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { natsUrl: string; prefix: string };
+  const connection = await connectNats(natsConfigFromEnv({ NATS_URL: state.natsUrl }));
+  const tracer = traceHops(connection, state.prefix);
+  const samples = Object.fromEntries(Object.keys(HOPS).map((hop) => [hop, [] as number[]]));
+  try {
+    await connection.flush(); // the subscription is in place before the first call
+    for (let i = 0; i < HOP_RUNS; i++) {
+      const started = wallClock();
+      tracer.start(started);
+      await timed([COMPILED, ...CALL], env);
+      const hops = tracer.hops(wallClock());
+      for (const [hop, ms] of Object.entries(hops ?? {})) samples[hop]?.push(ms);
+    }
+  } finally {
+    tracer.stop();
+    await connection.close();
+  }
+  if (Object.values(samples).some((values) => values.length === 0)) return undefined;
+  return Object.fromEntries(
+    Object.entries(samples).map(([hop, values]) => [hop, median(values)]),
+  ) as Record<Hop, number>;
 }

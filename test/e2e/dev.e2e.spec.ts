@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,16 +25,15 @@ const alive = (pid: number) => {
   }
 };
 
-/** A raw POST to the dev's control socket, as any local program could send one. */
-function post(socketPath: string, body: string): Promise<{ status?: number; body: unknown }> {
+/** Raw bytes to the dev's control socket, as any local program could send them; its reply. */
+function sendRaw(socketPath: string, body: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const sent = request({ socketPath, path: '/call', method: 'POST' }, (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
-    });
-    sent.on('error', reject);
-    sent.end(body);
+    let text = '';
+    const connection = connect(socketPath);
+    connection.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    connection.on('end', () => resolve(JSON.parse(text)));
+    connection.on('error', reject);
+    connection.end(body);
   });
 }
 
@@ -104,11 +103,12 @@ describe('fanout dev: a local Fanout that stays up', () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown key "patternz"');
-    // What is not a call at all gets a 400 that says what a call is, and the dev goes on.
+    // What is not a call at all gets an answer that says what a call is, and the dev goes on.
     const { state: running } = await dev('status');
-    const garbage = await post(join(home, 'dev.sock'), '{"tool": 42');
-    expect(garbage.status).toBe(400);
-    expect(garbage.body).toMatchObject({ usage: expect.stringContaining('the call is not JSON') });
+    const garbage = await sendRaw(join(home, 'dev.sock'), '{"tool": 42');
+    expect(garbage).toEqual({ usage: expect.stringContaining('the call is not JSON') });
+    const notACall = await sendRaw(join(home, 'dev.sock'), '{"tool": "code.glob"}');
+    expect(notACall).toEqual({ usage: 'a call is {"tool": "<name>", "input": {…}}' });
     expect(alive(running.pid)).toBe(true);
 
     const file = join(dir, 'one-glob.yaml');

@@ -108,8 +108,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
     if (name.startsWith('-')) {
       throw new UsageError(`the command comes first: fanout <command> ${name}…; see fanout --help`);
     }
-    const command = await load(name);
-    const { parseOptions } = await import('./options/parse');
+    // Both at once: every command needs the parser, and each import is a round of loading.
+    const [command, { parseOptions }] = await Promise.all([load(name), import('./options/parse')]);
     const parsed = parseOptions(name, { ...command.options, ...HELP_OPTION }, rest);
     if (parsed.values['help']) {
       process.stdout.write(await helpText(name));

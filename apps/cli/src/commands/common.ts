@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FanoutClient } from '@fanout/client';
 import type { Priority } from '@fanout/contracts';
 import { UsageError } from '../exit-codes';
@@ -31,6 +30,8 @@ export function argument(args: { command: string; positionals: string[] }, what:
 /** Reads a file the user named; a missing one is their mistake, said plainly. */
 export async function readUserFile(path: string): Promise<string> {
   try {
+    // Imported here, not above: `fanout call` against a dev has no file to read (see dev-home).
+    const { readFile } = await import('node:fs/promises');
     return await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);

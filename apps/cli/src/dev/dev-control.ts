@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
-import type { FanoutClient } from '@fanout/client';
+import type { CallOutcome, FanoutClient } from '@fanout/client';
 import type { Priority } from '@fanout/contracts';
 import { checkCall } from '../commands/call';
 import { UsageError } from '../exit-codes';
 
-/** A call as `fanout call` hands it over, and the outcome it gets back. */
+/** A call as `fanout call` hands it over. */
 export interface ControlCall {
   tool: string;
   input: Record<string, unknown>;
@@ -14,8 +14,19 @@ export interface ControlCall {
   timeoutMs?: number;
 }
 
-/** The largest call body taken: a tool's input, not a file upload. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * What the dev answers, one of: the call's outcome; `usage` when the call does not fit its
+ * tool or is not a call (the message `fanout call` prints, exit 2); `error` when it could
+ * not be run, with the error's `name` (`TimeoutError`, …), which gives `fanout call` the
+ * exit code it has when it runs the call itself.
+ */
+export type ControlReply =
+  { outcome: CallOutcome } | { usage: string } | { error: string; name?: string };
+
+/** The largest call taken: a tool's input, not a file upload. */
+const MAX_CALL_BYTES = 16 * 1024 * 1024;
+/** How long a caller may take to hand its call over. */
+const READ_TIMEOUT_MS = 60_000;
 
 /**
  * The control socket of a running `fanout dev`: a Unix socket in its home (mode 0600, so
@@ -24,13 +35,18 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * here through the same client, on the same bus, as `fanout call --nats` would; the command
  * then costs little more than starting Node.
  *
- * `POST /call` with a {@link ControlCall}: 200 with the outcome `{status, result, error}`,
- * 400 `{usage}` when the call does not fit its tool (the message `fanout call` prints),
- * 500 `{message}` when it could not be run.
+ * The exchange is one JSON document each way, each ended by its sender's end of the stream:
+ * the caller writes a {@link ControlCall} and ends its side; the dev answers a
+ * {@link ControlReply} and closes. No HTTP: its client alone (`node:http`, which loads
+ * undici) would double what `fanout call` loads.
  */
 export async function serveControl(path: string, client: FanoutClient) {
-  const server = createServer((request, response) => {
-    void answer(request, response, client);
+  const open = new Set<Socket>(); // closed with the server: a call waiting has no dev left
+  // Half-open: the caller's end says the call is whole, and the answer still goes back.
+  const server = createServer({ allowHalfOpen: true }, (connection) => {
+    open.add(connection);
+    connection.once('close', () => open.delete(connection));
+    void answer(connection, client);
   });
   await rm(path, { force: true }); // a socket a killed dev left behind
   await new Promise<void>((resolve, reject) => {
@@ -42,46 +58,60 @@ export async function serveControl(path: string, client: FanoutClient) {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const connection of open) connection.destroy();
       }),
   };
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, client: FanoutClient) {
-  const reply = (status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
-  };
-  if (request.method !== 'POST' || request.url !== '/call') {
-    return reply(404, {
-      message: `no ${request.method} ${request.url}: POST /call is all there is`,
-    });
-  }
+async function answer(connection: Socket, client: FanoutClient): Promise<void> {
+  // A caller gone before its answer is nothing to report: the call's records are in the log.
+  connection.on('error', () => undefined);
+  const reply = (body: ControlReply): void => void connection.end(JSON.stringify(body));
   try {
-    const call = parseCall(await readBody(request));
+    const call = parseCall(await readCall(connection));
     await checkCall(call.tool, call.input);
     const { timeoutMs } = call;
     // Checked to be 0..4 by parseCall.
     const priority = call.priority as Priority | undefined;
-    reply(
-      200,
-      await client.call(call.tool, call.input, { priority, ...(timeoutMs ? { timeoutMs } : {}) }),
-    );
+    const outcome = await client.call(call.tool, call.input, {
+      priority,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    reply({ outcome });
   } catch (error) {
-    if (error instanceof UsageError) return reply(400, { usage: error.message });
-    reply(500, { message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof UsageError) return reply({ usage: error.message });
+    if (error instanceof Error) return reply({ error: error.message, name: error.name });
+    reply({ error: String(error) });
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new UsageError(`a call is at most ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Everything the caller writes before it ends its side. Too much, or nothing for a minute,
+ * is refused without reading on (the answer still goes back on the open half).
+ */
+function readCall(connection: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const refuse = (error: Error) => {
+      connection.pause().removeAllListeners('data').removeAllListeners('end');
+      connection.setTimeout(0);
+      reject(error);
+    };
+    connection.setTimeout(READ_TIMEOUT_MS, () =>
+      refuse(new UsageError(`no whole call within ${READ_TIMEOUT_MS} ms`)),
+    );
+    connection.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_CALL_BYTES)
+        refuse(new UsageError(`a call is at most ${MAX_CALL_BYTES} bytes`));
+      else chunks.push(chunk);
+    });
+    connection.once('end', () => {
+      connection.setTimeout(0);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
 }
 
 function parseCall(text: string): ControlCall {

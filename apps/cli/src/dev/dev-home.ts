@@ -1,7 +1,12 @@
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../exit-codes';
+
+// `fanout call` reads the state here and nothing else, and that read is synchronous (a few
+// hundred bytes). Node's fs is taken with `process.getBuiltinModule`, its promises only when
+// a function here writes or cleans up: an ES import of `node:fs/promises` (its module, and
+// the thread pool its first read starts) would cost the call more than its read.
+const fs = process.getBuiltinModule('node:fs');
 
 /** What a running `fanout dev` writes for the commands that use it. */
 export interface DevState {
@@ -51,10 +56,10 @@ export function isAlive(pid: number): boolean {
  */
 export async function runningDev(home: string): Promise<DevState | undefined> {
   const paths = devPaths(home);
-  const state = await readState(paths.state);
+  const state = readState(paths.state);
   if (!state) return undefined;
   if (isAlive(state.pid)) return state;
-  await rm(paths.state, { force: true });
+  await fs.promises.rm(paths.state, { force: true });
   await removeLockOf(paths.lock, state.pid);
   return undefined;
 }
@@ -62,8 +67,8 @@ export async function runningDev(home: string): Promise<DevState | undefined> {
 /** Writes the state whole or not at all: a reader never sees half a file. */
 export async function writeState(state: DevState): Promise<void> {
   const { state: path } = devPaths(state.home);
-  await writeFile(`${path}.${state.pid}`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${path}.${state.pid}`, path);
+  await fs.promises.writeFile(`${path}.${state.pid}`, `${JSON.stringify(state, null, 2)}\n`);
+  await fs.promises.rename(`${path}.${state.pid}`, path);
 }
 
 /**
@@ -74,13 +79,13 @@ export async function writeState(state: DevState): Promise<void> {
  */
 export async function lockHome(home: string, pid = process.pid): Promise<() => Promise<void>> {
   const { lock } = devPaths(home);
-  await mkdir(home, { recursive: true });
+  await fs.promises.mkdir(home, { recursive: true });
   const mine = `${lock}.${pid}`;
-  await writeFile(mine, String(pid));
+  await fs.promises.writeFile(mine, String(pid));
   try {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        await link(mine, lock);
+        await fs.promises.link(mine, lock);
         return () => removeLockOf(lock, pid);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -88,25 +93,30 @@ export async function lockHome(home: string, pid = process.pid): Promise<() => P
         if (holder !== undefined) {
           throw new UsageError(`a fanout dev already runs on ${home} (pid ${holder})`);
         }
-        await removeLockOf(lock, Number((await readFile(lock, 'utf8').catch(() => '')).trim()));
+        await removeLockOf(
+          lock,
+          Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim()),
+        );
       }
     }
     throw new UsageError(`could not take ${lock}: another fanout dev is starting on ${home}`);
   } finally {
-    await rm(mine, { force: true });
+    await fs.promises.rm(mine, { force: true });
   }
 }
 
 /** The live process holding the home's lock, if any. */
 export async function lockHolder(home: string): Promise<number | undefined> {
-  const holder = Number((await readFile(devPaths(home).lock, 'utf8').catch(() => '')).trim());
+  const holder = Number(
+    (await fs.promises.readFile(devPaths(home).lock, 'utf8').catch(() => '')).trim(),
+  );
   return isAlive(holder) ? holder : undefined;
 }
 
-async function readState(path: string): Promise<DevState | undefined> {
+function readState(path: string): DevState | undefined {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = fs.readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -120,6 +130,6 @@ async function readState(path: string): Promise<DevState | undefined> {
 
 /** Removes the lock only if `pid` still holds it: never another's. */
 async function removeLockOf(lock: string, pid: number): Promise<void> {
-  const holder = (await readFile(lock, 'utf8').catch(() => '')).trim();
-  if (holder === String(pid)) await rm(lock, { force: true });
+  const holder = (await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim();
+  if (holder === String(pid)) await fs.promises.rm(lock, { force: true });
 }
