@@ -36,8 +36,13 @@ const COMMANDS = 100;
 const PARTITION_MS = 8_000;
 /** How long a workflow may take to finish after its fault before the test says why not. */
 const FINISH_MS = 150_000;
+/**
+ * How long a service may take to start: on a 3-node cluster each creates its replicated
+ * consumers through the cluster's consensus, slow on a loaded machine.
+ */
+const START_MS = 120_000;
 /** Services starting, the workflow up to its fault, and {@link FINISH_MS}. */
-const TEST_MS = 240_000;
+const TEST_MS = 2 * START_MS + 60_000 + FINISH_MS;
 
 /**
  * Fanout on a 3-node JetStream cluster with every stream replicated three times: a
@@ -87,9 +92,9 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
   /** An orchestrator and one worker of each kind, ready. */
   const startFanout = async (names: Subjects) => {
     await Promise.all([
-      service(names, 'orchestrator', 'orch-a').ready(),
-      service(names, 'codebase-worker', 'cw').ready(),
-      service(names, 'bash-worker', 'bw').ready(),
+      service(names, 'orchestrator', 'orch-a').ready(START_MS),
+      service(names, 'codebase-worker', 'cw').ready(START_MS),
+      service(names, 'bash-worker', 'bw').ready(START_MS),
     ]);
   };
 
@@ -210,7 +215,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     async () => {
       const names = await scenario('processes');
       await startFanout(names);
-      await service(names, 'orchestrator', 'orch-b').ready();
+      await service(names, 'orchestrator', 'orch-b').ready(START_MS);
       const leases = await LeaseStore.open(connection, { names });
       const { afterFaultMs } = await runThrough(names, 'wf-processes', over(100), async () => {
         const owner = (await leases.holder('wf-processes'))?.owner;
@@ -218,7 +223,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
         expect(owning, `the owner ${owner} is one of ours`).toBeDefined();
         await Promise.all([owning!.stop('SIGKILL'), services.get('cw')!.stop('SIGKILL')]);
         // The work goes on without them: another codebase worker takes the queue.
-        await service(names, 'codebase-worker', 'cw2').ready();
+        await service(names, 'codebase-worker', 'cw2').ready(START_MS);
       });
       console.log(`orchestrator and worker killed: finished ${afterFaultMs} ms after the fault`);
     },
@@ -231,7 +236,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
       const names = await scenario('paused');
       await startFanout(names);
       const paused = services.get('bw')!;
-      await service(names, 'bash-worker', 'bw2').ready();
+      await service(names, 'bash-worker', 'bw2').ready(START_MS);
       // Commands that take a while, so that the paused worker holds some when it stops.
       const slow = workflow((i) => `sleep 1; echo ${i}`);
       const bashStarted = async (names: Subjects, id: string) =>
