@@ -185,6 +185,18 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
     return { afterFaultMs, log: final, leftOut };
   };
 
+  /** What the orchestrators said of their workflows: takeovers, drops, replays, lost leases. */
+  const ownershipLines = () =>
+    [...services]
+      .filter(([instance]) => instance.startsWith('orch'))
+      .flatMap(([instance, service]) =>
+        service
+          .output()
+          .split('\n')
+          .filter((line) => /took over|dropped|lost the lease|replaying|not part of/.test(line))
+          .map((line) => `${instance}: ${/"msg":"([^"]*)"/.exec(line)?.[1] ?? line}`),
+      );
+
   /** Server name of the node that leads the event log's stream now. */
   const eventLogLeader = async (names: Subjects) => {
     const jsm = await jetstreamManager(connection);
@@ -300,6 +312,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
       await healed();
       console.log(
         `follower cut off: finished ${afterFaultMs} ms after the fault, ${leftOut} stored events not in the log`,
+        ...ownershipLines(),
       );
     },
     TEST_MS,
@@ -317,6 +330,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
       await healed();
       console.log(
         `leader cut off: finished ${afterFaultMs} ms after the fault, ${leftOut} stored events not in the log`,
+        ...ownershipLines(),
       );
     },
     TEST_MS,
