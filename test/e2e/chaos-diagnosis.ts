@@ -16,13 +16,23 @@ export async function diagnose(
   workflowId: string,
   services: Map<string, ServiceProcess>,
 ): Promise<string> {
+  const waiting: string[] = [];
   const parts = await Promise.all([
-    attempt('log', () => logSummary(connection, names, workflowId)),
+    attempt('log', () => logSummary(connection, names, workflowId, waiting)),
     attempt('streams', () => streamSummary(connection, names)),
   ]);
   for (const [instance, service] of services) {
-    const lines = service.output().trimEnd().split('\n').slice(-25);
-    parts.push(`--- ${instance} (pid ${service.pid}), last lines:\n${lines.join('\n')}`);
+    const output = service.output().trimEnd().split('\n');
+    // What it said of the tasks still waiting (their bare ids, e.g. `read187`), and of ownership.
+    const mentions = output.filter(
+      (line) =>
+        waiting.some((task) => line.includes(`/${task}:`) || line.includes(`/${task}"`)) ||
+        /took over|dropped|lost the lease|replaying|not part of|orphans/.test(line),
+    );
+    parts.push(
+      `--- ${instance} (pid ${service.pid}), about waiting tasks and ownership:\n${mentions.slice(-40).join('\n')}`,
+      `--- ${instance}, last lines:\n${output.slice(-15).join('\n')}`,
+    );
   }
   return parts.join('\n');
 }
@@ -39,6 +49,7 @@ async function logSummary(
   connection: NatsConnection,
   names: Subjects,
   workflowId: string,
+  waiting: string[],
 ): Promise<string> {
   const stored = await new EventStream(connection, names).read({ workflowId }, 'all', {
     results: 'refs',
@@ -52,11 +63,12 @@ async function logSummary(
     if (event.type === 'TaskSucceeded' || event.type === 'TaskFailed') open.delete(event.taskId);
     else open.set(event.taskId, event.type);
   }
-  const waiting = [...open].slice(0, 20).map(([task, last]) => `${task} (${last})`);
+  waiting.push(...[...open.keys()].slice(0, 5).map((task) => task.split('/').at(-1)!));
+  const examples = [...open].slice(0, 20).map(([task, last]) => `${task} (${last})`);
   return [
     `--- log of ${workflowId}: ${stored.length} stored, ${log.entries.length} in the log, ${log.leftOut} left out`,
     [...byType].map(([type, count]) => `${type} ${count}`).join(', '),
-    `${open.size} tasks without an outcome, e.g. ${waiting.join(', ')}`,
+    `${open.size} tasks without an outcome, e.g. ${examples.join(', ')}`,
   ].join('\n');
 }
 
@@ -72,12 +84,12 @@ async function streamSummary(connection: NatsConnection, names: Subjects): Promi
       )
       .join('; ');
     lines.push(
-      `${stream}: ${info.state.messages} messages, leader ${info.cluster?.leader ?? 'none'} (${replicas})`,
+      `${stream}: ${info.state.messages} messages (seq ${info.state.first_seq}–${info.state.last_seq}), leader ${info.cluster?.leader ?? 'none'} (${replicas})`,
     );
     for await (const consumer of jsm.consumers.list(stream)) {
-      if (consumer.num_pending + consumer.num_ack_pending + consumer.num_waiting === 0) continue;
+      const { delivered, ack_floor: acked } = consumer;
       lines.push(
-        `  ${consumer.name}: pending ${consumer.num_pending}, unacked ${consumer.num_ack_pending}, redelivered ${consumer.num_redelivered}, waiting pulls ${consumer.num_waiting}, leader ${consumer.cluster?.leader ?? 'none'}`,
+        `  ${consumer.name}: delivered ${delivered.stream_seq}, acked to ${acked.stream_seq}, pending ${consumer.num_pending}, unacked ${consumer.num_ack_pending}, redelivered ${consumer.num_redelivered}, waiting pulls ${consumer.num_waiting}, leader ${consumer.cluster?.leader ?? 'none'}`,
       );
     }
   }
