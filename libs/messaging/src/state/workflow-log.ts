@@ -8,9 +8,9 @@ import { logMessageId } from './log-fold';
 /**
  * Appends a workflow's decisions to its log. Events of one decision are published
  * together and awaited together (one round trip for the batch, not one per event), each
- * with the message id `<workflowId>:<position>:<epoch>` (see {@link logPlace}) so that an
+ * with the message id `<workflowId>:<position>:<epoch>` (see `logPlace`) so that an
  * append repeated after a timeout is stored once, and so that a replay can tell one
- * ownership's events from another's ({@link foldLog}). The engine built these events from
+ * ownership's events from another's (`foldLog`). The engine built these events from
  * typed schemas; readers validate them at their edge.
  *
  * Published together, a batch can be cut in the middle — the stream's leader changes, a
@@ -19,7 +19,7 @@ import { logMessageId } from './log-fold';
  * missing again, in order, with the same ids (what arrived is not stored twice), until the
  * whole batch is in or {@link REPAIR_MS} has passed; only then does it fail. A repaired
  * batch may sit in the stream out of order, and an owner that dies inside the repair leaves
- * a gap: replays fold the log by position and epoch ({@link foldLog}), stopping at a gap,
+ * a gap: replays fold the log by position and epoch (`foldLog`), stopping at a gap,
  * and the next owner's events (a higher epoch) replace whatever lay beyond it.
  */
 export class WorkflowLog {
