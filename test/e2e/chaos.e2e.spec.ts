@@ -319,7 +319,7 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
   );
 
   /**
-   * Not in the suite: it finished in five runs of six, and once stalled with 12 tasks
+   * Not in the suite: it finished in nine runs of ten, and once stalled with 12 tasks
    * dispatched in the log whose envelopes were in no queue and held by no consumer (the
    * orchestrator never dropped the workflow, so it saw every dispatch acknowledged).
    * `FANOUT_CHAOS_LEADER_CUT=1` runs it; on a stall it says what the workflow waits on.
