@@ -100,7 +100,8 @@ export {
 export { LeaseStore, type Lease } from './state/lease-store';
 export { ToolResultCache, type CachedResult } from './state/tool-result-cache';
 export { StoredResults, type ResultOwner } from './state/stored-results';
-export { inLogOrder, WorkflowLog } from './state/workflow-log';
+export { WorkflowLog } from './state/workflow-log';
+export { foldLog, type LogFold, type LogStart } from './state/log-fold';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
 
 // trace context in message headers

@@ -85,14 +85,22 @@ describe('EventStream on a real nats-server', () => {
     expect(afterCutoff.map((e) => (e.event as { phaseId: string }).phaseId)).toEqual(['three']);
   });
 
-  it('reads each appended event with its place in the log, so a replay can order a repaired batch', async () => {
-    await new WorkflowLog(harness.connection, harness.names).append('wf-pos', 0, [
-      started('wf-pos', 'a'),
-      started('wf-pos', 'b'),
-    ]);
+  it('reads each appended event with its place in the log and its epoch, so a replay can fold it', async () => {
+    await new WorkflowLog(harness.connection, harness.names).append(
+      'wf-pos',
+      0,
+      [started('wf-pos', 'a'), started('wf-pos', 'b')],
+      7,
+    );
     await events.publish(started('wf-pos', 'c')); // no message id: no position
+    await events.publish(started('wf-pos', 'd'), { msgID: 'wf-pos:2' }); // written before epochs
     const read = await events.read({ workflowId: 'wf-pos' });
-    expect(read.map((stored) => stored.position)).toEqual([0, 1, undefined]);
+    expect(read.map(({ position, epoch }) => [position, epoch])).toEqual([
+      [0, 7],
+      [1, 7],
+      [undefined, undefined],
+      [2, 0],
+    ]);
   });
 
   it('reads an empty log as empty, without waiting', async () => {

@@ -10,7 +10,7 @@ import {
 import type { z } from 'zod';
 import { StoredResults } from '../state/stored-results';
 import { injectTrace } from '../tracing/propagation';
-import { logPosition } from '../state/workflow-log';
+import { logPlace } from '../state/log-fold';
 import { decode, encode } from './codec';
 import { follow, readToEnd, type StartAt } from './ordered-reader';
 import type { Subscription } from './subscription';
@@ -22,6 +22,8 @@ export interface StoredEvent {
   event: WorkflowEvent;
   /** Its place in its workflow's log, when it was appended with one (the orchestrator's). */
   position?: number;
+  /** The ownership that appended it (see `foldLog`); 0 for a log written before epochs. */
+  epoch?: number;
 }
 
 /** Which events to read: one workflow's, one topic's, both, or (empty) all of them. */
@@ -123,13 +125,8 @@ export class EventStream {
         const result = await stored.get(event.outcome.resultRef, message.subject);
         event.outcome.result = result as Record<string, unknown>;
       }
-      const position = logPosition(event.workflowId, message.headers?.get('Nats-Msg-Id'));
-      return {
-        seq: message.seq,
-        subject: message.subject,
-        event,
-        ...(position === undefined ? {} : { position }),
-      };
+      const place = logPlace(event.workflowId, message.headers?.get('Nats-Msg-Id'));
+      return { seq: message.seq, subject: message.subject, event, ...place };
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendWhole, inLogOrder, logPosition } from './workflow-log';
+import { appendWhole } from './workflow-log';
 
 /**
  * A stream that stores what it is given, and refuses the publishes `refuse` names for as
@@ -46,25 +46,5 @@ describe('appendWhole', () => {
   it('fails with the last refusal once the repair time is over', async () => {
     const s = stream((index) => index === 0);
     await expect(appendWhole(2, s.publish, 300)).rejects.toThrow('publish of 0 timed out');
-  });
-});
-
-describe('a log in the order it was decided', () => {
-  it('reads positions from message ids of its own workflow only', () => {
-    expect(logPosition('wf-1', 'wf-1:12')).toBe(12);
-    expect(logPosition('wf-1', 'wf-12:3')).toBeUndefined();
-    expect(logPosition('wf-1', 'wf-1:x')).toBeUndefined();
-    expect(logPosition('wf-1', undefined)).toBeUndefined();
-  });
-
-  it('orders a repaired batch by position, and leaves a log without positions as stored', () => {
-    const repaired = [
-      { seq: 10, position: 0 },
-      { seq: 11, position: 2 },
-      { seq: 12, position: 1 },
-    ];
-    expect(inLogOrder(repaired).map((item) => item.position)).toEqual([0, 1, 2]);
-    const plain = [{ seq: 2 }, { seq: 1 }];
-    expect(inLogOrder(plain)).toEqual(plain);
   });
 });

@@ -10,6 +10,14 @@ export interface Lease {
   expiresAt: number;
   /** KV revision of the claim: every change is a compare-and-set against it. */
   revision: number;
+  /**
+   * The revision at which this ownership began (renewals keep it). It grows from one
+   * acquisition to the next, even by the same owner, so the log can tell one ownership's
+   * events from an earlier one's (`foldLog`).
+   */
+  epoch: number;
+  /** Whether the workflow was owned before this ownership (whose late writes may still land). */
+  follows: boolean;
 }
 
 interface Claim {
@@ -40,8 +48,11 @@ export class LeaseStore {
     return new LeaseStore(kv, options.ttlMs ?? 15_000);
   }
 
-  /** Who holds the workflow now, if anyone (an expired claim still shows, with its time). */
-  async holder(workflowId: string): Promise<Lease | undefined> {
+  /**
+   * Who holds the workflow now, if anyone (an expired claim still shows, with its time).
+   * Only its holder knows the epoch of an ownership.
+   */
+  async holder(workflowId: string): Promise<Omit<Lease, 'epoch' | 'follows'> | undefined> {
     const entry = await this.kv.get(workflowId);
     if (!entry || entry.operation !== 'PUT') return undefined;
     const claim = entry.json<Claim>();
@@ -60,12 +71,27 @@ export class LeaseStore {
         const revision = current
           ? await this.kv.update(workflowId, claim, current.revision)
           : await this.kv.create(workflowId, claim);
-        return { workflowId, owner, expiresAt: now + this.ttlMs, revision };
+        const follows = Boolean(current); // a released lease leaves its entry deleted
+        return {
+          workflowId,
+          owner,
+          expiresAt: now + this.ttlMs,
+          revision,
+          epoch: revision,
+          follows,
+        };
       }
       const held = current.json<Claim>();
       if (held.owner !== owner && held.expiresAt > now) return undefined;
       const revision = await this.kv.update(workflowId, claim, current.revision);
-      return { workflowId, owner, expiresAt: now + this.ttlMs, revision };
+      return {
+        workflowId,
+        owner,
+        expiresAt: now + this.ttlMs,
+        revision,
+        epoch: revision,
+        follows: true,
+      };
     } catch (error) {
       if (isConflict(error)) return undefined;
       throw error;

@@ -35,13 +35,20 @@ describe('workflow state on JetStream', () => {
     const names = await fresh('lease');
     const leases = await LeaseStore.open(connection, { names, ttlMs: 1_000 });
     const first = await leases.acquire('wf-1', 'a', 10_000);
-    expect(first).toMatchObject({ owner: 'a', expiresAt: 11_000 });
+    expect(first).toMatchObject({ owner: 'a', expiresAt: 11_000, epoch: first!.revision });
     expect(await leases.acquire('wf-1', 'b', 10_500)).toBeUndefined();
     const renewed = await leases.renew(first!, 10_800);
     expect(renewed?.expiresAt).toBe(11_800);
+    // A renewal is the same ownership: same epoch, though the revision moved on.
+    expect(renewed).toMatchObject({ epoch: first!.epoch });
+    expect(renewed!.revision).toBeGreaterThan(first!.revision);
     expect(await leases.acquire('wf-1', 'b', 11_799)).toBeUndefined();
     const taken = await leases.acquire('wf-1', 'b', 11_800);
     expect(taken?.owner).toBe('b');
+    // Every acquisition is a new ownership, with a higher epoch than any before it.
+    expect(taken!.epoch).toBeGreaterThan(renewed!.revision);
+    const again = await leases.acquire('wf-1', 'b', 11_900);
+    expect(again!.epoch).toBeGreaterThan(taken!.epoch);
     // The old owner's renewal now fails: its revision is stale.
     expect(await leases.renew(renewed!, 11_900)).toBeUndefined();
     expect((await leases.holder('wf-1'))?.owner).toBe('b');
@@ -64,8 +71,8 @@ describe('workflow state on JetStream', () => {
       { type: 'TaskStarted', workflowId: 'wf-2', at: 2, taskId: 'a/t', attempt: 1, worker: 'w' },
       { type: 'PhaseStarted', workflowId: 'wf-2', at: 3, phaseId: 'b' },
     ];
-    const last = await log.append('wf-2', 0, events);
-    expect(await log.append('wf-2', 0, events)).toBe(last); // duplicates: same sequence
+    const last = await log.append('wf-2', 0, events, 1);
+    expect(await log.append('wf-2', 0, events, 1)).toBe(last); // duplicates: same sequence
     const read = await new EventStream(connection, names).read({ workflowId: 'wf-2' });
     expect(read.map((stored) => stored.event)).toEqual(events);
   });
@@ -127,10 +134,15 @@ describe('workflow state on JetStream', () => {
     const results = await StoredResults.open(connection, names);
     const owner = { workflowId: 'wf-e', taskId: 'p/t', attempt: 1 };
     const ref = await results.put(owner, { big: 'x'.repeat(2_000_000) });
-    await log.append('wf-e', 0, [
-      { type: 'PhaseStarted', workflowId: 'wf-e', at: 1, phaseId: 'p' },
-      { type: 'PhaseStarted', workflowId: 'wf-e', at: 2, phaseId: 'q' },
-    ]);
+    await log.append(
+      'wf-e',
+      0,
+      [
+        { type: 'PhaseStarted', workflowId: 'wf-e', at: 1, phaseId: 'p' },
+        { type: 'PhaseStarted', workflowId: 'wf-e', at: 2, phaseId: 'q' },
+      ],
+      1,
+    );
     const producer = new DataPipeline(connection, names).producer(owner);
     await producer.push({ line: 1 });
     await producer.close();
@@ -138,9 +150,12 @@ describe('workflow state on JetStream', () => {
       { workflowId: 'wf-e', status: 'running', version: 2, lastSeq: 2, updatedAt: 1 },
       { any: 'state' },
     );
-    await log.append('wf-other', 0, [
-      { type: 'PhaseStarted', workflowId: 'wf-other', at: 1, phaseId: 'p' },
-    ]);
+    await log.append(
+      'wf-other',
+      0,
+      [{ type: 'PhaseStarted', workflowId: 'wf-other', at: 1, phaseId: 'p' }],
+      1,
+    );
 
     await store.end({ workflowId: 'wf-e', endedAt: 100, purgeAt: 1_100, stored: [ref] });
     expect(await store.live()).toEqual([]);

@@ -3,21 +3,24 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { subjects, topicOf, type Subjects, type WorkflowEvent } from '@fanout/contracts';
 import { Backoff, BACKOFF, sleep } from '../backoff';
 import { injectTrace } from '../tracing/propagation';
+import { logMessageId } from './log-fold';
 
 /**
  * Appends a workflow's decisions to its log. Events of one decision are published
  * together and awaited together (one round trip for the batch, not one per event), each
- * with the message id `<workflowId>:<position>` (see {@link logPosition}) so that an
- * append repeated after a timeout or a crash is stored once. The engine built these
- * events from typed schemas; readers validate them at their edge.
+ * with the message id `<workflowId>:<position>:<epoch>` (see `logPlace`) so that an
+ * append repeated after a timeout is stored once, and so that a replay can tell one
+ * ownership's events from another's (`foldLog`). The engine built these events from
+ * typed schemas; readers validate them at their edge.
  *
  * Published together, a batch can be cut in the middle — the stream's leader changes, a
  * node is partitioned off — with a later event stored and an earlier one not: a gap a
  * replay would build on. So an append whose batch did not all arrive publishes what is
  * missing again, in order, with the same ids (what arrived is not stored twice), until the
  * whole batch is in or {@link REPAIR_MS} has passed; only then does it fail. A repaired
- * batch may sit in the stream out of order: replays order a log by position
- * ({@link inLogOrder}).
+ * batch may sit in the stream out of order, and an owner that dies inside the repair leaves
+ * a gap: replays fold the log by position and epoch (`foldLog`), stopping at a gap,
+ * and the next owner's events (a higher epoch) replace whatever lay beyond it.
  */
 export class WorkflowLog {
   private readonly js: JetStreamClient;
@@ -46,13 +49,15 @@ export class WorkflowLog {
   }
 
   /**
-   * Appends `events`, the first at log position `from` (the state's version before them).
-   * Resolves with the stream sequence of the last one once all are stored.
+   * Appends `events`, the first at log position `from` (the state's version before them),
+   * for the ownership of `epoch` (its lease's revision at acquisition, see `Lease.epoch`).
+   * Resolves with the highest stream sequence of them once all are stored.
    */
   async append(
     workflowId: string,
     from: number,
     events: readonly WorkflowEvent[],
+    epoch: number,
   ): Promise<number> {
     const headers = injectTrace();
     const publish = (index: number) => {
@@ -60,7 +65,7 @@ export class WorkflowLog {
       return this.js.publish(
         this.names.event(workflowId, topicOf(event.type), event.type),
         this.encoder.encode(JSON.stringify(asLogged(event))),
-        { msgID: `${workflowId}:${from + index}`, headers },
+        { msgID: logMessageId(workflowId, from + index, epoch), headers },
       );
     };
     return appendWhole(events.length, (index) => publish(index).then((ack) => ack.seq));
@@ -103,25 +108,6 @@ export async function appendWhole(
   }
   if (missing().length > 0) throw lastError;
   return highest();
-}
-
-/**
- * The position of a logged event, from its message id `<workflowId>:<position>`, or
- * undefined for a message published without one.
- */
-export function logPosition(workflowId: string, msgId: string | undefined): number | undefined {
-  if (!msgId?.startsWith(`${workflowId}:`)) return undefined;
-  const position = Number(msgId.slice(workflowId.length + 1));
-  return Number.isInteger(position) && position >= 0 ? position : undefined;
-}
-
-/**
- * A workflow's events in the order they were decided: by position when every one has
- * one (a repaired append may have stored a batch out of order), else as stored.
- */
-export function inLogOrder<T extends { seq: number; position?: number }>(stored: T[]): T[] {
-  if (stored.some((item) => item.position === undefined)) return stored;
-  return [...stored].sort((a, b) => a.position! - b.position! || a.seq - b.seq);
 }
 
 /**

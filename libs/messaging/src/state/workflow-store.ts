@@ -14,6 +14,11 @@ export interface WorkflowRecord {
   version: number;
   /** Stream sequence of the last event in the snapshot; replay resumes after it. */
   lastSeq: number;
+  /**
+   * The epoch of the ownership that saved the snapshot (see `Lease.epoch`): a replay from
+   * it leaves out later events of earlier ownerships. Absent in records saved before epochs.
+   */
+  epoch?: number;
   updatedAt: number;
 }
 

@@ -21,7 +21,7 @@ interface Pending {
 export interface OwnedWorkflowHooks {
   /** Makes the events fit the log (large inputs stored by reference) before they are appended. */
   prepare(events: WorkflowEvent[], owned: OwnedWorkflow): Promise<WorkflowEvent[]>;
-  append(workflowId: string, from: number, events: WorkflowEvent[]): Promise<number>;
+  append(owned: OwnedWorkflow, from: number, events: WorkflowEvent[]): Promise<number>;
   carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void>;
   afterBatch(owned: OwnedWorkflow): Promise<void>;
   /** The workflow's in-memory state can no longer be trusted; forget it. */
@@ -104,7 +104,7 @@ export class OwnedWorkflow {
       }
       if (events.length > 0) {
         events = await this.hooks.prepare(events, this);
-        this.lastSeq = await this.hooks.append(this.workflowId, from, events);
+        this.lastSeq = await this.hooks.append(this, from, events);
         this.tracer.observe(events, this.state);
         await this.hooks.carryOut(effectsOf(events, this.state), this);
       }

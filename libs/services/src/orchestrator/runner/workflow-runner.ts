@@ -10,8 +10,9 @@ import { context } from '@opentelemetry/api';
 import type { Command, PayloadRef, WorkflowEvent } from '@fanout/contracts';
 import {
   FANOUT_TOPOLOGY,
-  inLogOrder,
+  foldLog,
   type InvalidCommand,
+  type Snapshot,
   type TopologyOptions,
 } from '@fanout/messaging';
 import {
@@ -62,6 +63,12 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private readonly traceSizes = new TraceSizes();
   /** Set with `FANOUT_REPORT_KEY`: attempts are dispatched with claims, reports checked. */
   private readonly claims?: ReportClaims;
+  /**
+   * Ownerships that followed another and have no event in the log yet, with the stream
+   * sequence their replay read to: their first append checks that no earlier owner's write
+   * slipped in between (see {@link checkFenced}).
+   */
+  private readonly unfenced = new WeakMap<OwnedWorkflow, number>();
 
   /** How long a finished workflow's log is kept (`FANOUT_EVENT_RETENTION`). */
   private readonly retentionMs: number;
@@ -81,7 +88,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     };
     this.hooks = {
       prepare: (events, owned) => storeLargeValues(events, owned.state, this.ports),
-      append: (workflowId, from, events) => this.ports.log.append(workflowId, from, events),
+      append: (owned, from, events) => this.append(owned, from, events),
       carryOut: (effects, owned) => this.carryOut(effects, owned),
       afterBatch: (owned) => this.afterBatch(owned),
       broken: (owned, error) => this.forget(owned, error),
@@ -242,6 +249,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       this.hooks,
       this.traceSizes,
     );
+    if (lease.follows) this.unfenced.set(owned, lastSeq);
     this.owned.set(workflowId, owned);
     owned.recordedStatus = state.status;
     if (owned.finished && state.parent) {
@@ -265,24 +273,86 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     return owned;
   }
 
-  private async load(
-    workflowId: string,
-  ): Promise<{ state: WorkflowState; lastSeq: number; fromSnapshot: boolean }> {
+  /** The state by the latest snapshot and the log after it, or by the whole log. */
+  private async load(workflowId: string): Promise<{ state: WorkflowState; lastSeq: number }> {
     const snapshot = await this.ports.store.loadSnapshot<WorkflowState>(workflowId);
+    return (
+      (snapshot && (await this.replay(workflowId, snapshot))) ??
+      (await this.replay(workflowId, undefined))!
+    );
+  }
+
+  /**
+   * Replays the log folded by position and epoch (`foldLog`: a repaired batch stored out of
+   * order, a gap left by an owner that died, an earlier owner's late writes) onto the
+   * snapshot or a new state. Undefined when the log says the snapshot is not part of it.
+   */
+  private async replay(
+    workflowId: string,
+    snapshot: Snapshot<WorkflowState> | undefined,
+  ): Promise<{ state: WorkflowState; lastSeq: number } | undefined> {
     const state = snapshot?.state ?? initialState(workflowId);
+    const start = snapshot && { length: state.version, epoch: snapshot.record.epoch ?? 0 };
     if (snapshot) await restoreStoredResults(state, this.ports.results);
     const from = snapshot ? { seq: snapshot.record.lastSeq + 1 } : ('all' as const);
-    // By position: an append cut in the middle and repaired stores its batch out of order.
-    const stored = inLogOrder(await this.ports.events.read({ workflowId }, from));
+    const stored = await this.ports.events.read({ workflowId }, from);
+    const log = foldLog(stored, start);
+    if (log.belowStart) {
+      this.logger.warn(`the snapshot of ${workflowId} is not part of its log: replaying it all`);
+      return undefined;
+    }
+    if (log.leftOut > 0)
+      this.logger.log(`replaying ${workflowId}: ${log.leftOut} stored events are not in its log`);
     replay(
-      stored.map((item) => item.event as WorkflowEvent),
+      log.entries.map((item) => item.event as WorkflowEvent),
       state,
     );
     const lastSeq = stored.reduce(
       (last, item) => Math.max(last, item.seq),
       snapshot?.record.lastSeq ?? 0,
     );
-    return { state, lastSeq, fromSnapshot: snapshot !== undefined };
+    return { state, lastSeq };
+  }
+
+  /** Appends a decision's events under the ownership's epoch, checking its first append. */
+  private async append(
+    owned: OwnedWorkflow,
+    from: number,
+    events: WorkflowEvent[],
+  ): Promise<number> {
+    const seq = await this.ports.log.append(owned.workflowId, from, events, owned.lease.epoch);
+    const replayedTo = this.unfenced.get(owned);
+    if (replayedTo !== undefined) {
+      await this.checkFenced(owned, replayedTo);
+      this.unfenced.delete(owned);
+    }
+    return seq;
+  }
+
+  /**
+   * An ownership's first events fence the earlier ones' off (`foldLog` leaves out their
+   * later writes). An earlier owner's write stored after this replay but before them is in
+   * the log and not in the state the replay built: rather than trust that state, the
+   * append fails, so the workflow is dropped and replayed again under a new epoch.
+   */
+  private async checkFenced(owned: OwnedWorkflow, replayedTo: number): Promise<void> {
+    const { workflowId, lease } = owned;
+    const after = await this.ports.events.read(
+      { workflowId },
+      { seq: replayedTo + 1 },
+      { results: 'refs' },
+    );
+    const first = after.find((item) => item.epoch === lease.epoch);
+    const slipped = after.find(
+      (item) =>
+        item.position !== undefined &&
+        (item.epoch ?? 0) < lease.epoch &&
+        (!first || item.seq < first.seq),
+    );
+    if (slipped)
+      throw new Error(
+        `an earlier owner's event of ${workflowId} (position ${slipped.position}, epoch ${slipped.epoch ?? 0}) was stored at ${slipped.seq}, after the replay to ${replayedTo}: replaying again`,
+      );
   }
 
   private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
@@ -346,6 +416,8 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       status,
       version: owned.state.version,
       lastSeq: owned.lastSeq,
+      // A snapshot is saved only after this ownership appended: its last events are ours.
+      epoch: owned.lease.epoch,
       updatedAt: Date.now(),
     };
     if (owned.finished) {
@@ -438,13 +510,17 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Claims live workflows whose lease is missing or expired: their owner died. */
+  /**
+   * Claims live workflows whose lease is missing or expired (their owner died), and those
+   * still leased to this replica that it dropped (an append failed): no need to wait out
+   * its own lease before replaying them.
+   */
   private async takeOverOrphans(): Promise<void> {
     const now = Date.now();
     for (const workflowId of await this.ports.store.live()) {
       if (this.owned.has(workflowId) || this.claiming.has(workflowId)) continue;
       const holder = await this.ports.leases.holder(workflowId);
-      if (holder && holder.expiresAt > now) continue;
+      if (holder && holder.expiresAt > now && holder.owner !== this.instance) continue;
       const claimed = await this.ownedOrClaimed(workflowId);
       if (claimed instanceof OwnedWorkflow) {
         await claimed
