@@ -1,5 +1,5 @@
 import { declareCommand } from '../declare';
-import { CONNECTION, SECURE, SUBMISSION, TIMEOUT, UI } from '../shared';
+import { SUBMIT_AND_FOLLOW } from '../shared';
 
 const OPTIONS = {
   root: { type: 'string', value: 'dir', description: 'the tree asked about (default: here)' },
@@ -22,11 +22,7 @@ const OPTIONS = {
     value: 'file',
     description: 'also write the report (or, with --json, that document) to a file',
   },
-  ...UI,
-  ...SECURE,
-  ...TIMEOUT,
-  ...SUBMISSION,
-  ...CONNECTION,
+  ...SUBMIT_AND_FOLLOW,
 } as const;
 
 export const declaration = declareCommand({

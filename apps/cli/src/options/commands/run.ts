@@ -1,5 +1,5 @@
 import { declareCommand } from '../declare';
-import { CONNECTION, SECURE, STRICT, SUBMISSION, TIMEOUT, UI } from '../shared';
+import { STRICT, SUBMIT_AND_FOLLOW } from '../shared';
 
 const OPTIONS = {
   json: {
@@ -12,11 +12,7 @@ const OPTIONS = {
     description: 'end with every task in a table, not only the counts, failures and slowest',
   },
   ...STRICT,
-  ...UI,
-  ...SECURE,
-  ...TIMEOUT,
-  ...SUBMISSION,
-  ...CONNECTION,
+  ...SUBMIT_AND_FOLLOW,
 } as const;
 
 export const declaration = declareCommand({
