@@ -17,9 +17,11 @@ import { join, resolve } from 'node:path';
 import { subjects, TOOLS, type ToolContext, type WorkflowEvent } from '@fanout/contracts';
 import { connectNats, ensureTopology, EventStream, natsConfigFromEnv } from '@fanout/messaging';
 import { runFanout, startNats, startService, workspaceRoot } from '@fanout/testing';
-import { codebaseTools, ripgrepPath } from '@fanout/tools-codebase';
+import { codebaseSettingsFromEnv, createCodebaseTools, ripgrepPath } from '@fanout/tools-codebase';
 import { runTool } from '@fanout/worker-kit';
 import { round, table } from './stats';
+
+const codebaseTools = createCodebaseTools(codebaseSettingsFromEnv(process.env));
 
 const ROOT = resolve(process.env['BENCH_ASK_ROOT'] ?? join(workspaceRoot, 'node_modules'));
 const GOAL =

@@ -26,7 +26,7 @@ import {
   type TaskEnvelope,
   type ToolImplementation,
 } from '@fanout/contracts';
-import { codebaseTools } from '@fanout/tools-codebase';
+import { codebaseSettingsFromEnv, createCodebaseTools } from '@fanout/tools-codebase';
 import { createBashExec } from '@fanout/tools-shell';
 import { createWebTools } from '@fanout/tools-web';
 import {
@@ -42,6 +42,8 @@ import { bootService } from '@fanout/services';
 import { startNats } from '@fanout/testing';
 import { Worker, type AnyTool, type WorkerTiming } from '@fanout/worker-kit';
 import { round, table } from './stats';
+
+const codebaseTools = createCodebaseTools(codebaseSettingsFromEnv(process.env));
 
 const REPO = resolve(import.meta.dirname, '../..');
 /** The tree the greps walk: this repository's libraries and apps. */

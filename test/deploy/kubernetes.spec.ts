@@ -244,9 +244,9 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (overlay) => {
       const monitor = headless.spec.ports.find((p: Obj) => p.name === 'monitor');
       const endpoint = `nats-headless.fanout.svc.cluster.local:${monitor.port}`;
       for (const kind of Object.keys(WORKER_KINDS) as WorkerKind[]) {
-        const { tools, defaultPools } = WORKER_KINDS[kind];
+        const { toolNames, defaultPools } = WORKER_KINDS[kind];
         // The slots each worker will have, as it resolves them from this ConfigMap.
-        const slots = resolvePools(Object.keys(tools), {
+        const slots = resolvePools(toolNames, {
           env: k8s.config,
           defaults: defaultPools,
         });

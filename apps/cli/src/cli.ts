@@ -1,62 +1,90 @@
 import { classify, Exit, messageOf, UsageError, type ExitCode } from './exit-codes';
-import type { Command } from './options/declare';
+import type { CommandDeclaration, CommandImplementation } from './options/declare';
 import { HELP_OPTION } from './options/shared';
 
 /**
- * Every command: its one line for `fanout --help`, and its module, imported only when it
- * is named (so that `--help` loads none). A command's flags, usage and help live in its
- * module (`export const command = defineCommand(…)`); a new command is that file and one
- * line here.
+ * Every command: its one line for `fanout --help`, its declaration (usage, help, flags) and
+ * what it does, each imported only when needed: `fanout --help` loads none of them, `fanout
+ * <command> --help` only the declaration. A command is its declaration
+ * (`options/commands/<name>.ts`, `declareCommand(…)`), its `run` (`commands/<name>.ts`) and
+ * its entry here.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+const COMMANDS: Record<
+  string,
+  {
+    summary: string;
+    declared: () => Promise<{ declaration: CommandDeclaration }>;
+    load: () => Promise<CommandImplementation>;
+  }
+> = {
   run: {
     summary: 'run a workflow, show progress, then a summary (embedded without --nats)',
+    declared: () => import('./options/commands/run'),
     load: () => import('./commands/run'),
   },
   ask: {
     summary: 'the master and its specialists answer a question about a tree and the web',
+    declared: () => import('./options/commands/ask'),
     load: () => import('./commands/ask'),
   },
-  call: { summary: 'run one tool call', load: () => import('./commands/call') },
+  call: {
+    summary: 'run one tool call',
+    declared: () => import('./options/commands/call'),
+    load: () => import('./commands/call'),
+  },
   mcp: {
     summary: "serve Fanout's tools to MCP clients over stdio or HTTP",
+    declared: () => import('./options/commands/mcp'),
     load: () => import('./commands/mcp'),
   },
   dev: {
     summary: 'a local Fanout that stays up in the background: dev [status|stop]',
+    declared: () => import('./options/commands/dev'),
     load: () => import('./commands/dev'),
   },
   validate: {
     summary: 'check a workflow (YAML or JSON); every error with its location',
+    declared: () => import('./options/commands/validate'),
     load: () => import('./commands/validate'),
   },
   up: {
     summary: 'run services in the foreground until SIGTERM (what a container runs)',
+    declared: () => import('./options/commands/up'),
     load: () => import('./commands/up'),
   },
   submit: {
     summary: 'submit a workflow and print its id',
+    declared: () => import('./options/commands/submit'),
     load: () => import('./commands/submit'),
   },
   watch: {
     summary: "print a workflow's events until it completes",
+    declared: () => import('./options/commands/watch'),
     load: () => import('./commands/watch'),
   },
   status: {
     summary: 'how a workflow stands now; without an id, the live services',
+    declared: () => import('./options/commands/status'),
     load: () => import('./commands/status'),
   },
-  cancel: { summary: 'cancel a workflow', load: () => import('./commands/cancel') },
+  cancel: {
+    summary: 'cancel a workflow',
+    declared: () => import('./options/commands/cancel'),
+    load: () => import('./commands/cancel'),
+  },
   resources: {
     summary: "the monitor's view: allocation matrix, instances, queues, decisions",
+    declared: () => import('./options/commands/resources'),
     load: () => import('./commands/resources'),
   },
   dlq: {
     summary: 'dead letters: list, retry <seq>…, discard <seq>…',
+    declared: () => import('./options/commands/dlq'),
     load: () => import('./commands/dlq'),
   },
   auth: {
     summary: 'auth init --out <dir>: credentials and server config for a secured bus',
+    declared: () => import('./options/commands/auth'),
     load: () => import('./commands/auth'),
   },
 };
@@ -83,18 +111,19 @@ or no nats-server to embed.
 `;
 }
 
-/** The command named, loaded, or a usage error suggesting what was meant. */
-async function load(name: string): Promise<Command> {
+/** The command named, or a usage error. */
+function commandNamed(name: string) {
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) throw new UsageError(`unknown command "${name}"; see fanout --help`);
-  return (await entry.load()).command;
+  return entry;
 }
 
 /** `fanout help [command]`, `fanout --help`, `fanout <command> --help`: what to print. */
 export async function helpText(name?: string): Promise<string> {
   if (name === undefined) return overview();
+  const { declaration } = await commandNamed(name).declared();
   const { commandHelp } = await import('./options/help');
-  return commandHelp(await load(name));
+  return commandHelp(declaration);
 }
 
 /** Runs `fanout` with these arguments and returns its exit code; errors become messages. */
@@ -108,14 +137,22 @@ export async function run(argv: string[]): Promise<ExitCode> {
     if (name.startsWith('-')) {
       throw new UsageError(`the command comes first: fanout <command> ${name}…; see fanout --help`);
     }
-    // Both at once: every command needs the parser, and each import is a round of loading.
-    const [command, { parseOptions }] = await Promise.all([load(name), import('./options/parse')]);
-    const parsed = parseOptions(name, { ...command.options, ...HELP_OPTION }, rest);
+    const command = commandNamed(name);
+    // All at once, each import being a round of loading: the parser, the declaration and,
+    // unless help is asked for, what the command does (a `-h` that is only a flag's value
+    // just defers that load until after the parse).
+    const asksHelp = rest.includes('--help') || rest.includes('-h');
+    const [{ declaration }, { parseOptions }, implementation] = await Promise.all([
+      command.declared(),
+      import('./options/parse'),
+      asksHelp ? undefined : command.load(),
+    ]);
+    const parsed = parseOptions(name, { ...declaration.options, ...HELP_OPTION }, rest);
     if (parsed.values['help']) {
       process.stdout.write(await helpText(name));
       return Exit.ok;
     }
-    return await command.run(parsed);
+    return await (implementation ?? (await command.load())).run(parsed);
   } catch (thrown) {
     const error = await namingCredentials(thrown);
     const { code, expected } = classify(error);

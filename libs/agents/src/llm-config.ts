@@ -32,7 +32,7 @@ export interface LlmConfig {
 }
 
 /** The model settings, or undefined when no model is configured; a bad value is named. */
-export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig | undefined {
+export function llmConfigFromEnv(env: NodeJS.ProcessEnv): LlmConfig | undefined {
   const read = LlmSettings.safeParse(
     Object.fromEntries(
       Object.keys(LlmSettings.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])),

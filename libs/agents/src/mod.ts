@@ -7,7 +7,7 @@
 import type { ToolImplementation } from '@fanout/contracts';
 import { agentAggregate } from './aggregate';
 import { agentRun } from './agent-run';
-import { llmConfigFromEnv, type LlmConfig } from './llm-config';
+import type { LlmConfig } from './llm-config';
 import type { Planner } from './planner';
 import { codebasePlanner } from './planners/codebase/codebase-planner';
 import { givenPlan } from './planners/given-plan';
@@ -76,17 +76,3 @@ export function createAgentTools(
     'agent.validate': agentValidate,
   };
 }
-
-let fromEnv: AgentTools | undefined;
-const lazily = (): AgentTools => (fromEnv ??= createAgentTools(llmConfigFromEnv()));
-
-/**
- * The tools configured from the process environment (`FANOUT_LLM_*`, see
- * `llmConfigFromEnv`), built once on first use so that importing the library reads no
- * variables; the agent worker checks the settings at boot.
- */
-export const agentTools: AgentTools = {
-  'agent.run': (input, context) => lazily()['agent.run'](input, context),
-  'agent.aggregate': agentAggregate,
-  'agent.validate': agentValidate,
-};

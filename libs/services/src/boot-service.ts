@@ -19,7 +19,7 @@ import { machineCapacity, readCgroupLimits } from './resources/host-capacity';
 import { derivePools } from './resources/pool-shares';
 import { resourceOptionsFromEnv } from './resources/resources.options';
 import { WorkerServiceModule } from './workers/worker-service.module';
-import { CHECK_SETTINGS, WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
+import { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
 
 /** The name of one of Fanout's services. */
 export type ServiceName = 'orchestrator' | WorkerKind | 'gateway' | 'monitor';
@@ -39,8 +39,8 @@ export const SERVICE_NAMES: readonly ServiceName[] = [
 export interface BootOptions {
   /**
    * The settings the service reads (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`,
-   * `FANOUT_EVENT_RETENTION`, `FANOUT_STREAM_REPLICAS`, `FANOUT_ORCHESTRATOR_*`, …). Default: `process.env`. The tools read theirs from
-   * `process.env` whatever is given here.
+   * `FANOUT_EVENT_RETENTION`, `FANOUT_STREAM_REPLICAS`, `FANOUT_ORCHESTRATOR_*`, a worker's
+   * tool settings, …), read once here and passed down. Default: `process.env`.
    */
   env?: NodeJS.ProcessEnv;
   /** Where the service logs. Default: Nest's console logger at error, warn and log. */
@@ -112,14 +112,19 @@ export async function bootService(
       },
     );
   }
-  CHECK_SETTINGS[name]?.(process.env); // the tools read process.env, whatever `env` says
+  const kind = WORKER_KINDS[name];
+  const built = kind.build(env); // the one read of the tools' settings
   const pools = derivePools(
-    WORKER_KINDS[name].defaultPools,
+    kind.defaultPools,
     resourceOptionsFromEnv(env),
     machineCapacity(),
     readCgroupLimits(),
   );
-  const module = WorkerServiceModule.forRoot(name, { nats, topology, pools }, options.metrics);
+  const module = WorkerServiceModule.forRoot(
+    name,
+    { ...built, nats, topology, pools },
+    options.metrics,
+  );
   return NestFactory.createApplicationContext(module, {
     logger,
   });

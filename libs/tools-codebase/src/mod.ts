@@ -8,7 +8,7 @@ import { glob } from './glob/glob';
 import { grep } from './grep/grep';
 import { read } from './read/read';
 import { xref } from './xref/xref';
-import { codebaseSettingsFromEnv, type CodebaseSettings } from './codebase-settings';
+import type { CodebaseSettings } from './codebase-settings';
 
 export { glob, type GlobResult } from './glob/glob';
 export { grep, type GrepResult } from './grep/grep';
@@ -35,7 +35,10 @@ export type CodebaseTools = {
   'code.xref': ToolImplementation<'code.xref'>;
 };
 
-/** The tools with the settings given (`codebaseSettingsFromEnv` reads a worker's). */
+/**
+ * The tools with the settings given: a worker passes those its boot read
+ * (`codebaseSettingsFromEnv`), a test or a benchmark its own; the library reads no variables.
+ */
 export function createCodebaseTools(settings: CodebaseSettings): CodebaseTools {
   return {
     'code.glob': glob,
@@ -44,17 +47,3 @@ export function createCodebaseTools(settings: CodebaseSettings): CodebaseTools {
     'code.xref': xref,
   };
 }
-
-let fromEnv: CodebaseTools | undefined;
-const lazily = () => (fromEnv ??= createCodebaseTools(codebaseSettingsFromEnv(process.env)));
-
-/**
- * The tools configured from the process environment (see `codebaseSettingsFromEnv`),
- * built on first use: the one place this library reads the environment.
- */
-export const codebaseTools: CodebaseTools = {
-  'code.glob': glob,
-  'code.grep': (input, ctx) => lazily()['code.grep'](input, ctx),
-  'code.read': read,
-  'code.xref': xref,
-};

@@ -4,7 +4,7 @@
  * They know nothing of NATS; a worker, a test or a benchmark calls them alike.
  */
 import type { ToolImplementation } from '@fanout/contracts';
-import { fetchBytesPerSec, webConfigFromEnv, type WebConfig } from './config';
+import { fetchBytesPerSec, type WebConfig } from './config';
 import { WebFetcher } from './fetch/fetcher';
 import { WebSearcher } from './search/searcher';
 
@@ -40,7 +40,8 @@ export type WebTools = {
 
 /**
  * Builds the tools over one fetcher (one connection pool, one set of per-host limits
- * and caches) and one searcher, so every task in the process shares them.
+ * and caches) and one searcher, so every task in the process shares them. A worker
+ * passes the config its boot read (`webConfigFromEnv`); the library reads no variables.
  */
 export function createWebTools(config: WebConfig): WebTools & { close(): Promise<void> } {
   const bytesPerSec = fetchBytesPerSec(config);
@@ -60,19 +61,3 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
     close: () => fetcher.close(),
   };
 }
-
-/**
- * The tools built from `config()` on first use, so that importing them opens no pool and
- * reads no variables.
- */
-export function lazyWebTools(config: () => WebConfig): WebTools {
-  let built: WebTools | undefined;
-  const lazily = (): WebTools => (built ??= createWebTools(config()));
-  return {
-    'web.search': (input, context) => lazily()['web.search'](input, context),
-    'web.fetch': (input, context) => lazily()['web.fetch'](input, context),
-  };
-}
-
-/** The tools configured from the process environment (see `webConfigFromEnv`), on first use. */
-export const webTools: WebTools = lazyWebTools(() => webConfigFromEnv());

@@ -9,8 +9,8 @@ import {
   type AskBudget,
 } from '../ask/ask-flags';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION, SECURE, SUBMISSION, TIMEOUT, UI } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/ask';
 import { AgentTree } from '../render/agent-tree';
 import { askDocument, askMarkdown, type AskOutcome } from '../render/ask-report';
 import { ProgressDisplay } from '../render/progress';
@@ -20,42 +20,6 @@ import { exitFor } from './outcome';
 
 /** The one task of an ask's workflow: the master, in phase `ask`. */
 const MASTER_TASK = 'ask/master';
-
-const OPTIONS = {
-  root: { type: 'string', value: 'dir', description: 'the tree asked about (default: here)' },
-  specialists: {
-    type: 'string',
-    value: 'names',
-    description: 'some of codebase,web,ops,test (default: the master picks by the goal)',
-  },
-  budget: {
-    type: 'string',
-    value: 'tasks=500,time=5m[,concurrency=N]',
-    description: 'what the whole ask may take (default tasks=500,time=5m)',
-  },
-  json: {
-    type: 'boolean',
-    description: 'one JSON document {goal, status, report, findings, tree, usage}',
-  },
-  out: {
-    type: 'string',
-    value: 'file',
-    description: 'also write the report (or, with --json, that document) to a file',
-  },
-  ...UI,
-  ...SECURE,
-  ...TIMEOUT,
-  ...SUBMISSION,
-  ...CONNECTION,
-} as const;
-
-export const command = defineCommand({
-  usage: 'ask "<goal>"',
-  description:
-    'The master and its specialists answer a question about a tree and the web, every citation checked. On a terminal it draws the live tree of agents, then prints the report in Markdown. Like run, it uses the services at --nats, $NATS_URL or a running fanout dev, else brings its own.',
-  options: OPTIONS,
-  run: ask,
-});
 
 /** What `fanout ask` submits: one agent.run of the master, with the whole budget. */
 export function askWorkflow(input: {
@@ -101,7 +65,7 @@ export function askWorkflow(input: {
  * also writes it (the Markdown, or the document with `--json`) to a file. Every flag is
  * checked before anything starts.
  */
-async function ask(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   const [goalText, extra] = args.positionals;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (quote the goal)`);
   const goal = parseGoal(goalText);
@@ -117,7 +81,7 @@ async function follow(
   client: FanoutClient,
   goal: string,
   workflow: WorkflowDocument,
-  args: Parsed<typeof OPTIONS>,
+  args: Parsed<typeof declaration.options>,
 ): Promise<ExitCode> {
   const json = args.values.json === true;
   const timeoutMs = args.values.timeout;

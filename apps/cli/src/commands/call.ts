@@ -1,34 +1,9 @@
 import { callThroughDev } from '../dev/dev-call';
 import { devHome, runningDev } from '../dev/dev-home';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION, SECURE, SUBMISSION, TIMEOUT, UI } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/call';
 import { argument, readUserFile, submission, withServices } from './common';
-
-const OPTIONS = {
-  input: {
-    type: 'string',
-    value: "'<json>'|@file",
-    description: "the tool's input: a JSON object, inline or in a file (default {})",
-  },
-  json: {
-    type: 'boolean',
-    description: 'one document {"tool","status","result","error"} on stdout',
-  },
-  ...TIMEOUT,
-  priority: SUBMISSION.priority,
-  ...UI,
-  ...SECURE,
-  ...CONNECTION,
-} as const;
-
-export const command = defineCommand({
-  usage: 'call <tool>',
-  description:
-    "Runs one tool call and prints its result. The tool and its input are checked against the tool's contract before anything starts. Like run, it uses the services at --nats, $NATS_URL or a running fanout dev, else brings its own. Exit 0 succeeded, 1 failed.",
-  options: OPTIONS,
-  run: call,
-});
 
 /** `--input '<json>'` or `--input @file`, which must hold a JSON object. */
 async function readInput(raw: string | undefined): Promise<Record<string, unknown>> {
@@ -67,7 +42,7 @@ export async function checkCall(tool: string, input: Record<string, unknown>): P
  * else an embedded Fanout as `run` does. With `--json`, stdout is exactly one document
  * `{"tool","status","result","error"}`; otherwise the result, pretty-printed.
  */
-async function call(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   const tool = argument(args, 'tool name');
   const input = await readInput(args.values.input);
   const timeoutMs = args.values.timeout;
@@ -99,7 +74,7 @@ async function call(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
 }
 
 /** The control socket of the `fanout dev` this call goes to, when it goes to one. */
-async function devSocket(args: Parsed<typeof OPTIONS>): Promise<string | undefined> {
+async function devSocket(args: Parsed<typeof declaration.options>): Promise<string | undefined> {
   if (args.values.nats || process.env['NATS_URL']) return undefined;
   const dev = await runningDev(devHome());
   if (!dev?.socket) return undefined;

@@ -13,8 +13,8 @@ import {
   type DevState,
 } from '../dev/dev-home';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/dev';
 
 /** How long a start may take: a nats-server and five services, on a loaded machine. */
 const START_TIMEOUT_MS = 60_000;
@@ -24,25 +24,7 @@ const POLL_MS = 50;
 /** Longest Unix socket path Linux and macOS take, with a margin. */
 const MAX_SOCKET_PATH = 100;
 
-const OPTIONS = {
-  json: { type: 'boolean', description: 'start and status: one JSON document of its state' },
-  prefix: CONNECTION.prefix,
-} as const;
-
-type Args = Parsed<typeof OPTIONS>;
-
-export const command = defineCommand({
-  usage: 'dev [start|status|stop]',
-  description:
-    'A local Fanout that stays up in the background: a nats-server with its store under $FANOUT_HOME (default ~/.fanout) and every service, one per home. run, call, ask, submit, watch, status, cancel and dlq use it when no --nats or $NATS_URL is given.',
-  actions: {
-    'start (the default)': 'start it, or say where it runs if it does',
-    status: 'where it runs and its dashboard; exit 1 when it does not',
-    stop: 'drain it and stop it',
-  },
-  options: OPTIONS,
-  run: dev,
-});
+type Args = Parsed<typeof declaration.options>;
 
 /**
  * `fanout dev [status|stop]`: a local Fanout that stays up in the background — a
@@ -50,7 +32,7 @@ export const command = defineCommand({
  * which `run`, `call`, `ask`, `submit`, `watch`, `status`, `cancel` and `dlq` use when no
  * `--nats` or `NATS_URL` is given. One per home.
  */
-async function dev(args: Args): Promise<ExitCode> {
+export async function run(args: Args): Promise<ExitCode> {
   const [action, extra] = args.positionals;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   const home = devHome();

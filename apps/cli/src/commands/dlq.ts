@@ -1,31 +1,12 @@
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/dlq';
 import { table } from '../render/table';
 import { withClient } from './common';
 
 const USAGE = 'fanout dlq list [--tool <tool>] [--json] | retry <seq>… | discard <seq>…';
 
-const OPTIONS = {
-  tool: { type: 'string', value: 'tool', description: "list: only this tool's dead letters" },
-  json: { type: 'boolean', description: 'list: one JSON array on stdout' },
-  ...CONNECTION,
-} as const;
-
-type Args = Parsed<typeof OPTIONS>;
-
-export const command = defineCommand({
-  usage: 'dlq list|retry <seq>…|discard <seq>…',
-  description:
-    'The task attempts that used up their deliveries, each named by its sequence number as list prints it.',
-  actions: {
-    list: 'show them',
-    'retry <seq>…': 'put each back on its queue as it was',
-    'discard <seq>…': 'remove each for good',
-  },
-  options: OPTIONS,
-  run: dlq,
-});
+type Args = Parsed<typeof declaration.options>;
 
 /**
  * `fanout dlq`: the task attempts that used up their deliveries. `list` shows them (one
@@ -33,7 +14,7 @@ export const command = defineCommand({
  * queue as it was, `discard` removes it for good. A dead letter is named by its sequence
  * number, as `list` prints it.
  */
-async function dlq(args: Args): Promise<ExitCode> {
+export async function run(args: Args): Promise<ExitCode> {
   const [action, ...rest] = args.positionals;
   if (action === 'list') {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"; ${USAGE}`);

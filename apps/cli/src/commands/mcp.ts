@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FanoutClient } from '@fanout/client';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION, SECURE, UI } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/mcp';
 import { noArgument, withServices } from './common';
 
 /** What `fanout mcp` serves with, read from its flags. */
@@ -12,49 +12,8 @@ interface McpFlags {
   maxResultChars: number;
 }
 
-const OPTIONS = {
-  http: {
-    type: 'integer',
-    value: 'port',
-    min: 0,
-    max: 65_535,
-    description: 'serve Streamable HTTP at /mcp on this port instead of stdio (0: any port)',
-  },
-  host: {
-    type: 'string',
-    value: 'addr',
-    description: 'with --http, listen there (default 127.0.0.1)',
-  },
-  token: {
-    type: 'string',
-    value: 't',
-    description:
-      'with --http, every request needs "Authorization: Bearer <t>"; 16 characters or more (or set $FANOUT_MCP_TOKEN)',
-  },
-  'max-result-chars': {
-    type: 'integer',
-    value: 'n',
-    min: 1_000,
-    max: 100_000_000,
-    // About what a client shows a model of one tool result before it cuts it itself.
-    default: 100_000,
-    description: 'cut a larger result, linking to the whole',
-  },
-  ...UI,
-  ...SECURE,
-  ...CONNECTION,
-} as const;
-
-export const command = defineCommand({
-  usage: 'mcp',
-  description:
-    "Serves Fanout's tools to MCP clients (coding agents, IDEs) over stdio, or Streamable HTTP with --http. It works on the services at --nats, $NATS_URL or a running fanout dev, else on its own embedded Fanout that lives as long as it does.",
-  options: OPTIONS,
-  run: mcp,
-});
-
 /** Reads and checks the flags; a token may come from FANOUT_MCP_TOKEN, out of `ps`' sight. */
-function flagsOf(args: Parsed<typeof OPTIONS>): McpFlags {
+function flagsOf(args: Parsed<typeof declaration.options>): McpFlags {
   const { values } = args;
   const maxResultChars = values['max-result-chars'];
   const port = values.http;
@@ -133,7 +92,7 @@ async function serve(client: FanoutClient, flags: McpFlags): Promise<ExitCode> {
  * that bearer token). It works on the services at `--nats` or NATS_URL, else on an
  * embedded Fanout that lives as long as it does.
  */
-async function mcp(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   noArgument(args);
   const flags = flagsOf(args);
   return withServices(args, (client) => serve(client, flags));

@@ -1,29 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResourcesReport } from '@fanout/contracts';
 import { Exit, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/resources';
 import { resourcesText } from '../render/resources';
 import { noArgument, withClient } from './common';
 
 /** How often a terminal's view is redrawn. */
 const REFRESH_MS = 2_000;
-
-const OPTIONS = {
-  json: {
-    type: 'boolean',
-    description: 'print one document {at, matrix, instances, queues, decisions} once',
-  },
-  ...CONNECTION,
-} as const;
-
-export const command = defineCommand({
-  usage: 'resources',
-  description:
-    "The monitor's view: the allocation matrix, each instance, queue depth per tool and priority with the oldest wait, and its latest decisions. Redrawn every 2 s on a terminal until Ctrl-C; piped, printed once. Exit 3 when no monitor answers.",
-  options: OPTIONS,
-  run: resources,
-});
 
 /**
  * `fanout resources`: the monitor's view — the allocation matrix, each instance, queue
@@ -31,7 +15,7 @@ export const command = defineCommand({
  * terminal it is redrawn every 2 s until Ctrl-C; `--json` prints one document
  * `{at, matrix, instances, queues, decisions}` once; piped, the table once.
  */
-async function resources(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   noArgument(args);
   const live = !args.values.json && process.stdout.isTTY;
   return withClient(args, async (client) => {

@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import type { FanoutClient } from '@fanout/client';
 import type { EventOf } from '@fanout/contracts';
 import { Exit, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION, SECURE, STRICT, SUBMISSION, TIMEOUT, UI } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/run';
 import { eventLine, worthShowing } from '../render/event-line';
 import { printProblems } from '../render/problems';
 import { ProgressDisplay } from '../render/progress';
@@ -12,32 +12,6 @@ import { summaryText } from '../render/summary';
 import { argument, readUserFile, submission, withServices } from './common';
 import { exitFor } from './outcome';
 
-const OPTIONS = {
-  json: {
-    type: 'boolean',
-    description: 'one JSON document {summary, results} on stdout, nothing else',
-  },
-  out: { type: 'string', value: 'file', description: 'also write that document to a file' },
-  verbose: {
-    type: 'boolean',
-    description: 'end with every task in a table, not only the counts, failures and slowest',
-  },
-  ...STRICT,
-  ...UI,
-  ...SECURE,
-  ...TIMEOUT,
-  ...SUBMISSION,
-  ...CONNECTION,
-} as const;
-
-export const command = defineCommand({
-  usage: 'run <file>',
-  description:
-    'Submits a workflow, shows its progress (live on a terminal, plain lines otherwise), then a summary: counts per phase and tool, every failure, the slowest tasks. With --nats, $NATS_URL or a running fanout dev it uses those services; without, it brings its own (a nats-server and every service in this process). Exit 0 succeeded (or degraded without --strict), 1 failed, 2 invalid.',
-  options: OPTIONS,
-  run,
-});
-
 /**
  * `fanout run <file>`: submit, follow, summarise. With `--nats` or `NATS_URL` it uses the
  * services running there; without, it brings its own (an embedded nats-server and every
@@ -45,7 +19,7 @@ export const command = defineCommand({
  * terminal and plain lines otherwise; `--json` prints exactly one JSON document
  * `{summary, results}` on stdout and nothing else there.
  */
-async function run(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   const file = argument(args, 'workflow file');
   const text = await readUserFile(file);
   // Checked before anything starts: a typo should not cost a server's boot.
@@ -62,7 +36,7 @@ async function run(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
 async function follow(
   client: FanoutClient,
   text: string,
-  args: Parsed<typeof OPTIONS>,
+  args: Parsed<typeof declaration.options>,
 ): Promise<ExitCode> {
   const timeoutMs = args.values.timeout;
   const json = args.values.json === true;

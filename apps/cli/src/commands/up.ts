@@ -1,29 +1,8 @@
 import type { ServiceName } from '@fanout/services';
 import { Exit, UsageError, type ExitCode } from '../exit-codes';
-import { defineCommand, type Parsed } from '../options/declare';
-import { CONNECTION } from '../options/shared';
+import type { Parsed } from '../options/declare';
+import type { declaration } from '../options/commands/up';
 import { noArgument } from './common';
-
-const OPTIONS = {
-  only: {
-    type: 'string',
-    value: 'names',
-    // The names themselves live in @fanout/services, too heavy to load for help.
-    description:
-      'services to run, comma-separated, e.g. orchestrator,codebase-worker (default: all; a wrong name gets the list)',
-  },
-  secure: {
-    type: 'boolean',
-    description:
-      "a nats-server of its own with authentication on, each service on its role's credentials",
-  },
-  out: {
-    type: 'string',
-    value: 'dir',
-    description: 'with --secure, where its setup and store are kept (default $FANOUT_HOME/secure)',
-  },
-  ...CONNECTION,
-} as const;
 
 /**
  * `fanout up [--only orchestrator,codebase-worker,…]`: runs services in the foreground
@@ -31,15 +10,8 @@ const OPTIONS = {
  * container runs. SIGTERM or SIGINT drains them (running tasks finish within the grace,
  * the rest go back to their queues) and exits 0.
  */
-export const command = defineCommand({
-  usage: 'up',
-  description:
-    'Runs services in the foreground against --nats (else $NATS_URL, else nats://127.0.0.1:4222) until SIGTERM or SIGINT, which drains them: what a container runs. The gateway serves the dashboard on $FANOUT_UI_PORT (8480).',
-  options: OPTIONS,
-  run: up,
-});
 
-async function up(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
+export async function run(args: Parsed<typeof declaration.options>): Promise<ExitCode> {
   noArgument(args);
   const [{ isServiceName, runServices, SERVICE_NAMES }, { probeNats }] = await Promise.all([
     import('@fanout/services'),
@@ -77,7 +49,7 @@ async function up(args: Parsed<typeof OPTIONS>): Promise<ExitCode> {
  * Clients connect with the setup's `client.env` and the URL it prints.
  */
 async function upSecured(
-  args: Parsed<typeof OPTIONS>,
+  args: Parsed<typeof declaration.options>,
   names: ServiceName[],
   env: NodeJS.ProcessEnv,
 ): Promise<ExitCode> {

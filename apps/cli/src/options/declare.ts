@@ -35,8 +35,12 @@ export interface Parsed<O extends OptionSpecs> {
   positionals: string[];
 }
 
-/** A command: its usage line and help text, its flags, and what it does with them. */
-export interface Command<O extends OptionSpecs = OptionSpecs> {
+/**
+ * What a command takes and says: its usage line, help text and flags, in
+ * `options/commands/<name>.ts`. Help and the flag parser read this alone, so `fanout
+ * <command> --help` loads none of what the command does.
+ */
+export interface CommandDeclaration<O extends OptionSpecs = OptionSpecs> {
   /** After `fanout `: the command's name and its arguments, e.g. `run <file>`. */
   usage: string;
   /** What `fanout help <command>` says above the flags. */
@@ -44,10 +48,16 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   /** A command with sub-commands: each one's usage (`retry <seq>…`) and what it does. */
   actions?: Record<string, string>;
   options: O;
-  run(parsed: Parsed<O>): Promise<ExitCode>;
 }
 
-/** Declares a command; `run` gets flags typed from `options`. */
-export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {
-  return command;
+/** Declares a command; its `run` (in `commands/<name>.ts`) gets flags typed from `options`. */
+export function declareCommand<const O extends OptionSpecs>(
+  declaration: CommandDeclaration<O>,
+): CommandDeclaration<O> {
+  return declaration;
+}
+
+/** What a command's module exports: what it does with the flags its declaration parsed. */
+export interface CommandImplementation {
+  run(parsed: Parsed<OptionSpecs>): Promise<ExitCode>;
 }

@@ -1,4 +1,4 @@
-import type { Command, OptionSpec } from './declare';
+import type { CommandDeclaration, OptionSpec } from './declare';
 import { HELP_OPTION } from './shared';
 
 /** Width of the flag column; longer flags put their description on the next line. */
@@ -6,7 +6,7 @@ const FLAG_COLUMN = 26;
 const WIDTH = 92;
 
 /** `fanout help <command>`: its usage, what it does, each flag with its value and default. */
-export function commandHelp(command: Command): string {
+export function commandHelp(command: CommandDeclaration): string {
   const options = { ...command.options, ...HELP_OPTION };
   const flags = Object.entries(options).map(([name, spec]) => flagLines(name, spec));
   const actions = Object.entries(command.actions ?? {}).map(([usage, text]) =>

@@ -60,6 +60,18 @@ export const SECURE = {
   },
 } as const satisfies OptionSpecs;
 
+/**
+ * What a command that submits a workflow and follows it to its end takes (run, ask): the
+ * dashboard, the embedded Fanout's authentication, the wait, the submission, the services.
+ */
+export const SUBMIT_AND_FOLLOW = {
+  ...UI,
+  ...SECURE,
+  ...TIMEOUT,
+  ...SUBMISSION,
+  ...CONNECTION,
+} as const satisfies OptionSpecs;
+
 /** `-h, --help`: every command takes it. */
 export const HELP_OPTION = {
   help: { type: 'boolean', short: 'h', description: 'this help' },

@@ -16,7 +16,7 @@ export function authUsers(
 ): AuthUser[] {
   const names = subjects(prefix);
   return ROLES.map((role) => {
-    const tools = isWorkerRole(role) ? Object.keys(WORKER_KINDS[role].tools) : [];
+    const tools = isWorkerRole(role) ? WORKER_KINDS[role].toolNames : [];
     const permissions = permissionsFor(role, names, tools);
     const env: Record<string, string> = { NATS_INBOX_PREFIX: permissions.inboxPrefix };
     if (prefix !== 'fanout') env['FANOUT_SUBJECT_PREFIX'] = prefix;

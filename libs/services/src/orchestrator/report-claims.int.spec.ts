@@ -6,7 +6,7 @@ import {
   type Subjects,
   type WorkflowEvent,
 } from '@fanout/contracts';
-import { agentTools } from '@fanout/agents';
+import { createAgentTools } from '@fanout/agents';
 import {
   CommandBus,
   connectNats,
@@ -169,7 +169,7 @@ describe('reports fenced by the claim of their attempt', { timeout: 120_000 }, (
 
   it('with FANOUT_REPORT_KEY, an agent’s child reports its end to the agent task with the claim', async () => {
     const { names, bus, events, errors } = await install(randomBytes(48));
-    await startWorker(names, { ...agentTools, noop: noopTool });
+    await startWorker(names, { ...createAgentTools(), noop: noopTool });
     const plan = oneTask('child');
     await bus.publish({
       type: 'workflow.submit',

@@ -1,4 +1,5 @@
 import { envelope } from '@fanout/messaging/testing';
+import { DEFAULT_CATEGORY_SHARES, UNCATEGORISED } from '@fanout/tools-web';
 import { describe, expect, it } from 'vitest';
 import { bashCategoryShares, searchCategoryShares } from './category-shares';
 
@@ -25,16 +26,10 @@ describe("the bash worker's categories as reservations", () => {
 });
 
 describe('the search categories as reservations', () => {
-  it("shares the pool 8, 6, 4, 4, 4, 3, 2, 1 of 32 and a search's class is its category", () => {
-    const shares = searchCategoryShares({});
-    expect(shares.shares['primary-research']).toBe(8 / 32);
-    expect(shares.shares['community']).toBe(1 / 32);
+  it("a search's class is its category, else the uncategorised one", () => {
+    const shares = searchCategoryShares(DEFAULT_CATEGORY_SHARES);
+    expect(shares.shares).toBe(DEFAULT_CATEGORY_SHARES);
     expect(shares.classOf(search('security'))).toBe('security');
-    expect(shares.classOf(search())).toBe('general');
-  });
-
-  it('follows FANOUT_SEARCH_SHARES', () => {
-    const shares = searchCategoryShares({ FANOUT_SEARCH_SHARES: 'community=4' });
-    expect(shares.shares['community']).toBe(4 / 32);
+    expect(shares.classOf(search())).toBe(UNCATEGORISED);
   });
 });

@@ -8,9 +8,10 @@ import {
   DEFAULT_CATEGORY_LIMITS,
   DEFAULT_POOL_SLOTS,
   defaultPolicy,
+  shellSettingsFromEnv,
   type BashExecTool,
 } from '@fanout/tools-shell';
-import { DEFAULT_CATEGORY_SHARES, UNCATEGORISED, webConfigFromEnv } from '@fanout/tools-web';
+import { UNCATEGORISED } from '@fanout/tools-web';
 import type { PoolShares } from '@fanout/worker-kit';
 import { bashFamilyShare } from './family-shares';
 
@@ -27,15 +28,17 @@ export const BASH_CATEGORY_SHARES: Readonly<Record<string, number>> = Object.fro
  * the tool: the worker starts a command only when its category may take a slot, so a
  * waiting command never holds one (the tool's limiter would cap a burst of builds at 4 and
  * keep the other commands it took waiting in slots). Its commands together are held to
- * the bash family's share of the host's memory and cores (`bashFamilyShare`, read from
- * `env` at the first command), the categories' CPU weighted by the same shares.
+ * the bash family's share of the host's memory and cores (`bashFamilyShare`), the
+ * categories' CPU weighted by the same shares. That share and the sandbox
+ * (`shellSettingsFromEnv`) are read from `env` here, when the worker boots.
  */
-export function reservedBashExec(env: NodeJS.ProcessEnv = process.env): BashExecTool {
+export function reservedBashExec(env: NodeJS.ProcessEnv): BashExecTool {
   const limits = Object.fromEntries(CATEGORIES.map((category) => [category, UNBOUNDED]));
+  const family = bashFamilyShare(BASH_CATEGORY_SHARES, env);
   return createBashExec({
+    ...shellSettingsFromEnv(env),
     limiter: new CategoryLimiter({ pool: UNBOUNDED, limits }),
-    family: () => bashFamilyShare(BASH_CATEGORY_SHARES, env),
-    env,
+    family: () => family,
   });
 }
 
@@ -72,16 +75,14 @@ export function bashCategoryShares(): PoolShares {
 }
 
 /**
- * The search categories as reservations of the `web.search` pool (8, 6, 4, 4, 4, 3, 2, 1
- * of 32, or `FANOUT_SEARCH_SHARES`): they bind when searches contend for the pool's slots,
- * and one category alone may use all of them.
+ * The search categories as reservations of the `web.search` pool, `shares` being each
+ * category's fraction of it (8, 6, 4, 4, 4, 3, 2, 1 of 32 by default, or
+ * `FANOUT_SEARCH_SHARES` as `webConfigFromEnv` read it): they bind when searches contend
+ * for the pool's slots, and one category alone may use all of them.
  */
-export function searchCategoryShares(env: NodeJS.ProcessEnv = process.env): PoolShares {
+export function searchCategoryShares(shares: Readonly<Record<string, number>>): PoolShares {
   return {
-    // Read when the pool starts: a bad FANOUT_SEARCH_SHARES has stopped the service by then.
-    get shares() {
-      return webConfigFromEnv(env).shares ?? DEFAULT_CATEGORY_SHARES;
-    },
+    shares,
     classOf: (envelope: TaskEnvelope) => {
       const category = (envelope.input as { category?: unknown } | undefined)?.category;
       return typeof category === 'string' ? category : UNCATEGORISED;

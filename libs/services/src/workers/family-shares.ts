@@ -1,5 +1,4 @@
 import type { FamilyShare } from '@fanout/tools-shell';
-import { lazyWebTools, webConfigFromEnv, type WebTools } from '@fanout/tools-web';
 import { machineCapacity, readCgroupLimits } from '../resources/host-capacity';
 import { familyCapacity, hostOf } from '../resources/pool-shares';
 import { resourceOptionsFromEnv } from '../resources/resources.options';
@@ -14,7 +13,7 @@ const MIB = 1024 * 1024;
  */
 export function bashFamilyShare(
   categoryShares: Readonly<Record<string, number>>,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): FamilyShare {
   const options = resourceOptionsFromEnv(env);
   const host = hostOf(options, machineCapacity());
@@ -28,16 +27,6 @@ export function bashFamilyShare(
 }
 
 /** The web family's share of the host's network, as a fraction (`matrix.web.network`). */
-export function webNetworkShare(env: NodeJS.ProcessEnv = process.env): number {
+export function webNetworkShare(env: NodeJS.ProcessEnv): number {
   return resourceOptionsFromEnv(env).matrix.web.network / 100;
 }
-
-/**
- * The web worker's tools, configured from the process environment on first use
- * (`webConfigFromEnv`), their fetches sharing the web family's share of the host's
- * network (`FANOUT_NET_BYTES_PER_SEC` × `matrix.web.network`) as one byte rate.
- */
-export const familyWebTools: WebTools = lazyWebTools(() => ({
-  ...webConfigFromEnv(process.env),
-  networkShare: webNetworkShare(process.env),
-}));

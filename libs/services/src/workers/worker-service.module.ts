@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule, type NatsConfig, type TopologyInput } from '@fanout/messaging';
 import type { FanoutMetrics } from '@fanout/telemetry';
-import { WorkerModule } from '@fanout/worker-kit';
+import { WorkerModule, type WorkerModuleOptions } from '@fanout/worker-kit';
 import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
 
 /**
@@ -12,20 +12,21 @@ import { WORKER_KINDS, type WorkerKind } from './worker-kinds';
 @Module({})
 export class WorkerServiceModule {
   /**
+   * `tools` (and their `shares`) are the kind's, built over the settings its boot read.
    * `nats` and `topology` default to the environment (`NATS_URL`, `FANOUT_SUBJECT_PREFIX`,
    * …); `pools`, the slots this host gives each tool (its family's share of the host),
    * default to the kind's reference sizes. `FANOUT_POOL_<TOOL>` overrides either.
    */
   static forRoot(
     kind: WorkerKind,
-    settings: {
+    settings: Pick<WorkerModuleOptions, 'tools' | 'shares'> & {
       nats?: NatsConfig;
       topology?: TopologyInput;
       pools?: Readonly<Record<string, number>>;
-    } = {},
+    },
     metrics?: FanoutMetrics,
   ): DynamicModule {
-    const { nats, topology, pools } = settings;
+    const { tools, shares, nats, topology, pools } = settings;
     return {
       module: WorkerServiceModule,
       imports: [
@@ -35,8 +36,9 @@ export class WorkerServiceModule {
         }),
         WorkerModule.forRoot({
           service: kind,
-          ...WORKER_KINDS[kind],
-          ...(pools ? { defaultPools: pools } : {}),
+          tools,
+          ...(shares ? { shares } : {}),
+          defaultPools: pools ?? WORKER_KINDS[kind].defaultPools,
           ...(metrics ? { metrics } : {}),
         }),
       ],

@@ -1,3 +1,16 @@
+/*
+ * Why a walk of its own and not htmlparser2's `Tokenizer`: on the web bench's page (3.5 KB,
+ * a title, 20 links, 2,000 pages of 50 hosts), this walk takes 9.0 µs a page (median of 15
+ * interleaved pairs) where a pass of the `Tokenizer` through its public API alone (names,
+ * attributes and title text sliced from its indices, references decoded by `entities` as
+ * here) took 33.5 µs: 2.95 times, slower in 15 pairs of 15; 3.6 times with one tokenizer
+ * reused for every page. The tokenizer with callbacks that do nothing costs 12–17 µs by
+ * itself: it visits every character of the text, which this walk jumps with
+ * `indexOf('<')`. 'text' mode needs the text and the rules for where elements end
+ * (`<body>` ends an open `<head>`, …), so it keeps htmlparser2's `Parser` (`scan-html.ts`,
+ * 62 µs a page in the same session; the `Tokenizer` gathering the text as well took 37 µs,
+ * but only with those rules written again here).
+ */
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { LinkResolver } from './resolve-link';
 import { squeeze } from './scan-html';

@@ -2,10 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodeGlob, CodeGrep, CodeRead, CodeXref, SpecialistAnswer } from '@fanout/contracts';
-import { codebaseTools } from '@fanout/tools-codebase';
+import { createCodebaseTools, DEFAULT_CODEBASE_SETTINGS } from '@fanout/tools-codebase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRounds, type AnyTool } from '../../testing/run-rounds';
 import { codebasePlanner } from './codebase-planner';
+
+const codebaseTools = createCodebaseTools(DEFAULT_CODEBASE_SETTINGS);
 
 /** A TypeScript file defines `parseConfig`; another TypeScript file and a Python one call it. */
 const FIXTURE: Record<string, string> = {

@@ -2,11 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeGlob, CodeRead, SpecialistAnswer } from '@fanout/contracts';
-import { codebaseTools } from '@fanout/tools-codebase';
+import { createCodebaseTools, DEFAULT_CODEBASE_SETTINGS } from '@fanout/tools-codebase';
 import { createBashExec } from '@fanout/tools-shell';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRounds, type AnyTool } from '../../testing/run-rounds';
 import { testPlanner } from './test-planner';
+
+const codebaseTools = createCodebaseTools(DEFAULT_CODEBASE_SETTINGS);
 
 /** A make project whose build passes and whose test fails, naming a line of a source file. */
 const MAKEFILE = [
