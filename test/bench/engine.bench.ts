@@ -108,15 +108,13 @@ export async function run(): Promise<void> {
     await submitAndWait(bus, events, 'warm-up', 10);
 
     console.error(`running ${TASKS} noop tasks…`);
-    const started = Date.now();
-    const log = await submitAndWait(bus, events, 'bench-10k', TASKS);
-    const wallMs = Date.now() - started;
+    const { log, ms: wallMs } = await submitAndWait(bus, events, 'bench-10k', TASKS);
     const queued = dispatchLatencies(log);
     // Dispatch latency without queueing: a workflow that never saturates the worker, so
     // the figure is the orchestrator's path alone — decision, append, envelope on the
     // queue, pulled by the worker.
     const light = await submitAndWait(bus, events, 'bench-light', 1_000, 4);
-    const latencies = dispatchLatencies(light);
+    const latencies = dispatchLatencies(light.log);
     const rss = peakRssMb(orch.pid!);
 
     // Resume: kill -9 the orchestrator while a 10,000-event workflow is open, start another,
@@ -195,14 +193,19 @@ function dispatchLatencies(log: WorkflowEvent[]): number[] {
   return latencies;
 }
 
+/**
+ * Submits a workflow of `count` noop tasks and waits for its end: the time from the submit
+ * to `WorkflowCompleted`, and its log, read back afterwards (outside the time).
+ */
 async function submitAndWait(
   bus: CommandBus,
   events: EventStream,
   workflowId: string,
   count: number,
   maxConcurrency = 256,
-): Promise<WorkflowEvent[]> {
+): Promise<{ ms: number; log: WorkflowEvent[] }> {
   const subscription = await events.subscribe({ workflowId, topic: 'results' }, 'all');
+  const started = Date.now();
   await bus.publish({
     type: 'workflow.submit',
     commandId: `submit-${workflowId}`,
@@ -221,8 +224,9 @@ async function submitAndWait(
   for await (const stored of subscription) {
     if (stored.event.type === 'WorkflowCompleted') break;
   }
+  const ms = Date.now() - started;
   await subscription.stop();
-  return (await events.read({ workflowId })).map((stored) => stored.event);
+  return { ms, log: (await events.read({ workflowId })).map((stored) => stored.event) };
 }
 
 /**
