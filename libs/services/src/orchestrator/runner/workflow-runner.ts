@@ -358,9 +358,10 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
     await Promise.all([
       // Each envelope goes out in its attempt's span, so the worker continues that trace.
+      // Built here from the engine's events: typed, so not validated again on the way out.
       ...effects.envelopes.map((envelope) =>
         context.with(owned.tracer.contextOf(envelope.taskId), () =>
-          this.ports.tasks.dispatch(this.claims?.stamp(envelope) ?? envelope),
+          this.ports.tasks.dispatch(this.claims?.stamp(envelope) ?? envelope, { typed: true }),
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
