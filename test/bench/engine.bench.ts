@@ -75,6 +75,13 @@ async function reportedResumeMs(process: ServiceProcess): Promise<number> {
   }
 }
 
+/** CPU time a live process has used so far (user and system), from the kernel. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Peak resident memory of a live process, from the kernel's high-water mark. */
 function peakRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -108,15 +115,17 @@ export async function run(): Promise<void> {
     await submitAndWait(bus, events, 'warm-up', 10);
 
     console.error(`running ${TASKS} noop tasks…`);
-    const started = Date.now();
-    const log = await submitAndWait(bus, events, 'bench-10k', TASKS);
-    const wallMs = Date.now() - started;
+    const cpuBefore = { orchestrator: cpuMs(orch.pid!), here: process.cpuUsage() };
+    const { log, ms: wallMs } = await submitAndWait(bus, events, 'bench-10k', TASKS);
+    const orchestratorCpuMs = cpuMs(orch.pid!) - cpuBefore.orchestrator;
+    const here = process.cpuUsage(cpuBefore.here);
+    const workerCpuMs = (here.user + here.system) / 1000;
     const queued = dispatchLatencies(log);
     // Dispatch latency without queueing: a workflow that never saturates the worker, so
     // the figure is the orchestrator's path alone — decision, append, envelope on the
     // queue, pulled by the worker.
     const light = await submitAndWait(bus, events, 'bench-light', 1_000, 4);
-    const latencies = dispatchLatencies(light);
+    const latencies = dispatchLatencies(light.log);
     const rss = peakRssMb(orch.pid!);
 
     // Resume: kill -9 the orchestrator while a 10,000-event workflow is open, start another,
@@ -144,6 +153,8 @@ export async function run(): Promise<void> {
       resume_s: round(events10k.resumeMs / 1000),
       resume_events: events10k.events,
       peak_rss_mb: Math.round(rss),
+      orchestrator_cpu_us_per_task: Math.round((orchestratorCpuMs * 1000) / TASKS),
+      worker_cpu_us_per_task: Math.round((workerCpuMs * 1000) / TASKS),
       orchestrator: process.env['BENCH_ENGINE_TSX'] ? 'tsx' : 'compiled',
       large_tasks: LARGE,
       large_status: large.status,
@@ -172,6 +183,8 @@ export async function run(): Promise<void> {
           [`${LARGE} tasks in one workflow: ${large.status}, s`, figures.large_s, ''],
           ['  orchestrator peak RSS MB by its end', figures.large_peak_rss_mb, ''],
           [`orchestrator peak RSS MB (${figures.orchestrator})`, figures.peak_rss_mb, '<= 200'],
+          ['orchestrator CPU µs per task', figures.orchestrator_cpu_us_per_task, ''],
+          ['worker process CPU µs per task (with the watcher)', figures.worker_cpu_us_per_task, ''],
         ],
       ),
     );
@@ -195,14 +208,19 @@ function dispatchLatencies(log: WorkflowEvent[]): number[] {
   return latencies;
 }
 
+/**
+ * Submits a workflow of `count` noop tasks and waits for its end: the time from the submit
+ * to `WorkflowCompleted`, and its log, read back afterwards (outside the time).
+ */
 async function submitAndWait(
   bus: CommandBus,
   events: EventStream,
   workflowId: string,
   count: number,
   maxConcurrency = 256,
-): Promise<WorkflowEvent[]> {
+): Promise<{ ms: number; log: WorkflowEvent[] }> {
   const subscription = await events.subscribe({ workflowId, topic: 'results' }, 'all');
+  const started = Date.now();
   await bus.publish({
     type: 'workflow.submit',
     commandId: `submit-${workflowId}`,
@@ -221,8 +239,9 @@ async function submitAndWait(
   for await (const stored of subscription) {
     if (stored.event.type === 'WorkflowCompleted') break;
   }
+  const ms = Date.now() - started;
   await subscription.stop();
-  return (await events.read({ workflowId })).map((stored) => stored.event);
+  return { ms, log: (await events.read({ workflowId })).map((stored) => stored.event) };
 }
 
 /**

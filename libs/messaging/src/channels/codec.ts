@@ -30,7 +30,12 @@ export function encode<S extends z.ZodType>(
   subject: string,
 ): { value: z.output<S>; data: Uint8Array } {
   const valid = validate(schema, value, subject);
-  return { value: valid, data: encoder.encode(JSON.stringify(valid)) };
+  return { value: valid, data: encodeJson(valid) };
+}
+
+/** A value as the wire carries it, JSON in UTF-8, for a value that is already valid. */
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
 }
 
 /**

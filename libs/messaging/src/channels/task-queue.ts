@@ -10,7 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { PRIORITIES, subjects, TaskEnvelope, type Subjects } from '@fanout/contracts';
 import type { z } from 'zod';
 import { publishTraced } from '../tracing/propagation';
-import { decode, encode } from './codec';
+import { decode, encode, encodeJson } from './codec';
 import type { PriorityLevel } from './priority-consumer';
 
 /**
@@ -81,13 +81,17 @@ export class TaskQueue {
   /**
    * Puts one attempt on its tool's queue. The message id is the attempt's identity, so a
    * dispatch repeated after a crash is stored once; `msgID` overrides it for a deliberate
-   * second copy (a dead letter retried).
+   * second copy (a dead letter retried). `typed: true` says the envelope was built by our
+   * own typed code from checked data (the orchestrator's, from the engine's events), so it
+   * is encoded without being validated again: that check copied every envelope, per task.
    */
   async dispatch(
     envelope: z.input<typeof TaskEnvelope>,
-    options: { msgID?: string } = {},
+    options: { msgID?: string; typed?: boolean } = {},
   ): Promise<{ subject: string; seq: number; duplicate: boolean }> {
-    const { value, data } = encode(TaskEnvelope, envelope, this.names.tasks(envelope.tool));
+    const { value, data } = options.typed
+      ? { value: envelope as TaskEnvelope, data: encodeJson(envelope) }
+      : encode(TaskEnvelope, envelope, this.names.tasks(envelope.tool));
     const subject = this.names.task(value.tool, value.priority);
     const msgID = options.msgID ?? `${value.workflowId}:${value.taskId}:${value.attempt}`;
     const attributes = {

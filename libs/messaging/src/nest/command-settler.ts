@@ -14,7 +14,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { CommandName, ErrorRecord, FanoutError } from '@fanout/contracts';
 import type { Exhaustion } from '../channels/priority-consumer';
 import type { ErrorChannel } from '../channels/error-channel';
-import { extractTrace } from '../tracing/propagation';
+import { extractTrace, unsampledSpanIn } from '../tracing/propagation';
 import { decodeCommand, workflowIdOf } from './decode-command';
 import { failureOf, payloadHead, retryableOf } from './failure';
 import { JetStreamContext } from './jetstream.context';
@@ -55,21 +55,24 @@ export class CommandSettler {
   handle(message: JsMsg): Promise<void> {
     const { tracer, pattern } = this.deps;
     const parent = extractTrace(message.headers, ROOT_CONTEXT);
-    const span = tracer.startSpan(
-      `process ${message.subject}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': message.subject,
-          'messaging.message.id': String(message.seq),
-          'messaging.nats.delivery_count': message.info.deliveryCount,
-          'fanout.command': pattern,
+    // A sampled-out trace gets no span of its own here: none would be recorded.
+    const span =
+      unsampledSpanIn(parent) ??
+      tracer.startSpan(
+        `process ${message.subject}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'nats',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': message.subject,
+            'messaging.message.id': String(message.seq),
+            'messaging.nats.delivery_count': message.info.deliveryCount,
+            'fanout.command': pattern,
+          },
         },
-      },
-      parent,
-    );
+        parent,
+      );
     return context.with(trace.setSpan(parent, span), () =>
       this.settle(message, span).finally(() => span.end()),
     );

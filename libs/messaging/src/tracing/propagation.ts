@@ -4,8 +4,10 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type Context,
+  type Span,
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
@@ -44,15 +46,33 @@ export function extractTrace(
 }
 
 /**
+ * The span of `within` when it belongs to a trace that is not sampled, else undefined. A
+ * span started under it would not be recorded either (a child follows its parent's
+ * decision): a hot path may carry on under this one instead of making a span for nothing.
+ */
+export function unsampledSpanIn(within: Context): Span | undefined {
+  const span = trace.getSpan(within);
+  const spanContext = span?.spanContext();
+  if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
+  return spanContext.traceFlags & TraceFlags.SAMPLED ? undefined : span;
+}
+
+/**
  * Publishes in a `publish <subject>` PRODUCER span (OpenTelemetry's messaging conventions)
  * whose context travels in the headers, so the consumer's `process` span hangs from it;
  * the JetStream sequence the server stored the message at is its message id.
+ *
+ * Inside a trace that is not sampled, no span is made: none would be recorded (a child
+ * follows its parent's decision), and the trace still travels in the headers, under the
+ * active span. That is every publish of a service that exports no traces, and making the
+ * span, its ids and its context was a tenth of the orchestrator's CPU per dispatched task.
  */
 export async function publishTraced<T extends { seq: number }>(
   subject: string,
   attributes: Attributes,
   publish: (headers: MsgHdrs) => Promise<T>,
 ): Promise<T> {
+  if (unsampledSpanIn(context.active())) return publish(injectTrace());
   const tracer = trace.getTracer('@fanout/messaging');
   return tracer.startActiveSpan(
     `publish ${subject}`,

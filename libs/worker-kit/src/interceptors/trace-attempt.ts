@@ -1,5 +1,5 @@
-import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { extractTrace } from '@fanout/messaging';
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { extractTrace, unsampledSpanIn } from '@fanout/messaging';
 import type { AttemptInterceptor } from './attempt-interceptor';
 
 /**
@@ -9,6 +9,8 @@ import type { AttemptInterceptor } from './attempt-interceptor';
  */
 export const traceAttempt: AttemptInterceptor = ({ message, envelope }, next) => {
   const parent = extractTrace(message.headers, ROOT_CONTEXT);
+  // A sampled-out trace gets no span of the attempt (none would be recorded); it carries on.
+  if (unsampledSpanIn(parent)) return context.with(parent, next);
   const attributes = {
     'messaging.system': 'nats',
     'messaging.operation.type': 'process',

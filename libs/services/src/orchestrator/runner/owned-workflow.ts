@@ -23,7 +23,11 @@ export interface OwnedWorkflowHooks {
   prepare(events: WorkflowEvent[], owned: OwnedWorkflow): Promise<WorkflowEvent[]>;
   append(owned: OwnedWorkflow, from: number, events: WorkflowEvent[]): Promise<number>;
   carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void>;
-  afterBatch(owned: OwnedWorkflow): Promise<void>;
+  /**
+   * Called at the end of every batch, when the state is exactly what the log holds; it
+   * decides then what to record and starts it in the background ({@link OwnedWorkflow.records}).
+   */
+  afterBatch(owned: OwnedWorkflow): void;
   /** The workflow's in-memory state can no longer be trusted; forget it. */
   broken(owned: OwnedWorkflow, error: unknown): void;
   schedule(owned: OwnedWorkflow, at: number | undefined): void;
@@ -46,6 +50,14 @@ export class OwnedWorkflow {
   recordedStatus = '';
   /** Spans of the workflow, its phases and its running attempts. */
   readonly tracer: WorkflowTracer;
+  /**
+   * The writes of its record and snapshot, in order, beside the decisions: they only speed
+   * a takeover up, so the next batch never waits for them (a snapshot of a large workflow
+   * is megabytes). Each write's content is taken at the end of a batch.
+   */
+  records: Promise<void> = Promise.resolve();
+  /** Record writes started and not yet done. */
+  recordWrites = 0;
 
   constructor(
     readonly workflowId: string,
@@ -116,7 +128,7 @@ export class OwnedWorkflow {
       return;
     }
     for (const item of batch) item.resolve();
-    await this.hooks.afterBatch(this);
+    this.hooks.afterBatch(this);
     this.hooks.schedule(this, nextWakeUp(this.state, this.options));
   }
 }

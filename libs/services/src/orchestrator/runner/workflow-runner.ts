@@ -358,9 +358,10 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private async carryOut(effects: Effects, owned: OwnedWorkflow): Promise<void> {
     await Promise.all([
       // Each envelope goes out in its attempt's span, so the worker continues that trace.
+      // Built here from the engine's events: typed, so not validated again on the way out.
       ...effects.envelopes.map((envelope) =>
         context.with(owned.tracer.contextOf(envelope.taskId), () =>
-          this.ports.tasks.dispatch(this.claims?.stamp(envelope) ?? envelope),
+          this.ports.tasks.dispatch(this.claims?.stamp(envelope) ?? envelope, { typed: true }),
         ),
       ),
       ...effects.broadcasts.map((message) => this.ports.broadcast.publish(message)),
@@ -394,22 +395,32 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * Keeps the workflow's record and snapshot up to date after a batch. They only speed a
-   * takeover up (the log is the truth), so a failure here is logged and tried again after a
-   * later batch, never allowed to stop the orchestrator.
+   * takeover up (the log is the truth), so they are written in the background, one after
+   * another (`owned.records`); a failure is logged and the write tried again after a later
+   * batch, never allowed to stop the orchestrator. What each write holds is taken here, at
+   * the end of the batch, when the state is exactly what the log holds.
    */
-  private async afterBatch(owned: OwnedWorkflow): Promise<void> {
-    try {
-      await this.keepRecords(owned);
-    } catch (error) {
-      this.logger.warn(
-        `keeping the record of ${owned.workflowId} failed (tried again later): ${error}`,
-      );
-    }
+  private afterBatch(owned: OwnedWorkflow): void {
+    const write = this.recordWrite(owned);
+    if (!write) return;
+    owned.recordWrites++;
+    owned.records = owned.records
+      .then(write.run)
+      .catch((error: unknown) => {
+        write.failed?.();
+        this.logger.warn(
+          `keeping the record of ${owned.workflowId} failed (tried again later): ${error}`,
+        );
+      })
+      .finally(() => owned.recordWrites--);
   }
 
-  private async keepRecords(owned: OwnedWorkflow): Promise<void> {
+  /** The record write this batch calls for, with its content taken now; none if none. */
+  private recordWrite(
+    owned: OwnedWorkflow,
+  ): { run: () => Promise<void>; failed?: () => void } | undefined {
     // A command for a workflow nobody submitted (or whose log is long purged) leaves no record.
-    if (owned.state.version === 0) return;
+    if (owned.state.version === 0) return undefined;
     const status = owned.state.status;
     const record = {
       workflowId: owned.workflowId,
@@ -421,30 +432,50 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       updatedAt: Date.now(),
     };
     if (owned.finished) {
+      if (owned.recordedStatus === 'ended') return undefined;
+      owned.recordedStatus = 'ended';
       this.logger.debug(`workflow ${owned.workflowId} ended ${status}`);
       const endedAt = owned.state.completedAt ?? Date.now();
-      await this.ports.store.end(
-        {
-          workflowId: owned.workflowId,
-          endedAt,
-          purgeAt: endedAt + this.retentionMs,
-          stored: storedValues(owned.state),
-        },
-        { snapshot: owned.snapshotSaved },
-      );
-      return;
+      const ended = {
+        workflowId: owned.workflowId,
+        endedAt,
+        purgeAt: endedAt + this.retentionMs,
+        stored: storedValues(owned.state),
+      };
+      return {
+        // Behind a snapshot still being written, so that none is left after the end.
+        run: () => this.ports.store.end(ended, { snapshot: owned.snapshotSaved }),
+        failed: () => (owned.recordedStatus = status),
+      };
     }
-    if (owned.state.version - owned.snapshotVersion >= this.options.snapshotEvery) {
+    if (this.snapshotDue(owned) && owned.recordWrites === 0) {
       owned.snapshotSaved = true;
-      await this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
+      const previous = owned.snapshotVersion;
+      // Serialized now, by the call; stored while the next batches are decided.
+      const saving = this.ports.store.saveSnapshot(record, withoutStoredResults(owned.state));
       owned.snapshotVersion = record.version;
       owned.recordedStatus = status;
-    } else if (owned.recordedStatus !== status) {
-      this.logger.debug(`workflow ${owned.workflowId} is ${status}`);
-      // The record lists the workflow as live from its first event, so a restart finds it.
-      await this.ports.store.put({ ...record, version: 0, lastSeq: 0 });
-      owned.recordedStatus = status;
+      return { run: () => saving, failed: () => (owned.snapshotVersion = previous) };
     }
+    if (owned.recordedStatus === status) return undefined;
+    this.logger.debug(`workflow ${owned.workflowId} is ${status}`);
+    owned.recordedStatus = status;
+    // The record lists the workflow as live from its first event, so a restart finds it.
+    return {
+      run: () => this.ports.store.put({ ...record, version: 0, lastSeq: 0 }),
+      failed: () => (owned.recordedStatus = ''),
+    };
+  }
+
+  /**
+   * A snapshot is due after `snapshotEvery` events, or after as many events as the workflow
+   * has tasks when it has more: a snapshot costs in proportion to its tasks, so this keeps
+   * its cost per event bounded (a 100,000-task workflow is not serialized every 5,000
+   * events), and a takeover replays at most about that many events after it.
+   */
+  private snapshotDue(owned: OwnedWorkflow): boolean {
+    const every = Math.max(this.options.snapshotEvery, owned.state.taskOrder.length);
+    return owned.state.version - owned.snapshotVersion >= every;
   }
 
   private schedule(owned: OwnedWorkflow, at: number | undefined): void {
