@@ -78,8 +78,18 @@ describe.skipIf(!findNatsServer())('faults on a 3-node cluster', () => {
   const scenario = async (name: string): Promise<Subjects> => {
     await cluster.waitForLeader();
     const names = subjects(`chaos${process.pid}${name}`);
-    await ensureTopology(connection, { prefix: names.prefix, replicas: 3 });
-    return names;
+    // A replicated stream's creation can outlast the API's 5 s timeout while the new cluster
+    // is still busy electing; creating again is harmless, so it is tried again for a while.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await ensureTopology(connection, { prefix: names.prefix, replicas: 3 });
+        return names;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(1_000);
+      }
+    }
   };
 
   const service = (names: Subjects, name: string, instance: string) => {
