@@ -66,32 +66,26 @@ export class LeaseStore {
   async acquire(workflowId: string, owner: string, now: number): Promise<Lease | undefined> {
     const claim = JSON.stringify({ owner, expiresAt: now + this.ttlMs } satisfies Claim);
     const current = await this.kv.get(workflowId);
+    /** A new ownership starts at the revision of its claim, its epoch. */
+    const begun = (revision: number, follows: boolean): Lease => ({
+      workflowId,
+      owner,
+      expiresAt: now + this.ttlMs,
+      revision,
+      epoch: revision,
+      follows,
+    });
     try {
       if (!current || current.operation !== 'PUT') {
         const revision = current
           ? await this.kv.update(workflowId, claim, current.revision)
           : await this.kv.create(workflowId, claim);
-        const follows = Boolean(current); // a released lease leaves its entry deleted
-        return {
-          workflowId,
-          owner,
-          expiresAt: now + this.ttlMs,
-          revision,
-          epoch: revision,
-          follows,
-        };
+        // A released lease leaves its entry deleted: an ownership came before this one.
+        return begun(revision, Boolean(current));
       }
       const held = current.json<Claim>();
       if (held.owner !== owner && held.expiresAt > now) return undefined;
-      const revision = await this.kv.update(workflowId, claim, current.revision);
-      return {
-        workflowId,
-        owner,
-        expiresAt: now + this.ttlMs,
-        revision,
-        epoch: revision,
-        follows: true,
-      };
+      return begun(await this.kv.update(workflowId, claim, current.revision), true);
     } catch (error) {
       if (isConflict(error)) return undefined;
       throw error;
