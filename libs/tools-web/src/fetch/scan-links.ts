@@ -8,7 +8,7 @@
  * itself: it visits every character of the text, which this walk jumps with
  * `indexOf('<')`. 'text' mode needs the text and the rules for where elements end
  * (`<body>` ends an open `<head>`, …), so it keeps htmlparser2's `Parser` (`scan-html.ts`,
- * 62 µs a page in the same session; the `Tokenizer` gathering the text as well took 37 µs,
+ * 62 µs a page in the same run; the `Tokenizer` gathering the text as well took 37 µs,
  * but only with those rules written again here).
  */
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
