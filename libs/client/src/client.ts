@@ -180,7 +180,7 @@ export class FanoutClient {
    * follows. Stop it with `stop()`.
    */
   everyEvent(): Promise<Subscription<StoredEvent>> {
-    return this.stream.subscribe({}, 'all', { results: 'refs' });
+    return this.stream.subscribe({}, 'all', { results: 'refs', order: 'log' });
   }
 
   /**

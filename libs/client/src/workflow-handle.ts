@@ -24,6 +24,9 @@ function isFinal(event: WorkflowEvent): boolean {
   return event.type === 'WorkflowCompleted' || event.type === 'WorkflowRejected';
 }
 
+/** A workflow's events as its log orders them (see `ReadOptions.order`). */
+const IN_ORDER = { order: 'log' } as const;
+
 /** Whether `taskId` is `wanted` or one of its forEach copies (`wanted/<n>`). */
 function matches(taskId: string, wanted?: string): boolean {
   return wanted === undefined || taskId === wanted || taskId.startsWith(`${wanted}/`);
@@ -44,7 +47,7 @@ export class WorkflowHandle {
 
   /** The workflow's events from the start, ending after `WorkflowCompleted` (or `WorkflowRejected`). */
   async *events(options: { timeoutMs?: number } = {}): AsyncGenerator<WorkflowEvent> {
-    const subscription = await this.stream.subscribe({ workflowId: this.id }, 'all');
+    const subscription = await this.stream.subscribe({ workflowId: this.id }, 'all', IN_ORDER);
     let timedOut = false;
     const timer =
       options.timeoutMs === undefined
@@ -75,7 +78,7 @@ export class WorkflowHandle {
     const merged = new MergedFeeds<TreeEvent>();
     const follow = (workflowId: string, depth: number) =>
       merged.add(async (push) => {
-        const subscription = await this.stream.subscribe({ workflowId }, 'all');
+        const subscription = await this.stream.subscribe({ workflowId }, 'all', IN_ORDER);
         merged.onStop(() => subscription.stop());
         for await (const stored of subscription) {
           push({ workflowId, depth, event: stored.event });
@@ -106,7 +109,7 @@ export class WorkflowHandle {
    * end too: what a live view follows. Stop it with `stop()`.
    */
   follow(): Promise<Subscription<StoredEvent>> {
-    return this.stream.subscribe({ workflowId: this.id }, 'all', { results: 'refs' });
+    return this.stream.subscribe({ workflowId: this.id }, 'all', { results: 'refs', order: 'log' });
   }
 
   /**
@@ -125,7 +128,8 @@ export class WorkflowHandle {
 
   /** The events logged so far, without waiting for more: what `fanout status` reads. */
   async history(): Promise<WorkflowEvent[]> {
-    return (await this.stream.read({ workflowId: this.id }, 'all')).map((stored) => stored.event);
+    const log = await this.stream.read({ workflowId: this.id }, 'all', IN_ORDER);
+    return log.map((stored) => stored.event);
   }
 
   /**

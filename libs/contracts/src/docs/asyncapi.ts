@@ -13,6 +13,8 @@ interface ChannelSpec {
   action: 'send' | 'receive';
   parameters: string[];
   idempotent?: boolean;
+  /** A channel of the event log: one event, or a decision's events of one type together. */
+  log?: boolean;
 }
 
 const PARAMETERS: Record<string, Doc> = {
@@ -77,9 +79,10 @@ function eventChannels(schemas: Record<string, JsonSchema>): ChannelSpec[] {
       key: `event${type}`,
       address: `{prefix}.evt.{workflowId}.${schema.topic}.${type}`,
       message: type,
-      description: `${String(schemas[type]?.['description'] ?? type)} Stream FANOUT_EVENTS (the workflow's event log, ordered by sequence; kept while the workflow runs and for FANOUT_EVENT_RETENTION, 1 h by default, after it ends).`,
+      description: `${String(schemas[type]?.['description'] ?? type)} Stream FANOUT_EVENTS (the workflow's event log; kept while the workflow runs and for FANOUT_EVENT_RETENTION, 1 h by default, after it ends). A decision's events travel one message per run of one type within one topic, so a message holds one event, or an array of several of this type in log order whose positions ${POSITIONS} lists; a topic's messages are in log order, and a reader of every topic puts them in order by position (the SDK does).`,
       action: 'send' as const,
       parameters: ['prefix', 'workflowId'],
+      log: true,
     };
   });
 }
@@ -144,6 +147,25 @@ const OTHERS: ChannelSpec[] = [
   },
 ];
 
+const POSITIONS = 'the header Fanout-Log-Positions';
+
+const LOG_HEADERS = {
+  type: 'object',
+  properties: {
+    'Nats-Msg-Id': {
+      type: 'string',
+      description:
+        '<workflowId>:<position>:<epoch>: the log position of the (first) event, and the ownership that wrote it (a later epoch replaces what an earlier one wrote from that position on).',
+    },
+    'Fanout-Log-Positions': {
+      type: 'string',
+      description:
+        'On a message of several events: their log positions, ascending, as comma-separated runs `<first>` or `<first>+<step>x<count>` (e.g. `10+2x64`).',
+    },
+    traceparent: { type: 'string', description: 'W3C trace context (optional).' },
+  },
+};
+
 const MSG_ID_HEADERS = {
   type: 'object',
   properties: {
@@ -152,6 +174,12 @@ const MSG_ID_HEADERS = {
   },
   required: ['Nats-Msg-Id'],
 };
+
+/** An event of the log, or several of that type in log order. */
+function logPayload(message: string): Doc {
+  const event = { $ref: `#/components/schemas/${message}` };
+  return { oneOf: [event, { type: 'array', items: event, minItems: 2 }] };
+}
 
 /**
  * Builds the AsyncAPI 3 document: every channel, the message each carries and its JSON
@@ -172,7 +200,10 @@ export function buildAsyncApi(version: string): Doc {
       summary: schema['description'],
       contentType: 'application/json',
       ...(spec.idempotent ? { headers: MSG_ID_HEADERS } : {}),
-      payload: { $ref: `#/components/schemas/${spec.message}` },
+      ...(spec.log ? { headers: LOG_HEADERS } : {}),
+      payload: spec.log
+        ? logPayload(spec.message)
+        : { $ref: `#/components/schemas/${spec.message}` },
     };
     channels[spec.key] = {
       address: spec.address,

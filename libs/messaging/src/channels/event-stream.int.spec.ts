@@ -1,4 +1,5 @@
 import type { WorkflowEvent } from '@fanout/contracts';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../errors';
 import { WorkflowLog } from '../state/workflow-log';
@@ -101,6 +102,57 @@ describe('EventStream on a real nats-server', () => {
       [undefined, undefined],
       [2, 0],
     ]);
+  });
+
+  it('reads a decision stored as one message per type with each event in its place; a topic reads its own in log order', async () => {
+    const log = [
+      started('wf-batch', 'a'),
+      failed('wf-batch'),
+      started('wf-batch', 'b'),
+      failed('wf-batch'),
+      started('wf-batch', 'c'),
+    ];
+    await new WorkflowLog(harness.connection, harness.names).append('wf-batch', 4, log, 3);
+    const read = await events.read({ workflowId: 'wf-batch' });
+    // Two messages: the progress events at 4, 6, 8, then the errors at 5, 7.
+    expect(new Set(read.map((stored) => stored.seq)).size).toBe(2);
+    const byPosition = [...read].sort((a, b) => a.position! - b.position!);
+    expect(byPosition.map(({ event, position, epoch }) => [event, position, epoch])).toEqual(
+      log.map((event, i) => [event, 4 + i, 3]),
+    );
+    const errors = await events.read({ workflowId: 'wf-batch', topic: 'errors' });
+    expect(errors.map((stored) => stored.position)).toEqual([5, 7]);
+  });
+
+  it('reads and follows a workflow in the order of its log when asked, and says a topic cannot be', async () => {
+    const log = [
+      started('wf-ord', 'a'),
+      failed('wf-ord'),
+      started('wf-ord', 'b'),
+      failed('wf-ord'),
+    ];
+    await new WorkflowLog(harness.connection, harness.names).append('wf-ord', 0, log, 1);
+    const inOrder = { order: 'log' } as const;
+    const read = await events.read({ workflowId: 'wf-ord' }, 'all', inOrder);
+    expect(read.map((stored) => stored.event)).toEqual(log);
+    const live = await events.subscribe({ workflowId: 'wf-ord' }, 'all', inOrder);
+    expect((await take(live, 4)).map((stored) => stored.position)).toEqual([0, 1, 2, 3]);
+    await expect(
+      events.read({ workflowId: 'wf-ord', topic: 'errors' }, 'all', inOrder),
+    ).rejects.toThrow(/from the start of every topic, not topic errors/);
+  });
+
+  it('refuses a message of several events whose positions header does not place them, naming the header', async () => {
+    const body = JSON.stringify([started('wf-pl', 'a'), started('wf-pl', 'b')]);
+    const subject = harness.names.event('wf-pl', 'progress', 'PhaseStarted');
+    const headers = natsHeaders();
+    headers.set('Nats-Msg-Id', 'wf-pl:0:1');
+    headers.set('Fanout-Log-Positions', '0'); // one position for two events
+    harness.connection.publish(subject, body, { headers });
+    await harness.connection.flush();
+    await expect(events.read({ workflowId: 'wf-pl' })).rejects.toThrow(
+      /Fanout-Log-Positions "0" does not list the positions of its 2 events from 0/,
+    );
   });
 
   it('reads an empty log as empty, without waiting', async () => {

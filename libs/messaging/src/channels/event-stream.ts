@@ -7,15 +7,23 @@ import {
   type EventTopic,
   type Subjects,
 } from '@fanout/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { InvalidMessageError } from '../errors';
 import { StoredResults } from '../state/stored-results';
 import { injectTrace } from '../tracing/propagation';
-import { logPlace } from '../state/log-fold';
-import { decode, encode } from './codec';
+import { LiveLogOrder, logPlace } from '../state/log-fold';
+import { parsePositions, POSITIONS_HEADER } from '../state/log-messages';
+import { decode, encode, validate } from './codec';
 import { follow, readToEnd, type StartAt } from './ordered-reader';
 import type { Subscription } from './subscription';
 
-/** An event as read back from the log: its stream sequence orders it and resumes a reader. */
+/** A message of the log: one event, or several of one decision (see `logMessages`). */
+const LoggedEvents = z.array(WorkflowEvent);
+
+/**
+ * An event as read back from the log: its stream sequence orders it and resumes a reader
+ * (the events of one message share it: resume after it once all of them are handled).
+ */
 export interface StoredEvent {
   seq: number;
   subject: string;
@@ -41,6 +49,14 @@ export interface ReadOptions {
    * never look at results.
    */
   results?: 'resolve' | 'refs';
+  /**
+   * `log`: each workflow's events in the order of its log (see `LiveLogOrder`: a decision's
+   * events are stored one message per type, so a reader of every topic otherwise sees its
+   * dispatches before its results, say), with a stale owner's late writes left out — what
+   * a view of a workflow wants; only for a read of every topic from the start. `stored` (the
+   * default): as stored, every message — what a replay folds itself (`foldLog`).
+   */
+  order?: 'stored' | 'log';
 }
 
 /**
@@ -81,53 +97,67 @@ export class EventStream {
    * still kept). An event that fails validation ends the iteration with
    * `InvalidMessageError`, naming its subject; resume after its `seq` to skip it knowingly.
    */
-  subscribe(
+  async subscribe(
     filter: EventFilter = {},
     from: StartAt = 'all',
     options: ReadOptions = {},
   ): Promise<Subscription<StoredEvent>> {
-    return follow(
+    const inOrder = logOrder(filter, from, options);
+    const messages = await follow(
       this.connection,
       this.names.streams.events,
       this.names.events(filter),
       from,
       this.reader(options),
     );
+    return {
+      stop: () => messages.stop(),
+      async *[Symbol.asyncIterator]() {
+        for await (const events of messages) yield* inOrder(events);
+      },
+    };
   }
 
   /** Reads the matching events from `from` to the current end of the log, then stops. */
-  read(
+  async read(
     filter: EventFilter = {},
     from: StartAt = 'all',
     options: ReadOptions = {},
   ): Promise<StoredEvent[]> {
-    return readToEnd(
+    const inOrder = logOrder(filter, from, options);
+    const messages = await readToEnd(
       this.connection,
       this.names.streams.events,
       this.names.events(filter),
       from,
       this.reader(options),
     );
+    return messages.flatMap(inOrder);
   }
 
+  /** Turns a message into its events, each validated and placed in its workflow's log. */
   private reader(options: ReadOptions) {
     const resolve = options.results !== 'refs';
-    return async (message: JsMsg): Promise<StoredEvent> => {
-      const event = decode(WorkflowEvent, message.data, message.subject);
-      if (resolve && event.type === 'TaskSucceeded' && event.resultRef) {
-        event.result = await (await this.storedResults()).get(event.resultRef, message.subject);
-      }
-      if (resolve && event.type === 'TaskDispatched' && event.inputRef) {
-        event.input = await (await this.storedResults()).get(event.inputRef, message.subject);
-      }
-      if (resolve && event.type === 'ChildCompleted' && event.outcome.resultRef) {
-        const stored = await this.storedResults();
-        const result = await stored.get(event.outcome.resultRef, message.subject);
-        event.outcome.result = result as Record<string, unknown>;
-      }
-      const place = logPlace(event.workflowId, message.headers?.get('Nats-Msg-Id'));
-      return { seq: message.seq, subject: message.subject, event, ...place };
+    return async (message: JsMsg): Promise<StoredEvent[]> => {
+      const stored = placedEvents(message);
+      if (resolve) for (const { event } of stored) await this.resolve(event, message.subject);
+      return stored;
     };
+  }
+
+  /** Fetches what an event holds by reference (see {@link ReadOptions}). */
+  private async resolve(event: WorkflowEvent, subject: string): Promise<void> {
+    if (event.type === 'TaskSucceeded' && event.resultRef) {
+      event.result = await (await this.storedResults()).get(event.resultRef, subject);
+    }
+    if (event.type === 'TaskDispatched' && event.inputRef) {
+      event.input = await (await this.storedResults()).get(event.inputRef, subject);
+    }
+    if (event.type === 'ChildCompleted' && event.outcome.resultRef) {
+      const stored = await this.storedResults();
+      const result = await stored.get(event.outcome.resultRef, subject);
+      event.outcome.result = result as Record<string, unknown>;
+    }
   }
 
   private storedResults(): Promise<StoredResults> {
@@ -137,4 +167,56 @@ export class EventStream {
     });
     return this.results;
   }
+}
+
+/**
+ * What a reader passes on of each message's events: all of them as stored, or, with
+ * `order: 'log'`, each workflow's in the order of its log.
+ */
+function logOrder(
+  filter: EventFilter,
+  from: StartAt,
+  options: ReadOptions,
+): (events: StoredEvent[]) => StoredEvent[] {
+  if (options.order !== 'log') return (events) => events;
+  if (filter.topic !== undefined || from !== 'all') {
+    throw new Error(
+      `events in log order are read from the start of every topic, not ${filter.topic ? `topic ${filter.topic}` : `from ${JSON.stringify(from)}`}`,
+    );
+  }
+  const orders = new Map<string, LiveLogOrder<StoredEvent>>();
+  return (events) =>
+    events.flatMap((stored) => {
+      const workflowId = stored.event.workflowId;
+      let order = orders.get(workflowId);
+      if (!order) orders.set(workflowId, (order = new LiveLogOrder()));
+      return order.push(stored);
+    });
+}
+
+/**
+ * The events of one message, validated, each with its place in the log: a message of one
+ * event takes its place from its id; a message of several takes the positions its header
+ * lists (which must start at its id's position and name one per event) and its id's epoch.
+ */
+function placedEvents(message: JsMsg): StoredEvent[] {
+  const { subject, seq } = message;
+  const body: unknown = decode(z.unknown(), message.data, subject);
+  const id = message.headers?.get('Nats-Msg-Id');
+  if (!Array.isArray(body)) {
+    const event = validate(WorkflowEvent, body, subject);
+    return [{ seq, subject, event, ...logPlace(event.workflowId, id) }];
+  }
+  const events = validate(LoggedEvents, body, subject);
+  const place = events[0] && logPlace(events[0].workflowId, id);
+  if (!place) return events.map((event) => ({ seq, subject, event }));
+  const header = message.headers?.get(POSITIONS_HEADER) ?? '';
+  const positions = parsePositions(header);
+  if (positions?.length !== events.length || positions[0] !== place.position) {
+    throw new InvalidMessageError(subject, [
+      `${POSITIONS_HEADER} "${header}" does not list the positions of its ${events.length} events from ${place.position}`,
+    ]);
+  }
+  const { epoch } = place;
+  return events.map((event, i) => ({ seq, subject, event, position: positions[i]!, epoch }));
 }

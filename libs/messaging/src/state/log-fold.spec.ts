@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldLog, logMessageId, logPlace, type LogStart } from './log-fold';
+import { foldLog, LiveLogOrder, logMessageId, logPlace, type LogStart } from './log-fold';
 
 /** A stored event: `value` names who wrote it where, e.g. `e2@5` (epoch 2, position 5). */
 interface Stored {
@@ -106,6 +106,36 @@ describe('a log folded from its stored events', () => {
   });
 });
 
+describe('the log’s order for a live reader', () => {
+  const live = (stored: Stored[]) => {
+    const order = new LiveLogOrder<Stored>();
+    return stored.flatMap((item) => order.push(item)).map((item) => item.value);
+  };
+
+  it('given a decision stored one type after another, when read live, then it comes in position order', () => {
+    // Results at 1 and 3 stored before dispatches at 0 and 2; then the next decision.
+    expect(live(stream([1, 1], [3, 1], [0, 1], [2, 1], [4, 1]))).toEqual([
+      'e1@0',
+      'e1@1',
+      'e1@2',
+      'e1@3',
+      'e1@4',
+    ]);
+  });
+
+  it('given a stale owner’s late write, when read live, then it is left out; what lay beyond a gap goes when the next owner writes', () => {
+    // Owner 1 stored 0 and 2 (1 lost); owner 4 wrote 1 and 2; owner 1's 1 lands late.
+    expect(live(stream([0, 1], [2, 1], [1, 4], [2, 4], [1, 1]))).toEqual(['e1@0', 'e4@1', 'e4@2']);
+  });
+
+  it('given events without a position, when read live, then they pass at once', () => {
+    expect(live([{ seq: 1, value: 'a' }, ...stream([1, 1]), { seq: 3, value: 'b' }])).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+});
+
 /**
  * A history of ownerships as the orchestrator makes them: each owner replays the stream
  * (the fold), then writes batches after what it replayed, each batch stored in any order;
@@ -184,6 +214,12 @@ describe('a fold over random histories of ownerships', () => {
           }
         }
         const whole = values(stored);
+        // A live reader loses nothing of the log: each of its events is passed on.
+        const order = new LiveLogOrder<Stored>();
+        const live = stored.flatMap((item) => order.push(item)).map((item) => item.value);
+        for (const value of whole) expect(live).toContain(value);
+        // With no batch cut, it passes on exactly the log, in order.
+        if (!owners.some((owner) => owner.cut)) expect(live).toEqual(whole);
         for (const { start, at } of snapshots) {
           const rest = foldLog(stored.slice(at), start);
           expect(rest.belowStart).toBe(false);

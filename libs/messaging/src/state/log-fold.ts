@@ -112,3 +112,48 @@ export function foldLog<T extends Placed>(stored: readonly T[], start = EMPTY): 
   const entries = log.map((entry) => entry.item);
   return { entries, belowStart, leftOut: stored.length - entries.length };
 }
+
+/**
+ * The log's order for a reader that follows it live and cannot take back what it has
+ * passed on: a decision's events are stored one message per type (`logMessages`), so a
+ * reader of every topic sees a decision's dispatches before its results, say. This puts
+ * them back in position order as they arrive, by the rules of {@link foldLog}, holding an
+ * event until the ones before it have come:
+ * - an event without a position is passed on at once;
+ * - a stale owner's late write (an epoch below one already seen) is left out, and so is
+ *   what waits beyond a gap when a later ownership begins;
+ * - an event below the next expected position of an epoch not below the fence is passed on
+ *   at once: a later owner rewriting what this reader passed already (the fold replaces it;
+ *   a live reader sees both), or a repeat.
+ * For one workflow's log read from its start (nothing ages a live workflow's log out).
+ */
+export class LiveLogOrder<T extends Placed> {
+  private next = 0;
+  private fence = 0;
+  private readonly waiting = new Map<number, { item: T; epoch: number }>();
+
+  /** Takes the next stored event; returns what may be passed on now, in order. */
+  push(item: T): T[] {
+    if (item.position === undefined) return [item];
+    const epoch = item.epoch ?? 0;
+    if (epoch < this.fence) return [];
+    if (epoch > this.fence) {
+      this.fence = epoch;
+      for (const [at, held] of this.waiting) if (held.epoch < epoch) this.waiting.delete(at);
+    }
+    if (item.position < this.next) return [item];
+    if (item.position > this.next) {
+      const held = this.waiting.get(item.position);
+      if (!held || held.epoch < epoch) this.waiting.set(item.position, { item, epoch });
+      return [];
+    }
+    const passed = [item];
+    this.next++;
+    for (let held = this.waiting.get(this.next); held; held = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      passed.push(held.item);
+      this.next++;
+    }
+    return passed;
+  }
+}

@@ -1,20 +1,23 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { subjects, topicOf, type Subjects, type WorkflowEvent } from '@fanout/contracts';
+import { subjects, type Subjects, type WorkflowEvent } from '@fanout/contracts';
 import { Backoff, BACKOFF, sleep } from '../backoff';
+import { maxBodyBytes } from '../channels/message-size';
 import { injectTrace } from '../tracing/propagation';
 import { logMessageId } from './log-fold';
+import { bodyOf, formatPositions, logMessages, POSITIONS_HEADER } from './log-messages';
 
 /**
- * Appends a workflow's decisions to its log. Events of one decision are published
- * together and awaited together (one round trip for the batch, not one per event), each
- * with the message id `<workflowId>:<position>:<epoch>` (see `logPlace`) so that an
- * append repeated after a timeout is stored once, and so that a replay can tell one
- * ownership's events from another's (`foldLog`). The engine built these events from
- * typed schemas; readers validate them at their edge.
+ * Appends a workflow's decisions to its log. A decision's events travel as few messages
+ * (one per run of one type within one topic: `logMessages`), published together and
+ * awaited together (one round trip for the batch), each with the message id
+ * `<workflowId>:<first position>:<epoch>` (see `logPlace`) so that an append repeated
+ * after a timeout is stored once, and so that a replay can tell one ownership's events
+ * from another's (`foldLog`). The engine built these events from typed schemas; readers
+ * validate them at their edge.
  *
  * Published together, a batch can be cut in the middle — the stream's leader changes, a
- * node is partitioned off — with a later event stored and an earlier one not: a gap a
+ * node is partitioned off — with a later message stored and an earlier one not: a gap a
  * replay would build on. So an append whose batch did not all arrive publishes what is
  * missing again, in order, with the same ids (what arrived is not stored twice), until the
  * whole batch is in or {@link REPAIR_MS} has passed; only then does it fail. A repaired
@@ -59,18 +62,27 @@ export class WorkflowLog {
     events: readonly WorkflowEvent[],
     epoch: number,
   ): Promise<number> {
-    const headers = injectTrace();
+    // Room for the positions header of a message of several events (a single event's
+    // message has none, and may fill the body alone).
+    const maxBody = maxBodyBytes(this.connection) - POSITIONS_ROOM;
+    const messages = logMessages(events, from, maxBody, (event) => JSON.stringify(asLogged(event)));
     const publish = (index: number) => {
-      const event = events[index]!;
+      const message = messages[index]!;
+      const headers = injectTrace();
+      if (message.positions.length > 1)
+        headers.set(POSITIONS_HEADER, formatPositions(message.positions));
       return this.js.publish(
-        this.names.event(workflowId, topicOf(event.type), event.type),
-        this.encoder.encode(JSON.stringify(asLogged(event))),
-        { msgID: logMessageId(workflowId, from + index, epoch), headers },
+        this.names.event(workflowId, message.topic, message.type),
+        this.encoder.encode(bodyOf(message)),
+        { msgID: logMessageId(workflowId, message.positions[0]!, epoch), headers },
       );
     };
-    return appendWhole(events.length, (index) => publish(index).then((ack) => ack.seq));
+    return appendWhole(messages.length, (index) => publish(index).then((ack) => ack.seq));
   }
 }
+
+/** Bytes kept free in a message of several events for its positions header. */
+const POSITIONS_ROOM = 16_384;
 
 /** How long an append keeps publishing the missing part of a batch before it fails. */
 export const REPAIR_MS = 10_000;
