@@ -115,9 +115,15 @@ export async function run(): Promise<void> {
     await submitAndWait(bus, events, 'warm-up', 10);
 
     console.error(`running ${TASKS} noop tasks…`);
-    const cpuBefore = { orchestrator: cpuMs(orch.pid!), here: process.cpuUsage() };
+    const natsCpu = () => (nats.pid === undefined ? Number.NaN : cpuMs(nats.pid));
+    const cpuBefore = {
+      orchestrator: cpuMs(orch.pid!),
+      nats: natsCpu(),
+      here: process.cpuUsage(),
+    };
     const { log, ms: wallMs } = await submitAndWait(bus, events, 'bench-10k', TASKS);
     const orchestratorCpuMs = cpuMs(orch.pid!) - cpuBefore.orchestrator;
+    const natsCpuMs = natsCpu() - cpuBefore.nats;
     const here = process.cpuUsage(cpuBefore.here);
     const workerCpuMs = (here.user + here.system) / 1000;
     const queued = dispatchLatencies(log);
@@ -155,6 +161,9 @@ export async function run(): Promise<void> {
       peak_rss_mb: Math.round(rss),
       orchestrator_cpu_us_per_task: Math.round((orchestratorCpuMs * 1000) / TASKS),
       worker_cpu_us_per_task: Math.round((workerCpuMs * 1000) / TASKS),
+      nats_server_cpu_us_per_task: Number.isNaN(natsCpuMs)
+        ? null
+        : Math.round((natsCpuMs * 1000) / TASKS),
       orchestrator: process.env['BENCH_ENGINE_TSX'] ? 'tsx' : 'compiled',
       large_tasks: LARGE,
       large_status: large.status,
@@ -185,6 +194,7 @@ export async function run(): Promise<void> {
           [`orchestrator peak RSS MB (${figures.orchestrator})`, figures.peak_rss_mb, '<= 200'],
           ['orchestrator CPU µs per task', figures.orchestrator_cpu_us_per_task, ''],
           ['worker process CPU µs per task (with the watcher)', figures.worker_cpu_us_per_task, ''],
+          ['nats-server CPU µs per task', figures.nats_server_cpu_us_per_task ?? 'n/a', ''],
         ],
       ),
     );

@@ -68,6 +68,8 @@ export { HeldMessage, type Settlement } from './channels/held-message';
 export { DEFAULT_WEIGHTS, WeightedPicker, weightedCycle } from './channels/weighted-schedule';
 export { TaskQueue, decodeTask, taskLevels, type Backlog } from './channels/task-queue';
 export { maxBodyBytes } from './channels/message-size';
+export { ReportBatcher } from './channels/report-batcher';
+export { decodeCommands, type Decoded } from './nest/decode-command';
 export {
   EventStream,
   type EventFilter,

@@ -7,8 +7,10 @@ import {
   DeadLetters,
   decodeTask,
   ErrorChannel,
+  maxBodyBytes,
   MetricsBus,
   PriorityConsumer,
+  ReportBatcher,
   StoredResults,
   TaskQueue,
   taskLevels,
@@ -137,7 +139,8 @@ export class Worker {
     this.logger = options.logger ?? warningLogger;
     this.cancellations = new Cancellations(this.timing.cancelMemoryMs);
     this.reporter = new Reporter(
-      new CommandBus(this.connection, this.names),
+      // The reports of one turn travel together (one message, one round trip).
+      new ReportBatcher(new CommandBus(this.connection, this.names), maxBodyBytes(this.connection)),
       this.instance,
       this.logger,
       this.stopping.signal,

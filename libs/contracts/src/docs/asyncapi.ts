@@ -15,6 +15,8 @@ interface ChannelSpec {
   idempotent?: boolean;
   /** A channel of the event log: one event, or a decision's events of one type together. */
   log?: boolean;
+  /** Its message may also come as a JSON array of several (a worker's reports). */
+  batched?: boolean;
 }
 
 const PARAMETERS: Record<string, Doc> = {
@@ -56,7 +58,7 @@ const COMMANDS: ChannelSpec[] = (
       key: 'reportTask',
       name: 'task.report',
       message: 'ReportTask',
-      text: 'Workers report started, heartbeat, succeeded or failed.',
+      text: 'Workers report started, heartbeat, succeeded or failed. A worker sends the reports of one turn together: the body is then a JSON array of them (at least two), with Nats-Msg-Id = <first commandId>+<count>; each is handled as if it came alone.',
     },
   ] as const
 ).map(({ key, name, message, text }) => ({
@@ -70,6 +72,7 @@ const COMMANDS: ChannelSpec[] = (
   action: 'receive' as const,
   parameters: ['prefix', 'priority'],
   idempotent: true,
+  batched: name === 'task.report',
 }));
 
 function eventChannels(schemas: Record<string, JsonSchema>): ChannelSpec[] {
@@ -175,8 +178,8 @@ const MSG_ID_HEADERS = {
   required: ['Nats-Msg-Id'],
 };
 
-/** An event of the log, or several of that type in log order. */
-function logPayload(message: string): Doc {
+/** One message's worth, or several of it as a JSON array (an event log's run, a worker's reports). */
+function oneOrSeveral(message: string): Doc {
   const event = { $ref: `#/components/schemas/${message}` };
   return { oneOf: [event, { type: 'array', items: event, minItems: 2 }] };
 }
@@ -201,9 +204,10 @@ export function buildAsyncApi(version: string): Doc {
       contentType: 'application/json',
       ...(spec.idempotent ? { headers: MSG_ID_HEADERS } : {}),
       ...(spec.log ? { headers: LOG_HEADERS } : {}),
-      payload: spec.log
-        ? logPayload(spec.message)
-        : { $ref: `#/components/schemas/${spec.message}` },
+      payload:
+        spec.log || spec.batched
+          ? oneOrSeveral(spec.message)
+          : { $ref: `#/components/schemas/${spec.message}` },
     };
     channels[spec.key] = {
       address: spec.address,

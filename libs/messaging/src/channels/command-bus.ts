@@ -1,10 +1,17 @@
 import { jetstream, JetStreamApiError, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Command, Priority, subjects, type CommandName, type Subjects } from '@fanout/contracts';
+import {
+  Command,
+  Priority,
+  subjects,
+  type CommandName,
+  type ReportTask,
+  type Subjects,
+} from '@fanout/contracts';
 import type { z } from 'zod';
 import { BusFullError } from '../errors';
 import { publishTraced } from '../tracing/propagation';
-import { decode, encode } from './codec';
+import { decode, encode, encodeJson } from './codec';
 import { checkBodySize } from './message-size';
 import { missingStreamOf } from './missing-stream';
 import type { PriorityLevel } from './priority-consumer';
@@ -78,14 +85,42 @@ export class CommandBus {
       );
       return { subject, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
-      if (isLimitReached(error)) throw new BusFullError(subject, { cause: error });
-      const missing = await missingStreamOf(this.connection, subject, error);
-      if (missing) throw missing;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`command ${value.commandId} was not accepted on ${subject}: ${reason}`, {
-        cause: error,
-      });
+      throw await this.refused(subject, `command ${value.commandId}`, error);
     }
+  }
+
+  /**
+   * Publishes reports already validated (`ReportBatcher` checks each as it comes) as one
+   * message, a JSON array, on `<prefix>.cmd.p<priority>.task.report`, with the message id
+   * `<first commandId>+<count>`: a publish repeated after a timeout is stored once. The
+   * orchestrator handles each as if it came alone (`decodeCommands`).
+   */
+  async publishReports(
+    reports: readonly ReportTask[],
+    priority: Priority,
+  ): Promise<CommandReceipt> {
+    const subject = this.names.command('task.report', priority);
+    const data = encodeJson(reports);
+    checkBodySize(this.connection, subject, data);
+    const first = reports[0]!.commandId;
+    try {
+      const attributes = { 'fanout.command': 'task.report', 'fanout.batch_size': reports.length };
+      const ack = await publishTraced(subject, attributes, (headers) =>
+        this.js.publish(subject, data, { msgID: `${first}+${reports.length}`, headers }),
+      );
+      return { subject, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      throw await this.refused(subject, `${reports.length} reports from ${first}`, error);
+    }
+  }
+
+  /** Why a publish was refused, as the publisher should hear it. */
+  private async refused(subject: string, what: string, error: unknown): Promise<Error> {
+    if (isLimitReached(error)) return new BusFullError(subject, { cause: error });
+    const missing = await missingStreamOf(this.connection, subject, error);
+    if (missing) return missing;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new Error(`${what} was not accepted on ${subject}: ${reason}`, { cause: error });
   }
 }
 

@@ -15,7 +15,7 @@ import type { CommandName, ErrorRecord, FanoutError } from '@fanout/contracts';
 import type { Exhaustion } from '../channels/priority-consumer';
 import type { ErrorChannel } from '../channels/error-channel';
 import { extractTrace, unsampledSpanIn } from '../tracing/propagation';
-import { decodeCommand, workflowIdOf } from './decode-command';
+import { decodeCommands, workflowIdOf, type Decoded } from './decode-command';
 import { failureOf, payloadHead, retryableOf } from './failure';
 import { JetStreamContext } from './jetstream.context';
 import type {
@@ -81,7 +81,9 @@ export class CommandSettler {
   // term() carries no reason: nats-server 2.9 ignores a `+TERM` with one (and redelivers);
   // the reason goes to the error channel instead.
   private async settle(message: JsMsg, span: Span): Promise<void> {
-    const decoded = decodeCommand(this.deps.pattern, message);
+    const all = decodeCommands(this.deps.pattern, message);
+    if (all.length > 1) return this.settleBatch(message, span, all);
+    const decoded = all[0]!;
     if (!decoded.ok) {
       const error = failureOf(decoded.error);
       if (decoded.workflowId && this.deps.onInvalid) {
@@ -124,6 +126,49 @@ export class CommandSettler {
       message.term();
       await this.record(message, 'handler-failed', error, command.workflowId);
     }
+  }
+
+  /**
+   * A worker's reports sent together: each is handled as if it came alone, all at once
+   * (they are of many workflows; one workflow's are decided together anyway). The message
+   * is acked once every report is handled, or can never be (recorded on the error channel,
+   * as a lone one would be). If any may succeed later, the whole message is redelivered:
+   * the engine ignores a report of an attempt it has already taken.
+   */
+  private async settleBatch(message: JsMsg, span: Span, decoded: Decoded[]): Promise<void> {
+    const { pattern } = this.deps;
+    span.setAttribute('fanout.batch_size', decoded.length);
+    const ctx = new JetStreamContext(message);
+    const results = await Promise.allSettled(
+      decoded.map((item) =>
+        item.ok ? this.deps.run(this.deps.handler, item.command, ctx) : Promise.reject(item.error),
+      ),
+    );
+    let retry: FanoutError | undefined;
+    for (const [index, result] of results.entries()) {
+      const item = decoded[index]!;
+      if (result.status === 'fulfilled') {
+        this.deps.onSettled?.(pattern, 'handled');
+        continue;
+      }
+      const error = failureOf(result.reason);
+      if (!item.ok) {
+        this.deps.onSettled?.(pattern, 'invalid');
+        await this.record(message, 'invalid-message', error, item.workflowId);
+      } else if (retryableOf(result.reason) !== false) {
+        this.deps.onSettled?.(pattern, 'retried');
+        retry ??= error;
+      } else {
+        this.deps.onSettled?.(pattern, 'failed');
+        await this.record(message, 'handler-failed', error, item.command.workflowId);
+      }
+    }
+    if (retry) {
+      fail(span, retry);
+      throw new HandlerFailedError(pattern, retry);
+    }
+    message.ack();
+    span.setStatus({ code: SpanStatusCode.OK });
   }
 
   /**

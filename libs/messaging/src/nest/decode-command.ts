@@ -1,6 +1,7 @@
 import { Command, WorkflowId, type CommandName } from '@fanout/contracts';
 import type { JsMsg } from '@nats-io/jetstream';
-import { decode } from '../channels/codec';
+import { z } from 'zod';
+import { decode, validate } from '../channels/codec';
 import { InvalidMessageError } from '../errors';
 
 /** A command read off the bus, or why it can never be handled. */
@@ -26,6 +27,42 @@ export function decodeCommand(pattern: CommandName, message: JsMsg): Decoded {
     return { ok: false, error, ...workflowIdOf(message.data) };
   }
 }
+
+/**
+ * Reads a message of the command bus that may hold several reports: a worker sends the
+ * reports of one turn together as a JSON array (`ReportBatcher`). Each element is decoded
+ * on its own, so one bad report does not sink the others; any other message is one
+ * command, as {@link decodeCommand} reads it.
+ */
+export function decodeCommands(pattern: CommandName, message: JsMsg): Decoded[] {
+  if (pattern !== 'task.report' || message.data[0] !== OPEN_BRACKET) {
+    return [decodeCommand(pattern, message)];
+  }
+  let elements: unknown[];
+  try {
+    elements = decode(z.array(z.unknown()).min(1), message.data, message.subject);
+  } catch (error) {
+    if (!(error instanceof InvalidMessageError)) throw error;
+    return [{ ok: false, error }];
+  }
+  return elements.map((element, index) => {
+    const where = `${message.subject}[${index}]`;
+    try {
+      const command = validate(Command, element, where);
+      if (command.type === pattern) return { ok: true, command };
+      throw new InvalidMessageError(where, [
+        `a '${command.type}' command arrived among the reports`,
+      ]);
+    } catch (error) {
+      if (!(error instanceof InvalidMessageError)) throw error;
+      const workflowId = WorkflowId.safeParse((element as { workflowId?: unknown })?.workflowId);
+      return { ok: false, error, ...(workflowId.success ? { workflowId: workflowId.data } : {}) };
+    }
+  });
+}
+
+/** `[`: a body that is a JSON array (what a batch of reports is). */
+const OPEN_BRACKET = 0x5b;
 
 /** A record about a command joins its workflow's story when the payload names one. */
 export function workflowIdOf(data: Uint8Array): { workflowId?: string } {

@@ -2,7 +2,7 @@ import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { CallTool, CancelWorkflow } from '@fanout/contracts';
+import type { CallTool, CancelWorkflow, ReportTask } from '@fanout/contracts';
 import { JetStreamExceptionFilter } from '../nest/jetstream-exception.filter';
 import type { JetStreamContext } from '../nest/jetstream.context';
 import type { JetStreamServerOptions } from '../nest/jetstream.options';
@@ -12,6 +12,7 @@ import { JetStreamServer } from '../nest/jetstream.server';
 export interface Behaviour {
   call?: (command: CallTool, context: JetStreamContext) => Promise<unknown> | unknown;
   cancel?: (command: CancelWorkflow, context: JetStreamContext) => Promise<unknown> | unknown;
+  report?: (command: ReportTask, context: JetStreamContext) => Promise<unknown> | unknown;
   echo?: (data: unknown) => Promise<unknown> | unknown;
 }
 
@@ -34,6 +35,11 @@ class ProbeController {
   @EventPattern<string>('workflow.cancel', { concurrency: 1 })
   cancel(@Payload() command: CancelWorkflow, @Ctx() context: JetStreamContext): unknown {
     return (this.behaviour.cancel ?? (() => unset('cancel')))(command, context);
+  }
+
+  @EventPattern<string>('task.report')
+  report(@Payload() command: ReportTask, @Ctx() context: JetStreamContext): unknown {
+    return (this.behaviour.report ?? (() => unset('report')))(command, context);
   }
 
   @MessagePattern('probe.echo')

@@ -45,6 +45,16 @@ export function extractTrace(
   return propagation.extract(into, headers, getter);
 }
 
+/** Whether `within` belongs to a trace that is recorded (its spans are sampled). */
+export function inSampledTrace(within: Context = context.active()): boolean {
+  const spanContext = trace.getSpan(within)?.spanContext();
+  return (
+    spanContext !== undefined &&
+    trace.isSpanContextValid(spanContext) &&
+    (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0
+  );
+}
+
 /**
  * The span of `within` when it belongs to a trace that is not sampled, else undefined. A
  * span started under it would not be recorded either (a child follows its parent's

@@ -1,10 +1,10 @@
-import { commandLevels, decodeCommand, PriorityConsumer } from '@fanout/messaging';
+import { commandLevels, decodeCommands, PriorityConsumer } from '@fanout/messaging';
 import type { ReportTask, Subjects } from '@fanout/contracts';
 import type { Connection } from '../transport-types';
 
 /**
  * Reads every `task.report` off its stream (a work queue: reading takes them off, as
- * the orchestrator would), in the order they were stored.
+ * the orchestrator would), in the order they were stored (a batch's in its order).
  */
 export class ReportLog {
   readonly reports: ReportTask[] = [];
@@ -19,8 +19,11 @@ export class ReportLog {
     });
     const log = new ReportLog(consumer);
     consumer.start(async (message) => {
-      const command = decodeCommand(message);
-      if (command.type === 'task.report') log.reports.push(command);
+      // A worker sends the reports of one turn together, as one message.
+      for (const decoded of decodeCommands('task.report', message)) {
+        if (!decoded.ok) throw decoded.error;
+        if (decoded.command.type === 'task.report') log.reports.push(decoded.command);
+      }
       message.ack();
     });
     return log;
