@@ -15,12 +15,18 @@ describe('a web worker stopping', () => {
   const open = new Set<Socket>();
   beforeAll(async () => {
     nats = await startNats();
-    site = createServer((_req, res) => {
+    // A page to fetch, and a SearXNG to search with one result.
+    site = createServer((req, res) => {
+      if (req.url?.startsWith('/search')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const result = { url: 'https://example.com/', title: 'Found', content: 'found' };
+        return void res.end(JSON.stringify({ results: [result] }));
+      }
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html><head><title>Kept</title></head><body>kept alive</body></html>');
     });
     // The site lets an idle connection live two minutes, and says so in its Keep-Alive
-    // header: only the worker closing its pool ends one sooner.
+    // header: only the worker closing its pools ends one sooner.
     site.keepAliveTimeout = 120_000;
     site.on('connection', (socket: Socket) => {
       open.add(socket);
@@ -35,7 +41,7 @@ describe('a web worker stopping', () => {
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  it('closes the connections its fetches kept alive', async () => {
+  it('closes the connections its fetches and searches kept alive', async () => {
     const names = subjects(`wshut${process.pid}`);
     const connection = await connectNats(natsConfigFromEnv({ NATS_URL: nats.url }));
     await ensureTopology(connection, { prefix: names.prefix });
@@ -44,35 +50,42 @@ describe('a web worker stopping', () => {
       env: {
         NATS_URL: nats.url,
         FANOUT_SUBJECT_PREFIX: names.prefix,
+        FANOUT_SEARXNG_URL: origin,
         FANOUT_WEB_ALLOW: '127.0.0.0/8', // tests only: opens the SSRF guard to the site
       },
       logger: false,
     });
     let closed = false;
     try {
+      const queue = new TaskQueue(connection, names);
       const now = Date.now();
-      const task: TaskEnvelope = {
-        workflowId: 'wf-shutdown',
-        taskId: 'explore/fetch',
-        attempt: 1,
-        tool: 'web.fetch',
-        input: { url: `${origin}/page` },
-        priority: 1,
-        dispatchedAt: now,
-        deadline: now + 30_000,
-        depth: 0,
-      };
-      await new TaskQueue(connection, names).dispatch(task);
-      const fetched = () => reports.reports.find((r) => r.outcome.kind === 'succeeded');
-      await expect.poll(fetched, { timeout: 15_000 }).toMatchObject({
-        taskId: 'explore/fetch',
-        outcome: { result: { title: 'Kept' } },
-      });
-      expect(open.size).toBeGreaterThan(0); // robots.txt's and the page's, idle in the pool
+      const task = (taskId: string, tool: string, input: Record<string, unknown>) =>
+        queue.dispatch({
+          workflowId: 'wf-shutdown',
+          taskId,
+          attempt: 1,
+          tool,
+          input,
+          priority: 1,
+          dispatchedAt: now,
+          deadline: now + 30_000,
+          depth: 0,
+        } satisfies TaskEnvelope);
+      await task('explore/fetch', 'web.fetch', { url: `${origin}/page` });
+      await task('explore/search', 'web.search', { query: 'kept alive' });
+      const succeeded = (taskId: string) => () =>
+        reports.reports.find((r) => r.taskId === taskId && r.outcome.kind === 'succeeded');
+      await expect
+        .poll(succeeded('explore/fetch'), { timeout: 15_000 })
+        .toMatchObject({ outcome: { result: { title: 'Kept' } } });
+      await expect
+        .poll(succeeded('explore/search'), { timeout: 15_000 })
+        .toMatchObject({ outcome: { result: { results: [{ title: 'Found' }] } } });
+      expect(open.size).toBeGreaterThan(1); // the fetches' and the search's, idle in the pools
 
       await app.close();
       closed = true;
-      // Left open, the connection would last the site's two minutes.
+      // Left open, a connection would last the site's two minutes.
       await expect.poll(() => open.size, { timeout: 10_000 }).toBe(0);
     } finally {
       if (!closed) await app.close();
