@@ -5,10 +5,11 @@
  * beside them the start of a bare `node -e 0` on the same machine, in turn, so a drift in
  * the machine's speed touches all alike. The compiled build (`npm run build`, run first
  * here) is what is timed, and the `fanout` launcher (TypeScript through tsx) beside it.
- * Medians of `BENCH_CLI_RUNS` (20) runs after a warm-up; the embedded mode gets a quarter
- * of them, each costing seconds. Then `BENCH_CLI_HOP_RUNS` (10) more calls with the dev's
- * bus watched, which split the call into its hops (`trip-hops.ts`): they are not among the
- * timed runs, since watching every message costs the server a little.
+ * Medians of `BENCH_CLI_RUNS` (20, 1 or more) runs after a warm-up; the embedded mode gets
+ * a quarter of them (at least one), each costing seconds. Then `BENCH_CLI_HOP_RUNS` (10, 0
+ * for none) more calls with the dev's bus watched, which split the call into its hops
+ * (`trip-hops.ts`): they are not among the timed runs, since watching every message costs
+ * the server a little.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,10 +18,13 @@ import { join } from 'node:path';
 import { connectNats, natsConfigFromEnv } from '@fanout/messaging';
 import { childEnv, workspaceRoot } from '@fanout/testing';
 import { HOPS, traceHops, wallClock, type Hop } from './cli/trip-hops';
+import { countFromEnv, spreadSamples } from './run-counts';
 import { percentile, round, table } from './stats';
 
-const RUNS = Number(process.env['BENCH_CLI_RUNS'] ?? 20);
-const HOP_RUNS = Number(process.env['BENCH_CLI_HOP_RUNS'] ?? 10);
+const RUNS = countFromEnv(process.env, 'BENCH_CLI_RUNS', 20);
+const HOP_RUNS = countFromEnv(process.env, 'BENCH_CLI_HOP_RUNS', 10, 0);
+/** The runs that also time an embedded call: a quarter of them, at least one. */
+const EMBEDDED_RUNS = spreadSamples(RUNS, Math.max(1, Math.floor(RUNS / 4)));
 const COMPILED = join(workspaceRoot, 'dist/apps/cli/main.js');
 const LAUNCHER = join(workspaceRoot, 'apps/cli/bin/fanout.mjs');
 const CALL = [
@@ -71,7 +75,7 @@ export async function run(): Promise<void> {
       samples.node.push(node);
       samples.dev.push(call);
       samples.devTsx.push(callTsx);
-      if (i % 4 === 0) embeddedMs.push(await timed([COMPILED, ...CALL], embedded));
+      if (EMBEDDED_RUNS.has(i)) embeddedMs.push(await timed([COMPILED, ...CALL], embedded));
     }
     hops = await traceCalls(join(dir, 'dev.json'), dev);
   } finally {

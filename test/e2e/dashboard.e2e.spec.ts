@@ -129,7 +129,7 @@ describe('the dashboard in a real browser', () => {
       }),
     ]);
     await Promise.all([gateway.ready(), guarded.ready()]);
-    url = /dashboard on (http:\S+)/.exec(gateway.output())![1]!;
+    url = /dashboard on (http:\/\/[\w.:[\]-]+)/.exec(gateway.output())![1]!;
     client = await FanoutClient.connect({ servers: nats.url, prefix: PREFIX });
     raw = await connect({ servers: nats.url });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -284,7 +284,7 @@ describe('the dashboard in a real browser', () => {
   });
 
   it('asks for the token when one is set: 401 without it or with another, data with it', async () => {
-    const guardedUrl = /dashboard on (http:\S+)/.exec(guarded.output())![1]!;
+    const guardedUrl = /dashboard on (http:\/\/[\w.:[\]-]+)/.exec(guarded.output())![1]!;
     const without = await fetch(`${guardedUrl}/api/workflows`);
     expect(without.status).toBe(401);
     expect(await without.json()).toEqual({ error: expect.stringMatching(/asks for a token/) });

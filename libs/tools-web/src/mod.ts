@@ -58,6 +58,8 @@ export function createWebTools(config: WebConfig): WebTools & { close(): Promise
   return {
     'web.search': searcher.search,
     'web.fetch': fetcher.fetch,
-    close: () => fetcher.close(),
+    close: async () => {
+      await Promise.all([fetcher.close(), searcher.close()]);
+    },
   };
 }

@@ -130,6 +130,7 @@ async function withDashboard<T>(args: Serving, to: Target, use: () => Promise<T>
   };
   const logger = new services.StderrLogger(['error', 'warn']);
   const gateway = await services.bootService('gateway', { env, logger });
+  console.error(`fanout: dashboard on ${gateway.get(services.Gateway).url}`);
   try {
     return await use();
   } finally {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { dashboardAssets } from './dashboard-assets';
 import type { GatewayApi } from './gateway-api';
 import type { GatewayOptions } from './gateway.options';
@@ -12,6 +13,8 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/app.css"></head>
 <body><div id="app"></div><script type="module" src="/app.js"></script></body></html>`;
+
+const logger = new Logger('GatewayServer');
 
 /** The status of an error with a code: what was asked for is not there, or not yet. */
 const STATUS_OF_CODE: Record<string, number> = {
@@ -35,9 +38,13 @@ export class GatewayServer {
     const server = createServer((request, response) => {
       void serve(request, response, options, api).catch((error: unknown) => {
         const status = statusOf(error);
-        if (status >= 500 && status !== 503) console.error('gateway: a request failed', error);
+        const message = error instanceof Error ? error.message : `${error}`;
+        if (status >= 500 && status !== 503) {
+          const stack = error instanceof Error ? error.stack : undefined;
+          logger.error(`${request.method} ${request.url} failed: ${message}`, stack);
+        }
         if (response.headersSent) return void response.end();
-        sendJson(response, status, { error: error instanceof Error ? error.message : `${error}` });
+        sendJson(response, status, { error: message });
       });
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import {
   Inject,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -16,6 +17,7 @@ const OPTIONS = Symbol('gateway options');
 
 /** The gateway's life: follow the workflows, serve, and at the end stop both and let go of NATS. */
 export class Gateway implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Gateway');
   private readonly workflows = new WorkflowList();
   private server: GatewayServer | undefined;
 
@@ -36,10 +38,10 @@ export class Gateway implements OnApplicationBootstrap, OnApplicationShutdown {
     this.server = await GatewayServer.start(this.options, api).catch((error: unknown) => {
       // Another Fanout on this machine serves its dashboard there: serve this one beside it.
       if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-      console.error(`fanout: port ${this.options.port} is taken; the dashboard takes a free one`);
+      this.logger.warn(`port ${this.options.port} is taken; the dashboard takes a free one`);
       return GatewayServer.start({ ...this.options, port: 0 }, api);
     });
-    console.error(`fanout: dashboard on ${this.server.url}`);
+    this.logger.log(`dashboard on ${this.server.url}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

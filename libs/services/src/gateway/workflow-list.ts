@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { FanoutClient, Subscription, StoredEvent } from '@fanout/client';
 import { summarise, type WorkflowSummary } from '@fanout/dashboard';
 
@@ -6,6 +7,7 @@ import { summarise, type WorkflowSummary } from '@fanout/dashboard';
  * its start and kept up to date live: what the list page shows and follows.
  */
 export class WorkflowList {
+  private readonly logger = new Logger('WorkflowList');
   private readonly rows = new Map<string, WorkflowSummary>();
   private readonly watchers = new Set<(row: WorkflowSummary) => void>();
   private subscription: Subscription<StoredEvent> | undefined;
@@ -23,7 +25,8 @@ export class WorkflowList {
           await this.follow(client);
         } catch (error) {
           if ((error as { code?: unknown }).code !== 'STREAM_MISSING') {
-            console.error('gateway: the workflow list lost the event stream; again in 1 s', error);
+            const why = error instanceof Error ? error.message : String(error);
+            this.logger.warn(`the workflow list lost the event stream; again in 1 s: ${why}`);
           }
         }
         if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -12,6 +12,11 @@ import { WEB_POOLS } from './web-pools';
 export interface BuiltTools<Name extends ToolName = ToolName> {
   tools: ToolRegistry & Readonly<Record<Name, unknown>>;
   shares?: Readonly<Record<string, PoolShares>>;
+  /**
+   * Releases what the tools hold for the process's life (a connection pool), once the
+   * worker has drained: no socket or timer of theirs outlives the service.
+   */
+  close?(): Promise<void>;
 }
 
 /**
@@ -71,11 +76,12 @@ export const WORKER_KINDS = {
     defaultPools: WEB_POOLS,
     build: (env) => {
       const config = { ...webConfigFromEnv(env), networkShare: webNetworkShare(env) };
-      // The tools alone: their connection pool lasts as long as the worker's process.
-      const { 'web.search': search, 'web.fetch': fetch } = createWebTools(config);
+      // The tools alone are registered; their connection pool is closed with the service.
+      const { 'web.search': search, 'web.fetch': fetch, close } = createWebTools(config);
       return {
         tools: { 'web.search': search, 'web.fetch': fetch },
         shares: { 'web.search': searchCategoryShares(config.shares ?? DEFAULT_CATEGORY_SHARES) },
+        close,
       };
     },
   }),

@@ -1,17 +1,15 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { retryAfterMs, toWebError, WebError, WebErrorCode } from '../errors';
 import { exchange } from '../fetch/exchange';
 
 /**
- * The providers' shared connection pool. Providers are endpoints the operator
- * configured (often a SearXNG on the private network), so they bypass the SSRF guard
- * that protects fetches of URLs that came from the web.
+ * A connection pool for the providers, one per searcher, closed with it. Providers are
+ * endpoints the operator configured (often a SearXNG on the private network), so they
+ * bypass the SSRF guard that protects fetches of URLs that came from the web.
  */
-export const providerAgent = new Agent({
-  connections: 16,
-  headersTimeout: 10_000,
-  bodyTimeout: 10_000,
-});
+export function providerAgent(): Agent {
+  return new Agent({ connections: 16, headersTimeout: 10_000, bodyTimeout: 10_000 });
+}
 
 /**
  * The most of an answer a provider may send: a page of results is tens of kilobytes, and
@@ -20,10 +18,11 @@ export const providerAgent = new Agent({
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /**
- * GETs a provider's JSON and maps failures onto retryability: 429 is `RATE_LIMITED`
+ * GETs a provider's JSON through `http` and maps failures onto retryability: 429 is `RATE_LIMITED`
  * (with Retry-After), 5xx, timeouts and network errors retry, any other 4xx does not.
  */
 export async function getJson(
+  http: Dispatcher,
   provider: string,
   url: URL,
   signal: AbortSignal,
@@ -33,7 +32,7 @@ export async function getJson(
   const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   try {
     const res = await exchange(
-      providerAgent,
+      http,
       url,
       {
         headers: { accept: 'application/json', ...headers },

@@ -1,3 +1,5 @@
+import type { Dispatcher } from 'undici';
+
 /** One result as a provider gave it, before canonicalisation, dedup and ranking. */
 export interface RawResult {
   url: string;
@@ -12,5 +14,6 @@ export interface RawResult {
  */
 export interface SearchProvider {
   readonly name: string;
-  search(query: string, count: number, signal: AbortSignal): Promise<RawResult[]>;
+  /** `http` is the searcher's connection pool, which the provider's requests go through. */
+  search(query: string, count: number, signal: AbortSignal, http: Dispatcher): Promise<RawResult[]>;
 }

@@ -12,11 +12,11 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 export function searxng(baseUrl: string): SearchProvider {
   return {
     name: 'searxng',
-    async search(query, count, signal) {
+    async search(query, count, signal, http) {
       const url = new URL('search', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
       url.searchParams.set('q', query);
       url.searchParams.set('format', 'json');
-      const body = (await getJson('searxng', url, signal)) as { results?: unknown[] };
+      const body = (await getJson(http, 'searxng', url, signal)) as { results?: unknown[] };
       return (body.results ?? []).slice(0, count * 2).map((r) => {
         const item = r as Record<string, unknown>;
         return {
@@ -37,11 +37,13 @@ export function brave(
 ): SearchProvider {
   return {
     name: 'brave',
-    async search(query, count, signal) {
+    async search(query, count, signal, http) {
       const url = new URL('web/search', baseUrl);
       url.searchParams.set('q', query);
       url.searchParams.set('count', String(Math.min(count, 20)));
-      const body = (await getJson('brave', url, signal, { 'x-subscription-token': apiKey })) as {
+      const body = (await getJson(http, 'brave', url, signal, {
+        'x-subscription-token': apiKey,
+      })) as {
         web?: { results?: unknown[] };
       };
       return (body.web?.results ?? []).map((r) => {
@@ -71,14 +73,14 @@ export interface GenericProviderConfig {
 export function genericJson(config: GenericProviderConfig): SearchProvider {
   return {
     name: config.name,
-    async search(query, count, signal) {
+    async search(query, count, signal, http) {
       const url = new URL(
         config.urlTemplate
           .replaceAll('{query}', encodeURIComponent(query))
           .replaceAll('{count}', String(count)),
       );
       const list = atPath(
-        await getJson(config.name, url, signal, config.headers),
+        await getJson(http, config.name, url, signal, config.headers),
         config.resultsPath,
       );
       if (!Array.isArray(list)) {

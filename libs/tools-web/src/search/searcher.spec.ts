@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultOf } from '@fanout/testing';
 import { serve, type TestServer } from '../testing/serve';
@@ -244,7 +245,7 @@ describe('web.search', () => {
         providers: [
           {
             ...searxng(hang.origin),
-            search: (q, n, signal) => searxngWithTimeout(hang.origin, q, n, signal),
+            search: (q, n, signal, http) => searxngWithTimeout(http, hang.origin, q, signal),
           },
         ],
       });
@@ -259,13 +260,13 @@ describe('web.search', () => {
 });
 
 async function searxngWithTimeout(
+  http: Dispatcher,
   origin: string,
   query: string,
-  count: number,
   signal: AbortSignal,
 ) {
   const { getJson } = await import('./provider-http');
   const url = new URL(`${origin}/search?q=${encodeURIComponent(query)}&format=json`);
-  await getJson('searxng', url, signal, {}, 200);
+  await getJson(http, 'searxng', url, signal, {}, 200);
   return [];
 }

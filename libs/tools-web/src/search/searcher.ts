@@ -7,6 +7,7 @@ import { inArrivalOrder } from './arrivals';
 import { canonicalUrl, onDomain } from './canonical-url';
 import { CategoryPool, UNCATEGORISED } from './category-pool';
 import { clusterByDomain, reciprocalRankFusion } from './fusion';
+import { providerAgent } from './provider-http';
 import { ProviderPacer } from './provider-pacer';
 import type { RawResult, SearchProvider } from './provider';
 
@@ -63,6 +64,8 @@ export class WebSearcher {
   private readonly fanOut: readonly string[];
   private readonly perDomain: number | undefined;
   private readonly pacer: ProviderPacer;
+  /** The providers' connections, pooled for as long as the searcher lives. */
+  private readonly http = providerAgent();
 
   constructor(options: SearchOptions) {
     for (const provider of options.providers) this.providers.set(provider.name, provider);
@@ -86,6 +89,11 @@ export class WebSearcher {
     input: SearchInput,
     context: { signal: AbortSignal },
   ): AsyncGenerator<SearchResult, SearchOutput, void> => this.run(input, context);
+
+  /** Closes the providers' pooled connections, once the searches in flight have ended. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
 
   private async *run(
     input: SearchInput,
@@ -160,7 +168,7 @@ export class WebSearcher {
     const timer = setTimeout(() => controller.abort(), 30_000);
     const asking = this.paced(provider, controller.signal, () =>
       this.pool.run(category, controller.signal, () =>
-        provider.search(query, count, controller.signal),
+        provider.search(query, count, controller.signal, this.http),
       ),
     ).finally(() => clearTimeout(timer));
     this.cache.set(key, asking);
