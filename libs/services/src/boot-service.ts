@@ -7,6 +7,7 @@ import {
   natsConfigFromEnv,
   topologyFromEnv,
 } from '@fanout/messaging';
+import { limitHeapGrowth } from './orchestrator/heap-growth';
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
@@ -60,6 +61,7 @@ export async function bootService(
   const nats = natsConfigFromEnv(env);
   const topology = topologyFromEnv(env);
   if (name === 'orchestrator') {
+    limitHeapGrowth();
     const orchestrator = orchestratorOptionsFromEnv(env);
     const built: { runner?: WorkflowRunner } = {};
     const server = new JetStreamServer({
