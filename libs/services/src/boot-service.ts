@@ -7,19 +7,12 @@ import {
   natsConfigFromEnv,
   topologyFromEnv,
 } from '@fanout/messaging';
+import { limitHeapGrowth } from './orchestrator/heap-growth';
 import { OrchestratorModule } from './orchestrator/orchestrator.module';
 import { orchestratorOptionsFromEnv } from './orchestrator/orchestrator.options';
 import { WorkflowRunner } from './orchestrator/runner/workflow-runner';
 import type { FanoutMetrics } from '@fanout/telemetry';
-import { GatewayModule } from './gateway/gateway.module';
-import { gatewayOptionsFromEnv } from './gateway/gateway.options';
-import { MonitorModule } from './monitor/monitor.module';
-import { monitorOptionsFromEnv } from './monitor/monitor.options';
-import { machineCapacity, readCgroupLimits } from './resources/host-capacity';
-import { derivePools } from './resources/pool-shares';
-import { resourceOptionsFromEnv } from './resources/resources.options';
-import { WorkerServiceModule } from './workers/worker-service.module';
-import { WORKER_KINDS, type WorkerKind } from './workers/worker-kinds';
+import { WORKER_KIND_NAMES, type WorkerKind } from './workers/worker-kind-names';
 
 /** The name of one of Fanout's services. */
 export type ServiceName = 'orchestrator' | WorkerKind | 'gateway' | 'monitor';
@@ -30,7 +23,7 @@ export type ServiceName = 'orchestrator' | WorkerKind | 'gateway' | 'monitor';
  */
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'orchestrator',
-  ...(Object.keys(WORKER_KINDS) as WorkerKind[]),
+  ...WORKER_KIND_NAMES,
   'gateway',
   'monitor',
 ];
@@ -68,6 +61,7 @@ export async function bootService(
   const nats = natsConfigFromEnv(env);
   const topology = topologyFromEnv(env);
   if (name === 'orchestrator') {
+    limitHeapGrowth();
     const orchestrator = orchestratorOptionsFromEnv(env);
     const built: { runner?: WorkflowRunner } = {};
     const server = new JetStreamServer({
@@ -98,12 +92,19 @@ export async function bootService(
     await app.listen();
     return app;
   }
+  // The other services are imported when booted: a process loads only the code (and the
+  // packages: the web's parser, the model client, tree-sitter…) of what it runs, which keeps
+  // an orchestrator's resident memory to its own.
   if (name === 'gateway') {
+    const { GatewayModule } = await import('./gateway/gateway.module');
+    const { gatewayOptionsFromEnv } = await import('./gateway/gateway.options');
     const module = GatewayModule.forRoot(env, gatewayOptionsFromEnv(env));
     const app = await NestFactory.createApplicationContext(module, { logger });
     return app.init();
   }
   if (name === 'monitor') {
+    const { MonitorModule } = await import('./monitor/monitor.module');
+    const { monitorOptionsFromEnv } = await import('./monitor/monitor.options');
     const monitor = monitorOptionsFromEnv(env);
     return NestFactory.createApplicationContext(
       MonitorModule.forRoot({ monitor, nats, topology }),
@@ -112,19 +113,35 @@ export async function bootService(
       },
     );
   }
+  return bootWorker(name, env, nats, topology, logger, options.metrics);
+}
+
+/** Boots one kind of worker, its tools built over the settings in `env`. */
+async function bootWorker(
+  name: WorkerKind,
+  env: NodeJS.ProcessEnv,
+  nats: ReturnType<typeof natsConfigFromEnv>,
+  topology: ReturnType<typeof topologyFromEnv>,
+  logger: LoggerService | LogLevel[] | false,
+  metrics: FanoutMetrics | undefined,
+): Promise<INestApplicationContext> {
+  const [{ WORKER_KINDS }, { WorkerServiceModule }, capacity, shares, resources] =
+    await Promise.all([
+      import('./workers/worker-kinds'),
+      import('./workers/worker-service.module'),
+      import('./resources/host-capacity'),
+      import('./resources/pool-shares'),
+      import('./resources/resources.options'),
+    ]);
   const kind = WORKER_KINDS[name];
   const built = kind.build(env); // the one read of the tools' settings
-  const pools = derivePools(
+  const pools = shares.derivePools(
     kind.defaultPools,
-    resourceOptionsFromEnv(env),
-    machineCapacity(),
-    readCgroupLimits(),
+    resources.resourceOptionsFromEnv(env),
+    capacity.machineCapacity(),
+    capacity.readCgroupLimits(),
   );
-  const module = WorkerServiceModule.forRoot(
-    name,
-    { ...built, nats, topology, pools },
-    options.metrics,
-  );
+  const module = WorkerServiceModule.forRoot(name, { ...built, nats, topology, pools }, metrics);
   return NestFactory.createApplicationContext(module, {
     logger,
   });

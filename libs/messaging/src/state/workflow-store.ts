@@ -4,6 +4,7 @@ import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PayloadRef, subjects, type Subjects } from '@fanout/contracts';
 import { z } from 'zod';
+import { jsonChunks } from './json-chunks';
 import { readObject } from './read-object';
 
 /** What is known of a live workflow beyond its event log. */
@@ -52,7 +53,6 @@ const ENDED = 'ended.';
  * removed with a purge of their subject, so a listing never meets a deleted key.
  */
 export class WorkflowStore {
-  private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
   private constructor(
@@ -81,12 +81,14 @@ export class WorkflowStore {
     await this.kv.put(record.workflowId, JSON.stringify(record));
   }
 
-  /** Saves the state, then the record pointing at it: a crash between leaves the old pair. */
+  /**
+   * Saves the state, then the record pointing at it: a crash between leaves the old pair.
+   * The state is serialized by the call, before it returns (the caller may change it
+   * afterwards), into chunks that are let go of as they are stored.
+   */
   async saveSnapshot<S>(record: WorkflowRecord, state: S): Promise<void> {
-    await this.objects.putBlob(
-      { name: snapshotName(record.workflowId) },
-      this.encoder.encode(JSON.stringify(state)),
-    );
+    const chunks = jsonChunks(state);
+    await this.objects.put({ name: snapshotName(record.workflowId) }, streamOf(chunks));
     await this.put(record);
   }
 
@@ -160,6 +162,17 @@ export class WorkflowStore {
   private async remove(key: string): Promise<void> {
     await this.jsm.streams.purge(`KV_${this.bucket}`, { filter: `$KV.${this.bucket}.${key}` });
   }
+}
+
+/** A stream of the chunks that drops each one as it is read, so that stored ones can go. */
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
 }
 
 function snapshotName(workflowId: string): string {

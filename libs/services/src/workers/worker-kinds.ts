@@ -7,6 +7,7 @@ import { bashCategoryShares, reservedBashExec, searchCategoryShares } from './ca
 import { CODEBASE_POOLS } from './codebase-pools';
 import { webNetworkShare } from './family-shares';
 import { WEB_POOLS } from './web-pools';
+import type { WorkerKind } from './worker-kind-names';
 
 /** A kind's tools and their pool shares, built over the settings its boot read. */
 export interface BuiltTools<Name extends ToolName = ToolName> {
@@ -98,7 +99,6 @@ export const WORKER_KINDS = {
     defaultPools: { 'agent.run': 32, 'agent.aggregate': 8, 'agent.validate': 8 },
     build: (env) => ({ tools: createAgentTools(llmConfigFromEnv(env)) }),
   }),
-} as const;
+} as const satisfies Record<WorkerKind, unknown>; // one entry for each name, no other
 
-/** The name of a kind of worker, which is also its service name in logs and heartbeats. */
-export type WorkerKind = keyof typeof WORKER_KINDS;
+export type { WorkerKind };
