@@ -124,7 +124,9 @@ export class TaskRunner {
         given.inputRef && given.input === undefined
           ? await this.deps.stored.get(given.inputRef, where)
           : given.input;
-      envelope = { ...given, input: await withRoundResults(input, this.deps.stored, where) };
+      const whole = await withRoundResults(input, this.deps.stored, where);
+      // A copy of the envelope only when its input was fetched or completed here.
+      if (whole !== given.input) envelope = { ...given, input: whole };
     } catch (error) {
       return this.conclude(message, given, reports, failed(asError(error), 0));
     }
@@ -137,7 +139,7 @@ export class TaskRunner {
       cache && this.deps.results
         ? new ResultReuse(this.deps.tool, cache, this.deps.results, this.deps.logger, checked.input)
         : undefined;
-    const found = await reuse?.find();
+    const found = reuse ? await reuse.find() : undefined;
     // A result kept under an older contract that no longer fits it is run again, not sent.
     if (found && this.deps.contract.output.safeParse(found.result).success) {
       return this.replay(message, envelope, found, reports);
