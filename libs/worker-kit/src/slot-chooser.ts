@@ -58,8 +58,8 @@ export class SlotChooser {
    * The index in `buffers[level]` of the call to start next, or undefined when none of
    * that level may start now (the pool is full, or every waiting class there would take a
    * slot another waiting class is owed). `callOf` says what a buffered item is, so a pool
-   * passes its buffers as they are: a pick looks at each item once at most, and at the
-   * other levels only when classes have shares.
+   * passes its buffers as they are, and a pick reads only what it weighs: the items of
+   * `level`, and those of the other levels only when classes have shares.
    */
   choose<T>(
     level: number,
