@@ -9,15 +9,12 @@ import { BACKOFF, backoffDelay, MessageTooLargeError, sleep } from '@fanout/mess
 import { ReportNotStoredError } from './errors';
 import type { WorkerLogger } from './worker-options';
 
-/** Outcomes whose every field the worker made itself, from checked values. */
-const CHECKED_KINDS = { started: true, heartbeat: true, succeeded: true };
-
 /**
  * What the reporter needs of the command bus; `CommandBus` from `@fanout/messaging` fits.
  * A port rather than the class, so tests and other transports can stand in.
  */
 export interface ReportBus {
-  publish(command: ReportTask, options: { priority: Priority; typed?: boolean }): Promise<unknown>;
+  publish(command: ReportTask, options: { priority: Priority }): Promise<unknown>;
 }
 
 /**
@@ -51,12 +48,9 @@ export class Reporter {
       at: Date.now(),
       outcome,
     };
-    // Built here from the checked envelope, an id of ours and a result its tool's contract
-    // passed: only a failure's error, made from whatever a tool threw, is checked again.
-    const options = { priority: envelope.priority, typed: outcome.kind in CHECKED_KINDS };
     for (let retry = 0; ; retry++) {
       try {
-        await this.bus.publish(command, options);
+        await this.bus.publish(command, { priority: envelope.priority });
         if (retry > 0) this.logger.log(`report ${commandId} stored after ${retry} retries`);
         return;
       } catch (error) {

@@ -57,20 +57,14 @@ export class CommandBus {
    * Publishes one command on `<prefix>.cmd.p<priority>.<type>`. The priority is the
    * option's, else the command's own, else p0 for a cancel and
    * {@link DEFAULT_COMMAND_PRIORITY} for the rest. A command larger than one message may
-   * carry throws `MessageTooLargeError` before anything is sent. `typed: true` says the
-   * command is already in its checked form, built by our own typed code from checked data
-   * (a worker's report on the attempt it was given), so it is encoded without being
-   * validated again: that check was a tenth of a worker's CPU per task. Its consumer still
-   * validates it on arrival.
+   * carry throws `MessageTooLargeError` before anything is sent.
    */
   async publish(
     command: z.input<typeof Command>,
-    options: { priority?: Priority; timeoutMs?: number; typed?: boolean } = {},
+    options: { priority?: Priority; timeoutMs?: number } = {},
   ): Promise<CommandReceipt> {
     const where = this.names.commands();
-    const { value, data } = options.typed
-      ? { value: command as Command, data: encodeJson(command) }
-      : encode(Command, command, where);
+    const { value, data } = encode(Command, command, where);
     const priority = Priority.parse(options.priority ?? priorityOf(value));
     const subject = this.names.command(value.type, priority);
     checkBodySize(this.connection, subject, data);
