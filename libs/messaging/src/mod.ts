@@ -107,4 +107,4 @@ export { foldLog, type LogFold, type LogStart } from './state/log-fold';
 export { WorkflowStore, type Snapshot, type WorkflowRecord } from './state/workflow-store';
 
 // trace context in message headers
-export { extractTrace, injectTrace, unsampledSpanIn } from './tracing/propagation';
+export { extractTrace, injectTrace, traceOf, unsampledSpanIn } from './tracing/propagation';

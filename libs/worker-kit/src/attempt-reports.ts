@@ -47,7 +47,8 @@ export class AttemptReports {
   /** Sends the result once everything before it is stored; rejects if it cannot be stored. */
   async finish(outcome: Terminal): Promise<void> {
     this.stop();
-    await this.chain;
+    // Most attempts end before their first `started` is due: nothing to wait for then.
+    if (this.pending > 0) await this.chain;
     await this.reporter.report(this.envelope, outcome, reportIds.terminal(this.key, outcome.kind));
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptKey, reportIds } from './report-ids';
+import { attemptKey, reportIds, runId } from './report-ids';
 
 describe('report command ids', () => {
   it('are readable for ordinary ids and the same on every run of the attempt', () => {
@@ -18,5 +18,13 @@ describe('report command ids', () => {
     expect(reportIds.heartbeat(first, 'abcdef01', 99_999).length).toBeLessThanOrEqual(200);
     expect(first).not.toBe(second);
     expect(attemptKey({ ...long, attempt: 1 })).toBe(first);
+  });
+
+  it('give every run its own heartbeat ids, short enough for any attempt key', () => {
+    const runs = Array.from({ length: 1_000 }, () => runId());
+    expect(new Set(runs).size).toBe(runs.length);
+    const key = attemptKey({ workflowId: 'w'.repeat(100), taskId: 't'.repeat(200), attempt: 9 });
+    const last = runs.at(-1) as string;
+    expect(reportIds.heartbeat(key, last, 99_999).length).toBeLessThanOrEqual(200);
   });
 });

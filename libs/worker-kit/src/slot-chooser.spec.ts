@@ -141,3 +141,41 @@ describe('weighted fair share between workflows', () => {
     expect(started.map((c) => c.kind)).toContain('git');
   });
 });
+
+describe('choosing among buffered messages', () => {
+  it('with shares, chooses among messages read through the accessor as it would among the calls', () => {
+    const chooser = new SlotChooser(BASH);
+    const messages = [
+      ...calls(30, { workflowId: 'A', kind: 'build' }),
+      ...calls(3, { workflowId: 'B', kind: 'git' }),
+    ].map((call, seq) => ({ seq, call }));
+    const other = [{ seq: 99, call: { workflowId: 'C', weight: 1, kind: 'network' } }];
+    const callOf = (message: { call: WaitingCall }) => message.call;
+    const plain = new SlotChooser(BASH);
+    for (let busy = 0; busy < 8; busy++) {
+      const pool = { size: 16, busy };
+      const index = chooser.choose(0, [messages, other], pool, callOf);
+      const expected = plain.choose(
+        0,
+        [messages.map((m) => m.call), other.map((m) => m.call)],
+        pool,
+      );
+      expect(index).toBe(expected);
+      const [taken] = messages.splice(index as number, 1);
+      chooser.started(taken!.call);
+      plain.started(taken!.call);
+    }
+  });
+
+  it('without shares, looks at no other level and stops at a call that no other can go before', () => {
+    const chooser = new SlotChooser();
+    const level = calls(500, { workflowId: 'A' });
+    let reads = 0;
+    const callOf = (call: WaitingCall) => {
+      reads++;
+      return call;
+    };
+    expect(chooser.choose(0, [level, calls(500)], { size: 4, busy: 0 }, callOf)).toBe(0);
+    expect(reads).toBe(1);
+  });
+});

@@ -37,8 +37,11 @@ export class SlotChooser {
   private readonly running = new Map<string, number>();
   private readonly tags = new Map<string, number>();
   private clock = 0;
+  private readonly classed: boolean;
 
-  constructor(private readonly shares: Readonly<Record<string, number>> = {}) {}
+  constructor(private readonly shares: Readonly<Record<string, number>> = {}) {
+    this.classed = Object.keys(shares).length > 0;
+  }
 
   /** Slots `kind` is guaranteed in a pool of `size`: its share, at least one; 0 for a class without one. */
   reserved(kind: string | undefined, size: number): number {
@@ -54,30 +57,44 @@ export class SlotChooser {
   /**
    * The index in `buffers[level]` of the call to start next, or undefined when none of
    * that level may start now (the pool is full, or every waiting class there would take a
-   * slot another waiting class is owed).
+   * slot another waiting class is owed). `callOf` says what a buffered item is, so a pool
+   * passes its buffers as they are, and a pick reads only what it weighs: the items of
+   * `level`, and those of the other levels only when classes have shares.
    */
-  choose(
+  choose<T>(
     level: number,
-    buffers: readonly (readonly WaitingCall[])[],
+    buffers: readonly (readonly T[])[],
     pool: PoolNow,
+    callOf: (item: T) => WaitingCall = (item) => item as WaitingCall,
   ): number | undefined {
     const free = pool.size - pool.busy;
     if (free <= 0) return undefined;
-    const book = this.book(pool.size);
-    const owed = owedSlots(
-      buffers.flatMap((buffer) => buffer.map((call) => call.kind)),
-      book,
-    );
+    // Without shares no class is guaranteed or owed anything: every call may take a free slot.
+    const book = this.classed ? this.book(pool.size) : undefined;
+    const owed = book
+      ? owedSlots(
+          buffers.flatMap((buffer) => buffer.map((item) => callOf(item).kind)),
+          book,
+        )
+      : undefined;
     let best: number | undefined;
+    let bestWorkflow: string | undefined;
     let bestTag = Infinity;
-    (buffers[level] ?? []).forEach((call, index) => {
-      if (!mayTakeSlot(call.kind, free, owed, book)) return;
+    const buffer = buffers[level] ?? [];
+    for (let index = 0; index < buffer.length; index++) {
+      const call = callOf(buffer[index] as T);
+      // Another call of the best workflow has its tag: not lower, so not chosen.
+      if (call.workflowId === bestWorkflow) continue;
+      if (owed && book && !mayTakeSlot(call.kind, free, owed, book)) continue;
       const tag = this.tagOf(call.workflowId);
       if (tag < bestTag) {
         best = index;
+        bestWorkflow = call.workflowId;
         bestTag = tag;
+        // No tag is below the clock: nothing further can be chosen over this one.
+        if (tag <= this.clock) break;
       }
-    });
+    }
     return best;
   }
 

@@ -71,7 +71,23 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * whenever its outcome could not be recorded, so a task is never lost, only run again.
  */
 export class TaskRunner {
-  constructor(private readonly deps: TaskRunnerDeps) {}
+  /**
+   * How to stop each attempt running here, for the end of the drain grace: one listener
+   * on the worker's signal for them all, rather than one each, which the signal keeps in
+   * a list it searches on every removal (hundreds deep in a full pool).
+   */
+  private readonly running = new Set<(reason: Error) => void>();
+
+  constructor(private readonly deps: TaskRunnerDeps) {
+    const { stopping } = deps;
+    stopping.addEventListener(
+      'abort',
+      () => {
+        for (const abort of this.running) abort(stopping.reason as Error);
+      },
+      { once: true },
+    );
+  }
 
   async handle(message: TaskMessage): Promise<Disposition> {
     let envelope: TaskEnvelope;
@@ -108,7 +124,9 @@ export class TaskRunner {
         given.inputRef && given.input === undefined
           ? await this.deps.stored.get(given.inputRef, where)
           : given.input;
-      envelope = { ...given, input: await withRoundResults(input, this.deps.stored, where) };
+      const whole = await withRoundResults(input, this.deps.stored, where);
+      // A copy of the envelope only when its input was fetched or completed here.
+      if (whole !== given.input) envelope = { ...given, input: whole };
     } catch (error) {
       return this.conclude(message, given, reports, failed(asError(error), 0));
     }
@@ -121,7 +139,7 @@ export class TaskRunner {
       cache && this.deps.results
         ? new ResultReuse(this.deps.tool, cache, this.deps.results, this.deps.logger, checked.input)
         : undefined;
-    const found = await reuse?.find();
+    const found = reuse ? await reuse.find() : undefined;
     // A result kept under an older contract that no longer fits it is run again, not sent.
     if (found && this.deps.contract.output.safeParse(found.result).success) {
       return this.replay(message, envelope, found, reports);
@@ -200,9 +218,8 @@ export class TaskRunner {
     if (this.deps.cancellations.isCancelled(workflowId, taskId, attempt)) {
       abort(new TaskCancelledError(name));
     }
-    const onStop = () => abort(this.deps.stopping.reason as Error);
-    if (this.deps.stopping.aborted) onStop();
-    else this.deps.stopping.addEventListener('abort', onStop, { once: true });
+    if (this.deps.stopping.aborted) abort(this.deps.stopping.reason as Error);
+    else this.running.add(abort);
     const untilDeadline = envelope.deadline - Date.now();
     const deadline =
       untilDeadline <= MAX_TIMER_MS
@@ -232,7 +249,7 @@ export class TaskRunner {
     } finally {
       clearTimeout(deadline);
       untrack();
-      this.deps.stopping.removeEventListener('abort', onStop);
+      this.running.delete(abort);
     }
     const durationMs = Math.round(performance.now() - startedAt);
     const reason: unknown = controller.signal.reason;

@@ -1,4 +1,10 @@
-import { Broadcaster, CommandBus, DataPipeline, StoredResults } from '@fanout/messaging';
+import {
+  Broadcaster,
+  CommandBus,
+  DataPipeline,
+  ErrorChannel,
+  StoredResults,
+} from '@fanout/messaging';
 import { describe, expect, it } from 'vitest';
 import { noopTool } from './noop-tool';
 import {
@@ -55,6 +61,24 @@ describe('Worker on a real nats-server', () => {
     });
     expect(reports.kinds('phase/task-1')).toEqual(['succeeded']);
     expect(worker.handled.acked).toBe(1);
+  });
+
+  it('terminates a message that is no task envelope, naming what is wrong where, and runs the next task', async () => {
+    const { names, reports, worker } = await setup('not-a-task');
+    const subject = names.task('noop', 2);
+    harness.connection.publish(subject, new TextEncoder().encode('{"workflowId":"wf-1"}'));
+    await dispatch(harness.connection, names, envelope(1));
+
+    await expect.poll(() => reports.terminal('phase/task-1'), { timeout: 10_000 }).toBeDefined();
+    await expect.poll(() => worker.handled.terminated, { timeout: 10_000 }).toBe(1);
+    const records = await new ErrorChannel(harness.connection, names).read({
+      kind: 'invalid-task',
+    });
+    expect(records).toHaveLength(1);
+    expect(records[0]!.record).toMatchObject({ subject, payload: '{"workflowId":"wf-1"}' });
+    expect(records[0]!.record.error).toMatchObject({ code: 'INVALID_MESSAGE' });
+    expect(records[0]!.record.error.message).toContain(`invalid message on ${subject}: taskId`);
+    expect(worker.handled).toEqual({ acked: 1, returned: 0, terminated: 1 });
   });
 
   it('stores a result too large for a report and reports it by reference, whole', async () => {

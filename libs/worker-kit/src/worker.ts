@@ -1,4 +1,11 @@
-import { MONITOR_LIMITS, subjects, TOOLS, type Broadcast, type Subjects } from '@fanout/contracts';
+import {
+  MONITOR_LIMITS,
+  subjects,
+  TOOLS,
+  type Broadcast,
+  type Subjects,
+  type TaskEnvelope,
+} from '@fanout/contracts';
 import {
   Broadcaster,
   call,
@@ -7,6 +14,7 @@ import {
   DeadLetters,
   decodeTask,
   ErrorChannel,
+  HeldMessage,
   maxBodyBytes,
   MetricsBus,
   PriorityConsumer,
@@ -64,6 +72,9 @@ const DEFAULT_LOOKAHEAD = 2;
 /** How often a full pool looks for a p0 task waiting behind lower-priority work. */
 const PREEMPT_CHECK_MS = 200;
 
+/** A task message as read: its envelope or why it has none, and its call for the pool's choice. */
+type ReadTask = { call: WaitingCall } & ({ envelope: TaskEnvelope } | { invalid: unknown });
+
 /** Where a worker is in its life; it runs once (start, drain) and is not restarted. */
 export type WorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
 
@@ -97,8 +108,11 @@ export class Worker {
   private readonly vitals: ServiceVitals;
   private readonly consumers = new Map<string, PriorityConsumer>();
   private readonly choosers = new Map<string, SlotChooser>();
-  /** What each buffered message is, for the pool's choice; decoded once per message. */
-  private readonly waiting = new WeakMap<TaskMessage, WaitingCall>();
+  /**
+   * What each buffered message is, read once: the pool's choice looks at it on every pick
+   * and its runner needs the envelope; a second check of the same bytes would find the same.
+   */
+  private readonly read = new WeakMap<TaskMessage, ReadTask>();
   private readonly counts: WorkerCounts = { acked: 0, returned: 0, terminated: 0 };
   private broadcasts: Subscription<Broadcast> | undefined;
   private preemptions: NodeJS.Timeout | undefined;
@@ -258,7 +272,7 @@ export class Worker {
       const runner = this.runner(tool, this.tools[tool] as AnyTool);
       const chooser = this.choosers.get(tool) as SlotChooser;
       consumer.start(async (message) => {
-        const call = this.waitingCall(tool, message);
+        const { call } = this.readTask(tool, message);
         chooser.started(call);
         try {
           this.counts[await runner.handle(message)]++;
@@ -326,8 +340,9 @@ export class Worker {
       choose: (level, buffers) =>
         chooser.choose(
           level,
-          buffers.map((buffer) => buffer.map((message) => this.waitingCall(tool, message))),
+          buffers,
           { size: consumer.concurrency, busy: consumer.inFlight },
+          (message) => this.readTask(tool, message).call,
         ),
       ackWaitMs: this.timing.ackWaitMs,
       heartbeatMs: this.timing.heartbeatMs,
@@ -339,24 +354,28 @@ export class Worker {
   }
 
   /**
-   * What a buffered message is to its pool's choice: its workflow, weight and class. A
-   * message that does not decode is nobody's and of no class; its runner records it.
+   * A message read once, as delivered (a handler's {@link HeldMessage} is the same
+   * message): its envelope, or why it is none, and what it is to its pool's choice, its
+   * workflow, weight and class. A message that does not decode is nobody's and of no
+   * class; its runner records it.
    */
-  private waitingCall(tool: string, message: TaskMessage): WaitingCall {
-    let call = this.waiting.get(message);
-    if (call) return call;
+  private readTask(tool: string, message: TaskMessage): ReadTask {
+    const delivered = message instanceof HeldMessage ? message.raw : message;
+    let read = this.read.get(delivered);
+    if (read) return read;
     try {
-      const envelope = decodeTask(message);
-      call = {
+      const envelope = decodeTask(delivered);
+      const call = {
         workflowId: envelope.workflowId,
         weight: envelope.weight ?? 1,
         kind: this.options.shares?.[tool]?.classOf(envelope),
       };
-    } catch {
-      call = { workflowId: '', weight: 1 };
+      read = { envelope, call };
+    } catch (error) {
+      read = { invalid: error, call: { workflowId: '', weight: 1 } };
     }
-    this.waiting.set(message, call);
-    return call;
+    this.read.set(delivered, read);
+    return read;
   }
 
   /**
@@ -402,7 +421,11 @@ export class Worker {
       timing: this.timing,
       logger: this.logger,
       stopping: this.stopping.signal,
-      decode: (message) => decodeTask(message),
+      decode: (message) => {
+        const read = this.readTask(tool, message);
+        if ('invalid' in read) throw read.invalid;
+        return read.envelope;
+      },
       openStream: (task) => pipeline.producer(task),
       recordInvalid: (message, error) =>
         errors.record(invalidTaskRecord(this.service, message, error)),

@@ -3,7 +3,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { startTelemetry, type Telemetry } from '@fanout/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishTraced, unsampledSpanIn } from './propagation';
+import { publishTraced, traceOf, unsampledSpanIn } from './propagation';
 
 /** Publishes nothing: keeps the headers `publishTraced` hands over. */
 async function headersOfPublish(): Promise<MsgHdrs> {
@@ -56,5 +56,38 @@ describe('publishing in a trace', () => {
 
   it('sees no unsampled span where there is no span at all', () => {
     expect(unsampledSpanIn(ROOT_CONTEXT)).toBeUndefined();
+  });
+});
+
+describe('the trace a message carries', () => {
+  let telemetry: Telemetry | undefined;
+  afterEach(async () => {
+    await telemetry?.shutdown();
+    telemetry = undefined;
+  });
+
+  it("is the publisher's, read from the headers, when a propagator is registered", async () => {
+    telemetry = startTelemetry({
+      serviceName: 'carried-test',
+      exporter: new InMemorySpanExporter(),
+      env: {},
+    });
+    const root = trace.getTracer('test').startSpan('root');
+    const headers = await context.with(trace.setSpan(ROOT_CONTEXT, root), headersOfPublish);
+    const carried = trace.getSpanContext(traceOf({ headers }, ROOT_CONTEXT));
+    expect(carried?.traceId).toBe(root.spanContext().traceId);
+    root.end();
+  });
+
+  it('is the given context, without reading the headers, when no propagator is registered', () => {
+    let reads = 0;
+    const message = {
+      get headers(): MsgHdrs | undefined {
+        reads++;
+        return undefined;
+      },
+    };
+    expect(traceOf(message, ROOT_CONTEXT)).toBe(ROOT_CONTEXT);
+    expect(reads).toBe(0);
   });
 });

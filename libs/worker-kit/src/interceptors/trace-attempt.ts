@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { extractTrace, unsampledSpanIn } from '@fanout/messaging';
+import { traceOf, unsampledSpanIn } from '@fanout/messaging';
 import type { AttemptInterceptor } from './attempt-interceptor';
 
 /**
@@ -8,7 +8,7 @@ import type { AttemptInterceptor } from './attempt-interceptor';
  * conventions, one span per delivery of the attempt.
  */
 export const traceAttempt: AttemptInterceptor = ({ message, envelope }, next) => {
-  const parent = extractTrace(message.headers, ROOT_CONTEXT);
+  const parent = traceOf(message, ROOT_CONTEXT);
   // A sampled-out trace gets no span of the attempt (none would be recorded); it carries on.
   if (unsampledSpanIn(parent)) return context.with(parent, next);
   const attributes = {
