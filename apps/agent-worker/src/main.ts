@@ -1,4 +1,4 @@
-import { runService } from '@fanout/services';
+import { runService } from '@fanout/services/run';
 
 /**
  * One agent-worker process, as its container runs it (see `runService`): it hosts the

@@ -1,4 +1,4 @@
-import { runService } from '@fanout/services';
+import { runService } from '@fanout/services/run';
 
 /**
  * One codebase-worker process, as its container runs it (see `runService`): configured from the

@@ -1,4 +1,4 @@
-import { runService } from '@fanout/services';
+import { runService } from '@fanout/services/run';
 
 /**
  * One gateway process, as its container runs it (see `runService`): the dashboard and its

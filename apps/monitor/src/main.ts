@@ -1,4 +1,4 @@
-import { runService } from '@fanout/services';
+import { runService } from '@fanout/services/run';
 
 /**
  * One monitor process, as its container runs it (see `runService`): the live view of
