@@ -9,60 +9,45 @@ export type Decoded =
   { ok: true; command: Command } | { ok: false; error: InvalidMessageError; workflowId?: string };
 
 /**
- * Reads a message of the command bus: JSON, valid against the `Command` contract, and of
- * the command the consumer was made for (a `task.call` payload on the `workflow.submit`
- * subject is as wrong as bad JSON). Every problem is named, with its path in the payload.
+ * Reads a message of the command bus: JSON, each command valid against the `Command`
+ * contract and of the command the consumer was made for (a `task.call` payload on the
+ * `workflow.submit` subject is as wrong as bad JSON). Every problem is named, with its path
+ * in the payload. A `task.report` message may hold several reports, a JSON array (a
+ * worker sends the reports of one turn together, `ReportBatcher`): each is read on its own,
+ * so one bad report does not sink the others.
  */
-export function decodeCommand(pattern: CommandName, message: JsMsg): Decoded {
+export function decodeCommands(pattern: CommandName, message: JsMsg): Decoded[] {
+  let body: unknown;
   try {
-    const command = decode(Command, message.data, message.subject);
+    body = decode(z.unknown(), message.data, message.subject);
+  } catch (error) {
+    if (!(error instanceof InvalidMessageError)) throw error;
+    return [{ ok: false, error }];
+  }
+  if (pattern === 'task.report' && Array.isArray(body) && body.length > 0) {
+    return body.map((element, index) =>
+      commandOf(pattern, element, `${message.subject}[${index}]`),
+    );
+  }
+  return [commandOf(pattern, body, message.subject)];
+}
+
+/** One command of a message, checked; `where` names it in a problem. */
+function commandOf(pattern: CommandName, raw: unknown, where: string): Decoded {
+  try {
+    const command = validate(Command, raw, where);
     if (command.type !== pattern) {
-      throw new InvalidMessageError(message.subject, [
+      throw new InvalidMessageError(where, [
         `a '${command.type}' command arrived on the consumer of '${pattern}'`,
       ]);
     }
     return { ok: true, command };
   } catch (error) {
     if (!(error instanceof InvalidMessageError)) throw error;
-    return { ok: false, error, ...workflowIdOf(message.data) };
+    const workflowId = WorkflowId.safeParse((raw as { workflowId?: unknown } | null)?.workflowId);
+    return { ok: false, error, ...(workflowId.success ? { workflowId: workflowId.data } : {}) };
   }
 }
-
-/**
- * Reads a message of the command bus that may hold several reports: a worker sends the
- * reports of one turn together as a JSON array (`ReportBatcher`). Each element is decoded
- * on its own, so one bad report does not sink the others; any other message is one
- * command, as {@link decodeCommand} reads it.
- */
-export function decodeCommands(pattern: CommandName, message: JsMsg): Decoded[] {
-  if (pattern !== 'task.report' || message.data[0] !== OPEN_BRACKET) {
-    return [decodeCommand(pattern, message)];
-  }
-  let elements: unknown[];
-  try {
-    elements = decode(z.array(z.unknown()).min(1), message.data, message.subject);
-  } catch (error) {
-    if (!(error instanceof InvalidMessageError)) throw error;
-    return [{ ok: false, error }];
-  }
-  return elements.map((element, index) => {
-    const where = `${message.subject}[${index}]`;
-    try {
-      const command = validate(Command, element, where);
-      if (command.type === pattern) return { ok: true, command };
-      throw new InvalidMessageError(where, [
-        `a '${command.type}' command arrived among the reports`,
-      ]);
-    } catch (error) {
-      if (!(error instanceof InvalidMessageError)) throw error;
-      const workflowId = WorkflowId.safeParse((element as { workflowId?: unknown })?.workflowId);
-      return { ok: false, error, ...(workflowId.success ? { workflowId: workflowId.data } : {}) };
-    }
-  });
-}
-
-/** `[`: a body that is a JSON array (what a batch of reports is). */
-const OPEN_BRACKET = 0x5b;
 
 /** A record about a command joins its workflow's story when the payload names one. */
 export function workflowIdOf(data: Uint8Array): { workflowId?: string } {
