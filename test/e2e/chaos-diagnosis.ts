@@ -6,9 +6,10 @@ import type { ServiceProcess } from '@fanout/testing';
 
 /**
  * What a workflow that did not finish is waiting on, for the failure message of a chaos
- * test: its log (folded as the orchestrator replays it) by event type and the tasks with no
- * outcome, each stream's and consumer's leader, replicas and backlog, and the last lines of
- * every service. Every part that cannot be read says why instead.
+ * test: the last lines of every service, each stream's and busy consumer's leader,
+ * replicas and backlog, what each service said of ownership and of the waiting tasks, and
+ * last its log (folded as the orchestrator replays it) by event type with the tasks that
+ * have no outcome. Every part that cannot be read says why instead.
  */
 export async function diagnose(
   connection: NatsConnection,
@@ -17,24 +18,29 @@ export async function diagnose(
   services: Map<string, ServiceProcess>,
 ): Promise<string> {
   const waiting: string[] = [];
-  const parts = await Promise.all([
+  const [log, streams] = await Promise.all([
     attempt('log', () => logSummary(connection, names, workflowId, waiting)),
     attempt('streams', () => streamSummary(connection, names)),
   ]);
+  const lastLines: string[] = [];
+  const mentions: string[] = [];
   for (const [instance, service] of services) {
     const output = service.output().trimEnd().split('\n');
+    lastLines.push(
+      `--- ${instance} (pid ${service.pid}), last lines:\n${output.slice(-15).join('\n')}`,
+    );
     // What it said of the tasks still waiting (their bare ids, e.g. `read187`), and of ownership.
-    const mentions = output.filter(
+    const said = output.filter(
       (line) =>
         waiting.some((task) => line.includes(`/${task}:`) || line.includes(`/${task}"`)) ||
         /took over|dropped|lost the lease|replaying|not part of|orphans/.test(line),
     );
-    parts.push(
-      `--- ${instance} (pid ${service.pid}), about waiting tasks and ownership:\n${mentions.slice(-40).join('\n')}`,
-      `--- ${instance}, last lines:\n${output.slice(-15).join('\n')}`,
+    mentions.push(
+      `--- ${instance}, about waiting tasks and ownership:\n${said.slice(-40).join('\n')}`,
     );
   }
-  return parts.join('\n');
+  // Most telling last: a long report is often read from its end.
+  return [...lastLines, streams, ...mentions, log].join('\n');
 }
 
 async function attempt(what: string, read: () => Promise<string>): Promise<string> {
@@ -86,12 +92,20 @@ async function streamSummary(connection: NatsConnection, names: Subjects): Promi
     lines.push(
       `${stream}: ${info.state.messages} messages (seq ${info.state.first_seq}–${info.state.last_seq}), leader ${info.cluster?.leader ?? 'none'} (${replicas})`,
     );
+    let idle = 0;
     for await (const consumer of jsm.consumers.list(stream)) {
       const { delivered, ack_floor: acked } = consumer;
+      // A work queue's consumer with nothing waiting or held says nothing: counted only.
+      const busy = consumer.num_pending + consumer.num_ack_pending + consumer.num_redelivered;
+      if (info.config.retention === 'workqueue' && busy === 0) {
+        idle++;
+        continue;
+      }
       lines.push(
         `  ${consumer.name}: delivered ${delivered.stream_seq}, acked to ${acked.stream_seq}, pending ${consumer.num_pending}, unacked ${consumer.num_ack_pending}, redelivered ${consumer.num_redelivered}, waiting pulls ${consumer.num_waiting}, leader ${consumer.cluster?.leader ?? 'none'}`,
       );
     }
+    if (idle > 0) lines.push(`  and ${idle} consumers with nothing waiting or held`);
   }
   return lines.join('\n');
 }
