@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Subjects } from '@fanout/contracts';
@@ -27,7 +29,7 @@ export async function diagnose(
   for (const [instance, service] of services) {
     const output = service.output().trimEnd().split('\n');
     lastLines.push(
-      `--- ${instance} (pid ${service.pid}), last lines:\n${output.slice(-15).join('\n')}`,
+      `--- ${instance} (pid ${service.pid}, ${await cpuNow(service.pid)}), last lines:\n${output.slice(-15).join('\n')}`,
     );
     // What it said of the tasks still waiting (their bare ids, e.g. `read187`), and of ownership.
     const said = output.filter(
@@ -41,6 +43,26 @@ export async function diagnose(
   }
   // Most telling last: a long report is often read from its end.
   return [...lastLines, streams, ...mentions, log].join('\n');
+}
+
+/**
+ * How busy a process is over the next second: a silent service is either waiting on
+ * something or spinning, and this tells which.
+ */
+async function cpuNow(pid: number | undefined): Promise<string> {
+  const ticks = async () => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of stat(5)), in clock ticks of 10 ms.
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  try {
+    const before = await ticks();
+    await sleep(1_000);
+    return `${(await ticks()) - before}% of a core over the last second`;
+  } catch {
+    return 'not running';
+  }
 }
 
 async function attempt(what: string, read: () => Promise<string>): Promise<string> {

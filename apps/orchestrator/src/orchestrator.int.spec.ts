@@ -441,6 +441,36 @@ describe('the orchestrator as a process', () => {
     },
   );
 
+  it('drops a workflow it could not resume (its dispatches refused by a full queue) and claims it again until they go out', async () => {
+    const names = subjects(uniquePrefix());
+    // Room for two attempts on the task queues: the others' dispatches are refused.
+    await ensureTopology(connection, { prefix: names.prefix, tasks: { maxMsgs: 2 } });
+    const bus = new CommandBus(connection, names);
+    const events = new EventStream(connection, names);
+    // It waits for that topology rather than bringing it to the default limits.
+    const started = orchestrator(names.prefix, { FANOUT_TOPOLOGY: 'await' });
+    await bus.publish({
+      type: 'workflow.submit',
+      commandId: 'submit-full',
+      workflowId: 'wf-full',
+      workflow: noopTasks(5),
+    });
+    // Its decision to dispatch all five is in the log; three envelopes were refused, and so
+    // are they again on every claim, which resends what the log says is pending.
+    const dropped = /dropped wf-full to reload it/g;
+    await expect
+      .poll(() => started.output().match(dropped)?.length ?? 0, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(2);
+    // A worker makes room: a claim's resend gets through, and the workflow ends, each task
+    // run once (the two first envelopes are not sent twice: their ids are the same).
+    const { seen } = await worker(names);
+    const log = await completion(events, 'wf-full', 30_000);
+    expect(log.find((event) => event.type === 'WorkflowCompleted')).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(seen.toSorted()).toEqual(['p/t0#1', 'p/t1#1', 'p/t2#1', 'p/t3#1', 'p/t4#1']);
+  }, 90_000);
+
   it("purges a finished workflow's log once the retention has passed, with its stored results", async () => {
     const { names, bus, events } = await setUp();
     // Long enough that the stored result is surely read back below before it is purged, even

@@ -252,9 +252,35 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     if (lease.follows) this.unfenced.set(owned, lastSeq);
     this.owned.set(workflowId, owned);
     owned.recordedStatus = state.status;
+    try {
+      await this.resume(owned);
+    } catch (error) {
+      // Half resumed (an envelope not sent again, no timer set), it must not stay owned:
+      // nothing else would send what it waits on. Dropped (unless a failed decision did
+      // that already), it is claimed again: by the command's redelivery, or the orphan scan.
+      if (this.owned.get(workflowId) === owned) {
+        owned.abandon(error);
+        this.forget(owned, error);
+      }
+      throw error;
+    }
+    if (state.version > 0 && !owned.finished) {
+      const ms = (performance.now() - loading).toFixed(0);
+      this.logger.log(
+        `took over ${workflowId} at event ${state.version}: replayed and resumed in ${ms} ms`,
+      );
+    }
+    return owned;
+  }
+
+  /**
+   * Carries out again what the log says was decided and perhaps not done (its owner may
+   * have died in between): the envelopes of attempts not yet reported, or the report of a
+   * child's end to its agent task. Each is sent with its first id, so a repeat is harmless.
+   */
+  private async resume(owned: OwnedWorkflow): Promise<void> {
+    const { state } = owned;
     if (owned.finished && state.parent) {
-      // It may have ended without telling its agent task (its owner died in between): tell
-      // it again; the report's command id makes a repeat harmless.
       const ended = childEndedReport(state, state.completedAt ?? Date.now());
       if (ended) await this.carryOut({ envelopes: [], broadcasts: [], commands: [ended] }, owned);
     }
@@ -265,12 +291,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
         owned,
       );
       await owned.submit({ type: 'Resume', owner: this.instance, now: Date.now() });
-      const ms = (performance.now() - loading).toFixed(0);
-      this.logger.log(
-        `took over ${workflowId} at event ${state.version}: replayed and resumed in ${ms} ms`,
-      );
     }
-    return owned;
   }
 
   /** The state by the latest snapshot and the log after it, or by the whole log. */
