@@ -571,15 +571,18 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const now = Date.now();
     for (const workflowId of await this.ports.store.live()) {
       if (this.owned.has(workflowId) || this.claiming.has(workflowId)) continue;
-      const holder = await this.ports.leases.holder(workflowId);
-      if (holder && holder.expiresAt > now && holder.owner !== this.instance) continue;
-      const claimed = await this.ownedOrClaimed(workflowId);
-      if (claimed instanceof OwnedWorkflow) {
-        await claimed
-          .submit({ type: 'Tick', now: Date.now() })
-          .catch((error) => this.logger.warn(`resuming ${workflowId}: ${error}`));
-      }
+      // One workflow that cannot be claimed now does not keep the scan from the others.
+      await this.takeOver(workflowId, now).catch((error) =>
+        this.logger.warn(`taking over ${workflowId} failed (tried again next scan): ${error}`),
+      );
     }
+  }
+
+  private async takeOver(workflowId: string, now: number): Promise<void> {
+    const holder = await this.ports.leases.holder(workflowId);
+    if (holder && holder.expiresAt > now && holder.owner !== this.instance) return;
+    const claimed = await this.ownedOrClaimed(workflowId);
+    if (claimed instanceof OwnedWorkflow) await claimed.submit({ type: 'Tick', now: Date.now() });
   }
 }
 
